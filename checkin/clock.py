@@ -1,0 +1,55 @@
+"""Wall time and a hybrid logical clock (HLC).
+
+An HLC stamp orders events across desks even when their clocks disagree a little:
+it never goes backwards on one device and always sorts after anything that device
+has seen. Stamps are fixed-width strings, so SQLite sorts them correctly as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+
+
+def now_iso(clock: Callable[[], float] = time.time) -> str:
+    """Local wall time with its UTC offset, to the millisecond."""
+    return dt.datetime.fromtimestamp(clock()).astimezone().isoformat(timespec="milliseconds")
+
+
+def format_hlc(millis: int, counter: int, device_id: str) -> str:
+    return f"{millis:013d}-{counter:05d}-{device_id}"
+
+
+def parse_hlc(stamp: str) -> tuple[int, int, str]:
+    millis, counter, device = stamp.split("-", 2)
+    return int(millis), int(counter), device
+
+
+class HybridClock:
+    def __init__(self, device_id: str, last: str | None = None,
+                 wall: Callable[[], float] = time.time):
+        self.device_id = device_id
+        self._wall = wall
+        self._lock = threading.Lock()
+        self._millis, self._counter = (0, 0)
+        if last:
+            self._millis, self._counter, _ = parse_hlc(last)
+
+    def tick(self) -> str:
+        """A new stamp for a local event."""
+        with self._lock:
+            physical = int(self._wall() * 1000)
+            if physical > self._millis:
+                self._millis, self._counter = physical, 0
+            else:
+                self._counter += 1
+            return format_hlc(self._millis, self._counter, self.device_id)
+
+    def observe(self, stamp: str) -> None:
+        """Move past a stamp received from another desk."""
+        millis, counter, _ = parse_hlc(stamp)
+        with self._lock:
+            if (millis, counter) > (self._millis, self._counter):
+                self._millis, self._counter = millis, counter

@@ -1,0 +1,91 @@
+"""Read the rows of an export, whatever its file type and text encoding."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# What GBK exports are read as: GB18030 is its superset, so it reads both.
+_ENCODINGS = ("utf-8", "gb18030")
+MAX_CSV_BYTES = 512 * 1024 * 1024
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all; the message says why and what to do."""
+
+
+@dataclass
+class Table:
+    """Rows of cells (None or str/int/float/datetime) with their 1-based row numbers."""
+
+    name: str  # sheet name, or the encoding for CSV
+    rows: Iterator[tuple[int, list]]
+
+
+def detect_encoding(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for encoding in _ENCODINGS:
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        "cannot tell the text encoding: the file is neither UTF-8 nor GBK/GB18030. "
+        "Save it from the spreadsheet as 'CSV UTF-8' or as XLSX."
+    )
+
+
+def _read_csv(path: Path) -> list[Table]:
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise ImportFileError(f"{path.name} is larger than {MAX_CSV_BYTES >> 20} MB: refused")
+    data = path.read_bytes()
+    encoding = detect_encoding(data)
+    content = data.decode(encoding)
+    sample = content[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    return [Table(name=encoding, rows=enumerate(reader, 1))]
+
+
+def _xlsx_rows(sheet) -> Iterator[tuple[int, list]]:
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        yield number, list(row)
+
+
+def _read_xlsx(path: Path) -> tuple[list[Table], object]:
+    import openpyxl  # imported here: CSV-only runs start faster
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise ImportFileError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
+    return [Table(name=ws.title, rows=_xlsx_rows(ws)) for ws in book.worksheets], book
+
+
+def open_tables(path: str | Path) -> tuple[list[Table], object | None]:
+    """Every table in the file (sheets of a workbook; one for CSV), and a handle to close."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportFileError(f"file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix in (".csv", ".txt", ".tsv", ".tab"):
+        return _read_csv(path), None
+    if suffix == ".xls":
+        raise ImportFileError(
+            f"{path.name} is an old Excel 97 file: open it in Excel or WPS and save as .xlsx or CSV"
+        )
+    raise ImportFileError(f"{path.name}: only .xlsx and .csv exports can be imported")

@@ -1,0 +1,191 @@
+"""Plain data objects shared by every layer. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+# Canonical payment words, as Chinese exports spell them.
+PAID = "已缴费"
+UNPAID = "未缴费"
+REFUNDED = "已退款"
+FREE = "免费"
+PAYMENT_STATES = (PAID, UNPAID, REFUNDED, FREE)
+ADMITTED_PAYMENTS = (PAID, FREE)
+
+REGISTRATION = "registration"
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    ALREADY = "already"
+    NOT_FOUND = "not_found"
+    NOT_ELIGIBLE = "not_eligible"
+    INVALID = "invalid"
+
+
+class EventKind(StrEnum):
+    CHECKIN = "checkin"  # admitted at the registration desk
+    MEAL = "meal"  # a meal slot redeemed
+    FORUM = "forum"  # entered a forum door
+    OVERRIDE = "override"  # admitted by a supervisor against the rules (any station)
+    UNDO = "undo"  # cancels an earlier admission (ref = its uuid)
+    WALK_IN = "walk_in"  # registered on site
+    EDIT = "edit"  # registrant fields changed at a desk
+    PRINT = "print"  # a badge or voucher printed
+
+
+ADMISSION_KINDS = (EventKind.CHECKIN, EventKind.MEAL, EventKind.FORUM, EventKind.OVERRIDE)
+
+# Fields an export or a desk can set on a registrant, in display order.
+REGISTRANT_FIELDS = (
+    "code",
+    "name",
+    "gender",
+    "phone",
+    "email",
+    "organisation",
+    "title",
+    "category",
+    "track",
+    "team",
+    "payment",
+    "amount",
+    "meals",
+    "forums",
+    "remarks",
+)
+
+
+@dataclass
+class Registrant:
+    code: str
+    name: str
+    gender: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    organisation: str | None = None
+    title: str | None = None
+    category: str | None = None
+    track: str | None = None
+    team: str | None = None
+    payment: str | None = None
+    amount: float | None = None
+    meals: list[str] = field(default_factory=list)
+    forums: list[str] = field(default_factory=list)
+    remarks: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    pinyin: str = ""
+    initials: str = ""
+    source: str = "import"  # import | walk_in | central
+    missing: bool = False  # vanished from the latest export (kept, never deleted)
+    version: int = 1
+
+    def master_fields(self) -> dict:
+        return {f: getattr(self, f) for f in REGISTRANT_FIELDS}
+
+
+@dataclass(frozen=True)
+class MealSlot:
+    id: str
+    name: str
+    date: str | None = None  # ISO date; None when only the export named it
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Forum:
+    id: str
+    name: str
+    room: str | None = None
+    capacity: int | None = None
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    # "open": any paid attendee may enter; "registered": only those who chose it
+    admission: str = "open"
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    colour: str = "#607d8b"
+    aliases: tuple[str, ...] = ()
+    # Days (ISO dates) this category is admitted; empty = every check-in day.
+    days: tuple[str, ...] = ()
+    # Meal slot ids given to everyone in the category, on top of what the export lists.
+    meals: tuple[str, ...] = ()
+    # True: may enter every forum regardless of sign-up (guests, jury, press, staff).
+    all_forums: bool = False
+
+
+@dataclass
+class EventConfig:
+    name: str = "未命名活动 Untitled event"
+    short_name: str = ""
+    timezone: str = "Asia/Shanghai"
+    start: str | None = None
+    end: str | None = None
+    checkin_days: tuple[str, ...] = ()
+    meals: list[MealSlot] = field(default_factory=list)
+    forums: list[Forum] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+
+    def meal(self, key: str) -> MealSlot | None:
+        return next((m for m in self.meals if key in (m.id, m.name)), None)
+
+    def forum(self, key: str) -> Forum | None:
+        return next((f for f in self.forums if key in (f.id, f.name)), None)
+
+    def category(self, name: str | None) -> Category | None:
+        return next((c for c in self.categories if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One append-only fact. `hlc` orders events across desks."""
+
+    uuid: str
+    kind: str
+    code: str | None
+    station: str | None
+    device_id: str
+    operator: str
+    wall_time: str
+    hlc: str
+    ref: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Decision:
+    outcome: Outcome
+    station: str
+    code: str | None = None
+    name: str | None = None
+    category: str | None = None
+    reason: str = ""
+    reason_code: str = ""  # machine key for the UI's translated message
+    event_uuid: str | None = None  # the admission recorded, when outcome is ok
+    first_time: str | None = None  # for `already`: when and where first admitted
+    first_device: str | None = None
+    registrant: Registrant | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == Outcome.OK
+
+    def to_json(self) -> dict:
+        return {
+            "outcome": str(self.outcome),
+            "station": self.station,
+            "code": self.code,
+            "name": self.name,
+            "category": self.category,
+            "reason": self.reason,
+            "reason_code": self.reason_code,
+            "event_uuid": self.event_uuid,
+            "first_time": self.first_time,
+            "first_device": self.first_device,
+        }

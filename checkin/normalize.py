@@ -1,0 +1,181 @@
+"""Turn the values registration websites export into canonical ones.
+
+Each normaliser returns (value, problem); problem is None or a short message for the
+import report. A value that cannot be understood is never silently dropped: the
+importer keeps the raw text in the registrant's extra data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .model import FREE, PAID, REFUNDED, UNPAID
+from .pinyin import is_cjk
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def text(value) -> str:
+    """A cell as trimmed text; Excel numbers lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\u3000", " ").strip()
+
+
+def code(value) -> tuple[str, str | None]:
+    raw = text(value)
+    cleaned = unicodedata.normalize("NFKC", raw)
+    cleaned = _SPACES.sub("", cleaned)
+    if not cleaned:
+        return "", "no registration code"
+    if len(cleaned) > 128 or not cleaned.isprintable():
+        return "", f"registration code {raw[:40]!r} is not a usable code"
+    return cleaned, None
+
+
+def name(value) -> tuple[str, str | None]:
+    """Trim; '程 琤' (one CJK, a space, one CJK) -> '程琤'; other inner spaces become one."""
+    raw = "" if value is None else str(value)
+    cleaned = _SPACES.sub(" ", raw.strip("\u3000 \t\r\n"))
+    if len(cleaned) == 3 and cleaned[1] == " " and is_cjk(cleaned[0]) and is_cjk(cleaned[2]):
+        cleaned = cleaned[0] + cleaned[2]
+    # No Unicode normalisation: NFC would turn CJK compatibility ideographs, which some
+    # rare names need, into other characters.
+    return cleaned, None if cleaned else "no name"
+
+
+def phone(value) -> tuple[str | None, str | None]:
+    """A mainland mobile number as 11 digits, from '138 1234 5678', '+86-138...', 1.38e10 ..."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, float):
+        value = int(value)
+    raw = str(value).strip()
+    if not raw:
+        return None, None
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", raw))
+    for prefix in ("0086", "86"):
+        if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    if len(digits) == 11 and digits.startswith("1"):
+        return digits, None
+    return None, f"phone {raw!r} is not an 11-digit mobile number (kept in extra data)"
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email(value) -> tuple[str | None, str | None]:
+    raw = text(value)
+    if not raw:
+        return None, None
+    cleaned = unicodedata.normalize("NFKC", raw).strip().lower().replace(" ", "")
+    if _EMAIL.match(cleaned):
+        return cleaned, None
+    return None, f"e-mail {raw!r} does not look like an address (kept in extra data)"
+
+
+# Canonical category -> words exports use for it (compared case-insensitively, spaces removed).
+CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
+    "嘉宾/专家": ("嘉宾", "专家", "特邀嘉宾", "嘉宾专家", "vip", "guest", "speaker", "expert",
+               "invitedguest"),
+    "评委": ("评审", "评审专家", "jury", "judge"),
+    "参赛团队": ("参赛", "参赛队员", "参赛选手", "团队成员", "参赛人员", "team", "competitor",
+             "teammember", "contestant"),
+    "参会代表": ("代表", "参会人员", "普通参会", "普通代表", "参会", "delegate", "attendee",
+             "participant", "regular"),
+    "学生": ("学生代表", "在校学生", "student"),
+    "媒体": ("记者", "媒体记者", "press", "media", "journalist"),
+    "展商": ("参展商", "参展", "展商代表", "exhibitor", "sponsor"),
+    "工作人员": ("志愿者", "会务", "会务组", "staff", "volunteer", "organiser", "organizer"),
+}
+_CATEGORY_LOOKUP = {
+    re.sub(r"[\s/_-]", "", w.lower()): canon
+    for canon, words in CATEGORY_ALIASES.items()
+    for w in (canon, *words)
+}
+
+
+def category(value, extra_aliases: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    raw = text(value)
+    if not raw:
+        return None, None
+    key = re.sub(r"[\s/_-]", "", raw.lower())
+    if extra_aliases and key in extra_aliases:
+        return extra_aliases[key], None
+    return _CATEGORY_LOOKUP.get(key, raw), None
+
+
+PAYMENT_WORDS: dict[str, tuple[str, ...]] = {
+    PAID: ("已缴费", "已缴", "已付款", "已支付", "已付", "支付成功", "缴费成功", "已交费", "paid", "yes",
+           "y", "complete", "completed", "是", "✓", "√"),
+    UNPAID: ("未缴费", "未缴", "未付款", "未支付", "待支付", "待付款", "待缴费", "未交费", "unpaid",
+             "pending", "no", "n", "否", "open"),
+    REFUNDED: ("已退款", "退款", "已退费", "退费", "退款成功", "refunded", "refund", "cancelled",
+               "canceled"),
+    FREE: ("免费", "免缴", "免费参会", "无需缴费", "赠票", "free", "complimentary", "comp", "waived"),
+}
+_PAYMENT_LOOKUP = {w.lower(): canon for canon, words in PAYMENT_WORDS.items() for w in words}
+
+
+def payment(value) -> tuple[str | None, str | None]:
+    raw = text(value)
+    if not raw:
+        return None, None
+    canon = _PAYMENT_LOOKUP.get(raw.lower().replace(" ", ""))
+    if canon:
+        return canon, None
+    return raw, f"payment status {raw!r} is not one we know; the desk will treat it as unpaid"
+
+
+def amount(value) -> tuple[float | None, str | None]:
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, int | float):
+        return float(value), None
+    raw = text(value)
+    cleaned = re.sub(r"[¥￥,，元\sRMBCNY]", "", raw, flags=re.I)
+    try:
+        return float(cleaned), None
+    except ValueError:
+        return None, f"amount {raw!r} is not a number (kept in extra data)"
+
+
+GENDERS = {"男": "男", "m": "男", "male": "男", "男性": "男", "先生": "男",
+           "女": "女", "f": "女", "female": "女", "女性": "女", "女士": "女"}
+
+
+def gender(value) -> tuple[str | None, str | None]:
+    raw = text(value)
+    if not raw:
+        return None, None
+    return GENDERS.get(raw.lower(), raw), None
+
+
+_LIST_SEPARATORS = re.compile(r"[、,，;；|\n]+")
+
+
+def items(value) -> list[str]:
+    """'6月26日午餐、6月27日午餐' -> ['6月26日午餐', '6月27日午餐'], order kept, no repeats."""
+    raw = text(value)
+    seen: dict[str, None] = {}
+    for part in _LIST_SEPARATORS.split(raw):
+        part = _SPACES.sub(" ", part).strip()
+        if part:
+            seen.setdefault(part, None)
+    return list(seen)
+
+
+_TRUTHY = {"是", "y", "yes", "1", "✓", "√", "true", "需要", "有", "x", "参加", "用餐"}
+
+
+def truthy(value) -> bool:
+    return text(value).lower() in _TRUTHY
+
+
+def optional(value) -> tuple[str | None, str | None]:
+    raw = _SPACES.sub(" ", text(value))
+    return (raw or None), None

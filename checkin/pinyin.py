@@ -1,0 +1,76 @@
+"""Pinyin and initials of a person's name, for type-ahead search.
+
+pypinyin reads characters as words; names need the surname reading (单 shan, 曾 zeng,
+解 xie, 仇 qiu ...), so the surname is looked up in our own table first.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+# Surnames whose everyday reading differs from the name reading. Compound surnames first.
+SURNAME_READINGS = {
+    "尉迟": ["yu", "chi"], "万俟": ["mo", "qi"], "单于": ["chan", "yu"], "澹台": ["tan", "tai"],
+    "长孙": ["zhang", "sun"], "令狐": ["ling", "hu"], "诸葛": ["zhu", "ge"], "欧阳": ["ou", "yang"],
+    "单": ["shan"], "曾": ["zeng"], "解": ["xie"], "仇": ["qiu"], "区": ["ou"], "朴": ["piao"],
+    "查": ["zha"], "盖": ["ge"], "覃": ["qin"], "乐": ["yue"], "缪": ["miao"], "种": ["chong"],
+    "翟": ["zhai"], "员": ["yun"], "隗": ["wei"], "秘": ["bi"], "阚": ["kan"], "褚": ["chu"],
+    "曲": ["qu"], "宓": ["fu"], "句": ["gou"], "召": ["shao"], "繁": ["po"], "折": ["she"],
+    "牟": ["mou"], "过": ["guo"], "华": ["hua"], "燕": ["yan"], "粘": ["nian"], "沈": ["shen"],
+    "薄": ["bo"], "陆": ["lu"], "石": ["shi"], "柏": ["bai"], "能": ["nai"], "祭": ["zhai"],
+    "尉": ["yu"], "車": ["che"], "车": ["che"], "莘": ["shen"], "冼": ["xian"], "洗": ["xian"],
+    "藏": ["zang"], "卜": ["bu"], "贲": ["ben"], "郇": ["xun"], "叶": ["ye"], "纪": ["ji"],
+}
+
+CJK_RANGES = (
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F), (0x30000, 0x323AF),
+)
+
+
+def is_cjk(char: str) -> bool:
+    cp = ord(char)
+    return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
+
+
+def fold_latin(text: str) -> str:
+    """'Müller' -> 'muller', 'Nguyễn' -> 'nguyen': what a person types on a plain keyboard."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=65536)
+def _given_name_syllables(text: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
+
+
+def syllables(name: str) -> list[str]:
+    """Pinyin syllables of a name; Latin words pass through folded; other marks dropped."""
+    name = name.strip()
+    if not name:
+        return []
+    if not any(is_cjk(c) for c in name):
+        words = "".join(c if c.isalnum() else " " for c in fold_latin(name)).split()
+        return words
+    result: list[str] = []
+    rest = name
+    for surname in (name[:2], name[:1]):
+        if surname in SURNAME_READINGS:
+            result.extend(SURNAME_READINGS[surname])
+            rest = name[len(surname):]
+            break
+    for part in _given_name_syllables(rest):
+        part = fold_latin(part)
+        if part.isalnum():
+            result.append(part)
+        elif any(is_cjk(c) for c in part):  # a rare character pypinyin does not know
+            result.append(part)
+    return result
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """(full pinyin without spaces, initials), e.g. '单雄信' -> ('shanxiongxin', 'sxx')."""
+    parts = syllables(name)
+    return "".join(parts), "".join(p[0] for p in parts if p)

@@ -1,0 +1,183 @@
+"""The local database: one writer, many readers, durable commits.
+
+Durability rules (architecture invariant "acknowledged means durable"): WAL journal,
+synchronous=FULL, every write in BEGIN IMMEDIATE ... COMMIT under one lock, and a
+caller hears "done" only after COMMIT returned.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..clock import HybridClock
+from ..config import config_from_json, config_to_json
+from ..model import EventConfig
+from .schema import migrations
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why in plain words."""
+
+
+def explain_sqlite_error(exc: sqlite3.Error, path: str | Path) -> str:
+    text = str(exc)
+    if "readonly" in text:
+        return f"the database {path} is read-only: nothing was written (check file permissions)"
+    if "disk is full" in text or "database or disk is full" in text:
+        return f"the disk holding {path} is full: nothing was written; free space and try again"
+    if "locked" in text or "busy" in text:
+        return f"the database {path} is busy in another program; try again"
+    if "not a database" in text or "malformed" in text:
+        return f"{path} is not a Checkin Desk database or is damaged ({text})"
+    if "unable to open" in text:
+        return f"cannot open the database {path}: does the folder exist and is it writable?"
+    return f"database error on {path}: {text}"
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._writer = _connect(self.path)
+            mode = self._writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if self.path != ":memory:" and mode.lower() != "wal":
+                raise StoreError(f"{self.path}: could not switch to WAL journal (got {mode})")
+            self._write_lock = threading.RLock()
+            self._readers = threading.local()
+            self._all_readers: list[sqlite3.Connection] = []
+            with self.transaction() as conn:
+                migrations.apply(Database(conn))
+                self.device_id = self._meta(conn, "device_id") or self._new_device_id(conn)
+            last = self._writer.execute(
+                "SELECT max(hlc) FROM events WHERE device_id = ?", (self.device_id,)
+            ).fetchone()[0]
+        except sqlite3.Error as exc:
+            raise StoreError(explain_sqlite_error(exc, self.path)) from exc
+        self.clock = HybridClock(self.device_id, last)
+        self._config: EventConfig | None = None
+
+    # -- connections -----------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The one way to write: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error."""
+        with self._write_lock:
+            conn = self._writer
+            if conn.in_transaction:  # nested: the outer block commits
+                yield conn
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                self._config = None  # a config saved inside the block was rolled back too
+                raise
+            conn.execute("COMMIT")
+
+    def reader(self) -> sqlite3.Connection:
+        """A read connection for the calling thread (WAL lets it read while a write runs)."""
+        if self.path == ":memory:":
+            return self._writer
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = _connect(self.path)
+            conn.execute("PRAGMA query_only = ON")
+            self._readers.conn = conn
+            self._all_readers.append(conn)
+        return conn
+
+    def close(self) -> None:
+        for conn in self._all_readers:
+            conn.close()
+        self._all_readers.clear()
+        self._readers = threading.local()
+        self._writer.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- meta and config ------------------------------------------------
+    @staticmethod
+    def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def meta(self, key: str) -> str | None:
+        return self._meta(self.reader(), key)
+
+    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def _new_device_id(self, conn: sqlite3.Connection) -> str:
+        device_id = uuid.uuid4().hex[:12]
+        self.set_meta(conn, "device_id", device_id)
+        return device_id
+
+    @property
+    def config(self) -> EventConfig:
+        if self._config is None:
+            text = self.meta("config")
+            self._config = config_from_json(text) if text else EventConfig()
+        return self._config
+
+    def save_config(self, conn: sqlite3.Connection, config: EventConfig) -> None:
+        self.set_meta(conn, "config", config_to_json(config))
+        self._config = config
+
+    @property
+    def device_name(self) -> str:
+        return self.meta("device_name") or self.device_id
+
+    def bump_registrant_generation(self, conn: sqlite3.Connection) -> None:
+        """Tell caches (the search index) that registrant data changed."""
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('registrant_generation', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    def registrant_generation(self) -> int:
+        return int(self.meta("registrant_generation") or 0)
+
+    # -- health ----------------------------------------------------------
+    def integrity_check(self) -> list[str]:
+        """SQLite's own check; ['ok'] when the file is sound."""
+        rows = self._writer.execute("PRAGMA integrity_check").fetchall()
+        return [r[0] for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        conn = self.reader()
+        return {
+            "registrants": conn.execute("SELECT count(*) FROM registrants").fetchone()[0],
+            "events": conn.execute("SELECT count(*) FROM events").fetchone()[0],
+            "unsent": conn.execute("SELECT count(*) FROM outbox").fetchone()[0],
+        }
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,125 @@
+"""The append-only event log and the state derived from it.
+
+Facts go into `events` and never change (triggers refuse UPDATE and DELETE).
+`admissions` holds, for each (code, station), the earliest admission that no undo
+cancelled: it is a cache that `rebuild_admissions` can recreate from the log at any time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid as uuidlib
+
+from ..clock import HybridClock, now_iso
+from ..model import ADMISSION_KINDS, EventKind, LoggedEvent
+from .database import dumps
+
+_ADMISSION_KINDS_SQL = ",".join(f"'{k}'" for k in ADMISSION_KINDS)
+
+
+def from_row(row: sqlite3.Row) -> LoggedEvent:
+    return LoggedEvent(
+        uuid=row["uuid"], kind=row["kind"], code=row["code"], station=row["station"],
+        device_id=row["device_id"], operator=row["operator"], wall_time=row["wall_time"],
+        hlc=row["hlc"], ref=row["ref"], data=json.loads(row["data"]),
+    )
+
+
+def new_event(clock: HybridClock, kind: EventKind, *, code: str | None, station: str | None,
+              operator: str, ref: str | None = None, data: dict | None = None,
+              wall_time: str | None = None) -> LoggedEvent:
+    return LoggedEvent(
+        uuid=str(uuidlib.uuid4()), kind=str(kind), code=code, station=station,
+        device_id=clock.device_id, operator=operator, wall_time=wall_time or now_iso(),
+        hlc=clock.tick(), ref=ref, data=data or {},
+    )
+
+
+def append(conn: sqlite3.Connection, event: LoggedEvent, *, outbox: bool = True) -> bool:
+    """Store one event and update derived state. False when its uuid is already stored
+    (the same fact arriving twice is not a second fact)."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO events (uuid, kind, code, station, device_id, operator, "
+        "wall_time, hlc, ref, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (event.uuid, event.kind, event.code, event.station, event.device_id, event.operator,
+         event.wall_time, event.hlc, event.ref, dumps(event.data)),
+    )
+    if cur.rowcount == 0:
+        return False
+    if outbox:
+        conn.execute("INSERT INTO outbox(seq) VALUES (?)", (cur.lastrowid,))
+    _apply(conn, event)
+    return True
+
+
+def _apply(conn: sqlite3.Connection, event: LoggedEvent) -> None:
+    if event.kind in ADMISSION_KINDS:
+        refresh_admission(conn, event.code, event.station)
+    elif event.kind == EventKind.UNDO and event.ref:
+        target = get(conn, event.ref)
+        if target is not None and target.kind in ADMISSION_KINDS:
+            refresh_admission(conn, target.code, target.station)
+
+
+def refresh_admission(conn: sqlite3.Connection, code: str, station: str) -> None:
+    row = conn.execute(
+        f"""SELECT uuid, hlc, wall_time, device_id, operator FROM events e
+            WHERE code = ? AND station = ? AND kind IN ({_ADMISSION_KINDS_SQL})
+              AND NOT EXISTS (SELECT 1 FROM events u WHERE u.ref = e.uuid AND u.kind = 'undo')
+            ORDER BY hlc LIMIT 1""",
+        (code, station),
+    ).fetchone()
+    if row is None:
+        conn.execute("DELETE FROM admissions WHERE code = ? AND station = ?", (code, station))
+    else:
+        conn.execute(
+            "INSERT OR REPLACE INTO admissions (code, station, event_uuid, hlc, wall_time, "
+            "device_id, operator) VALUES (?,?,?,?,?,?,?)",
+            (code, station, *row),
+        )
+
+
+def rebuild_admissions(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM admissions")
+    pairs = conn.execute(
+        f"SELECT DISTINCT code, station FROM events WHERE kind IN ({_ADMISSION_KINDS_SQL})"
+    ).fetchall()
+    for code, station in pairs:
+        refresh_admission(conn, code, station)
+
+
+def get(conn: sqlite3.Connection, event_uuid: str) -> LoggedEvent | None:
+    row = conn.execute("SELECT * FROM events WHERE uuid = ?", (event_uuid,)).fetchone()
+    return from_row(row) if row else None
+
+
+def admission(conn: sqlite3.Connection, code: str, station: str) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT * FROM admissions WHERE code = ? AND station = ?", (code, station)
+    ).fetchone()
+
+
+def admission_count(conn: sqlite3.Connection, station: str) -> int:
+    return conn.execute("SELECT count(*) FROM admissions WHERE station = ?", (station,)).fetchone()[0]
+
+
+def last_undoable(conn: sqlite3.Connection, device_id: str) -> LoggedEvent | None:
+    """This desk's most recent admission that is still in force."""
+    row = conn.execute(
+        f"""SELECT e.* FROM events e JOIN admissions a ON a.event_uuid = e.uuid
+            WHERE e.device_id = ? AND e.kind IN ({_ADMISSION_KINDS_SQL})
+            ORDER BY e.seq DESC LIMIT 1""",
+        (device_id,),
+    ).fetchone()
+    return from_row(row) if row else None
+
+
+def history(conn: sqlite3.Connection, code: str) -> list[LoggedEvent]:
+    rows = conn.execute("SELECT * FROM events WHERE code = ? ORDER BY hlc", (code,))
+    return [from_row(r) for r in rows]
+
+
+def recent(conn: sqlite3.Connection, limit: int = 20) -> list[LoggedEvent]:
+    rows = conn.execute("SELECT * FROM events ORDER BY seq DESC LIMIT ?", (limit,))
+    return [from_row(r) for r in rows]
