@@ -63,9 +63,7 @@ def syllables(name: str) -> list[str]:
             break
     for part in _given_name_syllables(rest):
         part = fold_latin(part)
-        if part.isalnum():
-            result.append(part)
-        elif any(is_cjk(c) for c in part):  # a rare character pypinyin does not know
+        if part.isalnum() or any(is_cjk(c) for c in part):
             result.append(part)
     return result
 

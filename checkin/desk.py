@@ -1,0 +1,255 @@
+"""What a desk does: scan, undo, override, team check-in, walk-in, edit, print record.
+
+Each action decides and records in one BEGIN IMMEDIATE transaction, so two scans of
+the same code (two threads, two processes) can never both be admitted, and the answer
+is returned only after COMMIT: acknowledged means durable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import sqlite3
+from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import normalize as norm
+from .messages import message
+from .model import (
+    ADMISSION_KINDS,
+    REGISTRANT_FIELDS,
+    REGISTRATION,
+    Decision,
+    EventKind,
+    LoggedEvent,
+    Outcome,
+    Registrant,
+)
+from .policy import Station, decide, parse_station
+from .store import Store, eventlog
+from .store import registrants as reg_store
+from .tokens import InvalidPayload, parse_payload
+
+_KIND_FOR_STATION = {REGISTRATION: EventKind.CHECKIN, "meal": EventKind.MEAL, "forum": EventKind.FORUM}
+EDITABLE_FIELDS = tuple(f for f in REGISTRANT_FIELDS if f != "code")
+
+
+class DeskError(ValueError):
+    """An action that cannot be done; the message is for the person at the desk."""
+
+
+def default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "desk"
+
+
+class Desk:
+    def __init__(self, store: Store, operator: str | None = None, *, chinese: bool = False,
+                 now: Callable[[], dt.datetime] | None = None):
+        self.store = store
+        self.operator = operator or default_operator()
+        self.chinese = chinese
+        self._now = now
+
+    # -- time --------------------------------------------------------------
+    def today(self) -> str:
+        if self._now is not None:
+            return self._now().date().isoformat()
+        try:
+            zone = ZoneInfo(self.store.config.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+        return dt.datetime.now(zone).date().isoformat()
+
+    def station(self, text: str) -> Station:
+        return parse_station(text, self.store.config)
+
+    # -- scanning ----------------------------------------------------------
+    def scan(self, payload: str, station: str = REGISTRATION) -> Decision:
+        """Decide one scan and, when admitted, record it durably."""
+        where = self.station(station)
+        try:
+            code = parse_payload(payload)
+        except InvalidPayload as exc:
+            return self._explain(Decision(Outcome.INVALID, where.key, reason_code=exc.reason_code), where)
+        with self.store.transaction() as conn:
+            return self._decide_and_record(conn, code, where)
+
+    def _decide_and_record(self, conn: sqlite3.Connection, code: str, where: Station) -> Decision:
+        reg = reg_store.get(conn, code)
+        first = eventlog.admission(conn, code, where.key) if reg else None
+        count = eventlog.admission_count(conn, where.key) if where.forum else 0
+        decision = decide(where, reg, code, self.store.config, today=self.today(),
+                          first_admission=first, station_count=count)
+        if decision.ok:
+            event = eventlog.new_event(self.store.clock, _KIND_FOR_STATION[where.kind],
+                                       code=reg.code, station=where.key, operator=self.operator)
+            eventlog.append(conn, event)
+            decision.event_uuid = event.uuid
+        return self._explain(decision, where)
+
+    def override(self, code: str, station: str, reason: str, supervisor: str) -> Decision:
+        """Admit against the rules (unpaid but paying on site, forum over capacity ...)."""
+        if not reason.strip() or not supervisor.strip():
+            raise DeskError("an override needs the supervisor's name and a reason")
+        where = self.station(station)
+        with self.store.transaction() as conn:
+            reg = reg_store.get(conn, code)
+            if reg is None:
+                raise DeskError(f"no registration with code {code}: register a walk-in instead")
+            event = eventlog.new_event(
+                self.store.clock, EventKind.OVERRIDE, code=reg.code, station=where.key,
+                operator=self.operator, data={"reason": reason.strip(), "supervisor": supervisor.strip()},
+            )
+            eventlog.append(conn, event)
+        decision = Decision(Outcome.OK, where.key, code=reg.code, name=reg.name, category=reg.category,
+                            reason_code="override", event_uuid=event.uuid, registrant=reg)
+        return self._explain(decision, where, reason=reason)
+
+    def check_in_team(self, code_or_team: str, station: str = REGISTRATION) -> list[Decision]:
+        """A team leader checks the whole team in: one decision per member."""
+        where = self.station(station)
+        with self.store.transaction() as conn:
+            reg = reg_store.get(conn, code_or_team)
+            team = reg.team if reg else code_or_team
+            members = reg_store.team_members(conn, team) if team else []
+            if not members:
+                raise DeskError(f"no team found for {code_or_team!r}")
+            return [self._decide_and_record(conn, m.code, where) for m in members]
+
+    def undo(self, event_uuid: str | None = None, reason: str = "") -> LoggedEvent:
+        """Cancel an admission (by default this desk's last one still in force)."""
+        with self.store.transaction() as conn:
+            if event_uuid is None:
+                target = eventlog.last_undoable(conn, self.store.device_id)
+                if target is None:
+                    raise DeskError("nothing to undo at this desk")
+            else:
+                target = eventlog.get(conn, event_uuid)
+                if target is None or target.kind not in ADMISSION_KINDS:
+                    raise DeskError(f"no admission {event_uuid} to undo")
+                if eventlog.admission(conn, target.code, target.station) is None or \
+                        conn.execute("SELECT 1 FROM events WHERE ref = ? AND kind = 'undo'",
+                                     (target.uuid,)).fetchone():
+                    raise DeskError("that admission was already undone")
+            undo = eventlog.new_event(self.store.clock, EventKind.UNDO, code=target.code,
+                                      station=target.station, operator=self.operator,
+                                      ref=target.uuid, data={"reason": reason} if reason else {})
+            eventlog.append(conn, undo)
+            return undo
+
+    # -- registrant changes ------------------------------------------------
+    def walk_in(self, fields: dict, *, check_in: bool = True) -> tuple[Registrant, Decision | None]:
+        """Register someone on site; by default check them in in the same transaction."""
+        name, _ = norm.name(fields.get("name"))
+        if not name:
+            raise DeskError("a walk-in needs at least a name")
+        clean = self._clean_fields(fields)
+        clean.update(name=name)
+        clean.setdefault("category", "参会代表")
+        clean.setdefault("payment", "已缴费")
+        with self.store.transaction() as conn:
+            code = fields.get("code") or self._next_walk_in_code(conn)
+            if reg_store.get(conn, code):
+                raise DeskError(f"code {code} is already registered")
+            reg = Registrant(code=code, source="walk_in", **clean)
+            reg_store.upsert(conn, [reg])
+            self.store.bump_registrant_generation(conn)
+            event = eventlog.new_event(self.store.clock, EventKind.WALK_IN, code=code, station=None,
+                                       operator=self.operator, data={"fields": reg.master_fields()})
+            eventlog.append(conn, event)
+            decision = self._decide_and_record(conn, code, self.station(REGISTRATION)) if check_in else None
+        return reg, decision
+
+    def _next_walk_in_code(self, conn: sqlite3.Connection) -> str:
+        count = conn.execute(
+            "SELECT count(*) FROM events WHERE kind = 'walk_in' AND device_id = ?",
+            (self.store.device_id,),
+        ).fetchone()[0]
+        return f"W-{self.store.device_id[:6].upper()}-{count + 1:04d}"
+
+    def _clean_fields(self, fields: dict) -> dict:
+        unknown = set(fields) - set(REGISTRANT_FIELDS)
+        if unknown:
+            raise DeskError(f"unknown fields: {', '.join(sorted(unknown))}")
+        clean = {}
+        for key, value in fields.items():
+            if key in ("code", "name"):
+                continue
+            checker = {"phone": norm.phone, "email": norm.email, "payment": norm.payment,
+                       "category": norm.category, "amount": norm.amount, "gender": norm.gender}.get(key)
+            if key in ("meals", "forums"):
+                clean[key] = value if isinstance(value, list) else norm.items(value)
+                continue
+            if checker:
+                value, problem = checker(value)
+                if problem:
+                    raise DeskError(problem.replace(" (kept in extra data)", ""))
+            clean[key] = value
+        return clean
+
+    def edit(self, code: str, changes: dict, *, base_version: int | None = None,
+             reason: str = "") -> Registrant:
+        """Correct a registrant (a name typo before reprinting ...). Audited as an event."""
+        if not changes:
+            raise DeskError("nothing to change")
+        clean = self._clean_fields(changes)
+        if "name" in changes:
+            clean["name"], problem = norm.name(changes["name"])
+            if problem:
+                raise DeskError("the name cannot be empty")
+        with self.store.transaction() as conn:
+            reg = reg_store.get(conn, code)
+            if reg is None:
+                raise DeskError(f"no registration with code {code}")
+            if base_version is not None and base_version != reg.version:
+                raise DeskError(f"{code} was changed meanwhile (version {reg.version}); reload and retry")
+            diff = {k: [getattr(reg, k), v] for k, v in clean.items() if getattr(reg, k) != v}
+            if not diff:
+                return reg
+            reg_store.apply_edit(conn, reg.code, {k: v[1] for k, v in diff.items()})
+            self.store.bump_registrant_generation(conn)
+            eventlog.append(conn, eventlog.new_event(
+                self.store.clock, EventKind.EDIT, code=reg.code, station=None, operator=self.operator,
+                data={"changes": diff, "base_version": reg.version, "reason": reason},
+            ))
+            return reg_store.get(conn, reg.code)
+
+    def record_print(self, code: str, document: str, *, reason: str = "") -> LoggedEvent:
+        """Every badge or voucher printed is a fact (reprints carry their reason)."""
+        with self.store.transaction() as conn:
+            if reg_store.get(conn, code) is None:
+                raise DeskError(f"no registration with code {code}")
+            reprint = conn.execute(
+                "SELECT 1 FROM events WHERE code = ? AND kind = 'print' AND json_extract(data, "
+                "'$.document') = ?", (code, document)).fetchone() is not None
+            if reprint and not reason.strip():
+                raise DeskError("a reprint needs a reason (lost badge, name corrected ...)")
+            event = eventlog.new_event(self.store.clock, EventKind.PRINT, code=code, station=None,
+                                       operator=self.operator,
+                                       data={"document": document, "reprint": reprint, "reason": reason})
+            eventlog.append(conn, event)
+            return event
+
+    # -- wording -----------------------------------------------------------
+    def _explain(self, decision: Decision, where: Station, **extra) -> Decision:
+        reg = decision.registrant
+        config = self.store.config
+        category = config.category(reg.category) if reg else None
+        days = (category.days if category and category.days else config.checkin_days)
+        if where.meal and where.meal.date:
+            days = (where.meal.date,)
+        if where.forum and where.forum.date:
+            days = (where.forum.date,)
+        params = {
+            "name": decision.name or "", "code": decision.code or "", "station": where.label,
+            "payment": reg.payment if reg else "", "today": self.today(), "days": ", ".join(days),
+            "slot": where.meal.name if where.meal else "", "forum": where.forum.name if where.forum else "",
+            "capacity": where.forum.capacity if where.forum else "",
+            "first_time": (decision.first_time or "")[:19].replace("T", " "),
+            "first_device": decision.first_device or "", **extra,
+        }
+        decision.reason = message(decision.reason_code, self.chinese, **params)
+        return decision

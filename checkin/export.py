@@ -1,0 +1,64 @@
+"""Attendance export (XLSX/CSV) for CME credit and sponsor reports.
+
+Every cell a person could open in a spreadsheet is neutralised against formula
+injection: text starting with = + - @ (or a tab/CR) gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .store import Store
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = ("code", "name", "organisation", "title", "category", "team", "payment",
+           "checked_in_at", "desk", "meals_redeemed", "forums_attended")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def attendance_rows(store: Store):
+    conn = store.reader()
+    admissions: dict[str, dict] = {}
+    for row in conn.execute("SELECT code, station, wall_time, device_id FROM admissions"):
+        entry = admissions.setdefault(row["code"].upper(), {"meals": [], "forums": []})
+        station = row["station"]
+        if station == "registration":
+            entry["at"], entry["desk"] = row["wall_time"], row["device_id"]
+        elif station.startswith("meal:"):
+            entry["meals"].append(station[5:])
+        elif station.startswith("forum:"):
+            entry["forums"].append(station[6:])
+    for r in conn.execute("SELECT * FROM registrants WHERE missing = 0 ORDER BY code"):
+        a = admissions.get(r["code"].upper(), {"meals": [], "forums": []})
+        yield (r["code"], r["name"], r["organisation"], r["title"], r["category"], r["team"],
+               r["payment"], a.get("at"), a.get("desk"), "、".join(sorted(a["meals"])),
+               "、".join(sorted(a["forums"])))
+
+
+def export_attendance(store: Store, path: str | Path) -> int:
+    path = Path(path)
+    count = 0
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS)
+            for row in attendance_rows(store):
+                writer.writerow([safe_cell(v) for v in row])
+                count += 1
+        return count
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("attendance")
+    sheet.append(COLUMNS)
+    for row in attendance_rows(store):
+        sheet.append([safe_cell(v) for v in row])
+        count += 1
+    book.save(path)
+    return count

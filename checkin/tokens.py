@@ -1,0 +1,69 @@
+"""What a scanned QR payload means. Plain registration codes today; signed tickets later.
+
+A payload is untrusted input from a camera or a keyboard-wedge scanner: it is bounded in
+length, stripped of what scanners add (CR/LF, spaces, BOM), and anything that is not a
+registration code is refused with a reason instead of being looked up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from urllib.parse import parse_qs, urlsplit
+
+MAX_PAYLOAD_CHARS = 2048  # a version 40 QR holds ~4k bytes; confirmations never need that
+MAX_CODE_CHARS = 64
+_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._:/#+-]*$")
+_URL_KEYS = ("code", "ticket", "c", "t", "secret", "regcode")
+
+
+class InvalidPayload(ValueError):
+    def __init__(self, reason_code: str, message: str):
+        super().__init__(message)
+        self.reason_code = reason_code
+
+
+def _from_url(text: str) -> str | None:
+    parts = urlsplit(text)
+    query = parse_qs(parts.query)
+    for key in _URL_KEYS:
+        if query.get(key):
+            return query[key][0]
+    segments = [s for s in parts.path.split("/") if s]
+    return segments[-1] if segments else None
+
+
+def _from_json(text: str) -> str | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        for key in _URL_KEYS:
+            if isinstance(data.get(key), str | int):
+                return str(data[key])
+    return None
+
+
+def parse_payload(payload: str) -> str:
+    """The registration code a payload carries, or InvalidPayload."""
+    if payload is None:
+        raise InvalidPayload("empty", "nothing was scanned")
+    if len(payload) > MAX_PAYLOAD_CHARS:
+        raise InvalidPayload("too_long", f"payload of {len(payload)} characters is too long to be a code")
+    text = unicodedata.normalize("NFKC", payload).strip().lstrip("\ufeff").strip()
+    if not text:
+        raise InvalidPayload("empty", "nothing was scanned")
+    candidate: str | None = text
+    if re.match(r"^https?://", text, re.I):
+        candidate = _from_url(text)
+    elif text.startswith("{"):
+        candidate = _from_json(text)
+    if not candidate:
+        raise InvalidPayload("not_a_code", "the QR code holds no registration code")
+    candidate = candidate.strip()
+    if len(candidate) > MAX_CODE_CHARS or not _CODE.match(candidate):
+        shown = candidate[:24] + ("…" if len(candidate) > 24 else "")
+        raise InvalidPayload("not_a_code", f"{shown!r} is not a registration code")
+    return candidate

@@ -1,0 +1,1 @@
+"""The desk window (PySide6). Only this package may import Qt."""

@@ -1,0 +1,60 @@
+"""A first desk window: the event, its headcount, a code field. The full scan screen
+(camera, banner, search, printing) comes with the desk-app work."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMainWindow, QVBoxLayout, QWidget
+
+from ..desk import Desk
+from ..model import Outcome
+from ..stats import headcounts
+from ..store import Store
+
+BANNER_COLOURS = {Outcome.OK: "#2e7d32", Outcome.ALREADY: "#f9a825"}
+REFUSED_COLOUR = "#c62828"
+
+
+class DeskWindow(QMainWindow):
+    def __init__(self, store: Store):
+        super().__init__()
+        self.desk = Desk(store, chinese=True)
+        self.setWindowTitle(f"签到台 Checkin Desk — {store.config.name}")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        self.summary = QLabel()
+        self.code_field = QLineEdit(placeholderText="扫码或输入报名编号 Scan or type a code, Enter")
+        self.code_field.setFont(QFont(self.font().family(), 16))
+        self.code_field.returnPressed.connect(self.scan_typed_code)
+        self.banner = QLabel("请扫码 Ready to scan", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.banner.setWordWrap(True)
+        self.banner.setMinimumHeight(220)
+        self.banner.setFont(QFont(self.font().family(), 28, QFont.Weight.Bold))
+        for widget in (self.summary, self.code_field, self.banner):
+            layout.addWidget(widget)
+        self.setCentralWidget(central)
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        stats = headcounts(self.desk.store)
+        self.summary.setText(f"{stats['event']} · 已到 arrived {stats['arrived']} / {stats['expected']}")
+
+    def scan_typed_code(self) -> None:
+        decision = self.desk.scan(self.code_field.text())
+        colour = BANNER_COLOURS.get(decision.outcome, REFUSED_COLOUR)
+        self.banner.setStyleSheet(f"background:{colour}; color:white; border-radius:12px;")
+        self.banner.setText(f"{decision.name or ''}\n{decision.reason}")
+        self.code_field.clear()
+        self.refresh_summary()
+
+
+def run(db: Path) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    window = DeskWindow(Store(db))
+    window.resize(1366, 768)
+    window.show()
+    return app.exec()
