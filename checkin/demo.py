@@ -11,8 +11,16 @@ import csv
 import datetime as dt
 import random
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .config import config_from_dict
+
+DEMO_TIMEZONE = "Asia/Shanghai"
+
+
+def event_today() -> dt.date:
+    """Today where the demo event runs (not where the laptop's clock is set)."""
+    return dt.datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤") + ["单", "解", "仇", "诸葛", "欧阳", "司马"]
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英霞平刚桂兰华建文辉玲飞鹏宇浩然欣怡思佳子涵雨轩俊凯琳晨帆诺航斌彤琤")
@@ -43,13 +51,13 @@ def meal_names(start: dt.date) -> list[str]:
 
 def demo_config(start: dt.date | None = None) -> dict:
     """The event configuration, as the TOML file would hold it, for an event starting today."""
-    start = start or dt.date.today()
+    start = start or event_today()
     day2 = start + dt.timedelta(days=1)
     lunches = meal_names(start)
     return {
         "event": {
             "name": "第二届医疗行业数字创新大会（演示）", "short_name": "DEMO",
-            "timezone": "Asia/Shanghai", "start": start.isoformat(), "end": day2.isoformat(),
+            "timezone": DEMO_TIMEZONE, "start": start.isoformat(), "end": day2.isoformat(),
             "checkin_days": [start.isoformat(), day2.isoformat()],
         },
         "meals": [
@@ -115,7 +123,7 @@ def _name(rng: random.Random) -> str:
 def demo_rows(people: int, start: dt.date | None = None, seed: int = 2026) -> list[list]:
     """Export rows (without header) for `people` registrants, teams of up to five."""
     rng = random.Random(seed)
-    lunches = meal_names(start or dt.date.today())
+    lunches = meal_names(start or event_today())
     rows: list[list] = []
     categories, weights = zip(*CATEGORY_WEIGHTS, strict=True)
     team_no, team_left, team, track = 0, 0, None, None
@@ -168,7 +176,7 @@ def write_export(path: str | Path, people: int, start: dt.date | None = None) ->
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("报名信息")
-    sheet.append([f"第二届医疗行业数字创新大会 报名信息导出 {dt.date.today().isoformat()}"])
+    sheet.append([f"第二届医疗行业数字创新大会 报名信息导出 {event_today().isoformat()}"])
     sheet.append(HEADERS)
     for row in rows:
         # Phones that look like numbers arrive as Excel number cells, as in real exports.

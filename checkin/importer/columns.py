@@ -86,19 +86,17 @@ class ColumnMap:
         return out
 
 
-def _score(row: list) -> int:
-    return len({field_for_header(c) for c in row if c not in (None, "")} - {None})
-
-
-def find_header(rows: list[tuple[int, list]]) -> int | None:
+def find_header(rows: list[tuple[int, list]], overrides: dict[str, str] | None = None) -> int | None:
     """Index (in `rows`) of the header: the first row that names the most known fields,
-    among those that name a code or a name column. Title rows above it are skipped."""
+    among those that name a code or a name column. Title rows above it are skipped.
+    Headers named in a mapping file count as the fields they are mapped to."""
+    mapped = {header_key(h): f for f, h in (overrides or {}).items()}
     best, best_score = None, 1
     for i, (_, row) in enumerate(rows):
-        fields = {field_for_header(c) for c in row if c not in (None, "")}
-        score = _score(row)
-        if score > best_score and fields & {"code", "name"}:
-            best, best_score = i, score
+        fields = {mapped.get(header_key(c)) or field_for_header(c)
+                  for c in row if c not in (None, "")} - {None}
+        if len(fields) > best_score and fields & {"code", "name"}:
+            best, best_score = i, len(fields)
     return best
 
 

@@ -27,16 +27,16 @@ DEFAULT_COLOURS = {
 }
 
 
-def _peek(table: Table) -> tuple[list[tuple[int, list]], int | None]:
+def _peek(table: Table, overrides) -> tuple[list[tuple[int, list]], int | None]:
     head = []
     for item in table.rows:
         head.append(item)
         if len(head) >= HEADER_SEARCH_ROWS:
             break
-    return head, find_header(head)
+    return head, find_header(head, overrides)
 
 
-def _locate(tables: list[Table], sheet: str | None):
+def _locate(tables: list[Table], sheet: str | None, overrides: dict | None):
     """The table to import and its rows split at the header."""
     if sheet is not None:
         tables = [t for t in tables if t.name == sheet]
@@ -44,7 +44,7 @@ def _locate(tables: list[Table], sheet: str | None):
             raise ImportFileError(f"no sheet named {sheet!r} in the workbook")
     first_rows = None
     for table in tables:
-        head, idx = _peek(table)
+        head, idx = _peek(table, overrides)
         if idx is not None:
             return table, head, idx
         first_rows = first_rows or head
@@ -170,7 +170,7 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: str | Path | 
     overrides = load_mapping(mapping) if mapping else None
     tables, handle = open_tables(path)
     try:
-        table, head, header_idx = _locate(tables, sheet)
+        table, head, header_idx = _locate(tables, sheet, overrides)
         header_number, headers = head[header_idx]
         cmap = build_map(headers, overrides)
         report = ImportReport(file=Path(path).name, table=table.name, header_row=header_number,

@@ -1,0 +1,71 @@
+"""Shared test fixtures: real SQLite files in tmp dirs, the shared export fixtures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checkin.config import load_config
+from checkin.desk import Desk
+from checkin.importer import import_file
+from checkin.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURES = SHARED / "fixtures"
+EVENT_TOML = ROOT / "assets" / "events" / "shic2026.toml"
+XLSX = FIXTURES / "shic2026-registrations.xlsx"
+CSV_BOM = FIXTURES / "shic2026-registrations-utf8bom.csv"
+CSV_GBK = FIXTURES / "shic2026-registrations-gbk.csv"
+# Inside the event: 26 June 2026, 08:30 Beijing time.
+EVENT_DAY = dt.datetime(2026, 6, 26, 8, 30)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """No test reads or writes the real user data folder."""
+    monkeypatch.setenv("CHECKIN_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CHECKIN_DB", raising=False)
+    monkeypatch.setenv("CHECKIN_LANG", "en")
+
+
+@pytest.fixture(scope="session")
+def answers() -> dict:
+    data = json.loads((FIXTURES / "shic2026-registrations.answers.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "desk.db") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def _imported_event_db(tmp_path_factory) -> Path:
+    """Imported once per session; each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "event.db"
+    with Store(path) as s:
+        with s.transaction() as conn:
+            s.save_config(conn, load_config(EVENT_TOML))
+        import_file(s, XLSX)
+        s._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def event_store(tmp_path, _imported_event_db):
+    """The SHIC 2026 event configured and its XLSX export imported."""
+    copy = tmp_path / "event.db"
+    shutil.copyfile(_imported_event_db, copy)
+    with Store(copy) as s:
+        yield s
+
+
+@pytest.fixture
+def desk(event_store):
+    return Desk(event_store, operator="alice", now=lambda: EVENT_DAY)

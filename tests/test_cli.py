@@ -1,0 +1,148 @@
+"""The `checkin` command as a user runs it: a real process, a real database file."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import CSV_GBK, EVENT_TOML, XLSX
+
+CHECKIN = str(Path(sys.executable).parent / "checkin")
+
+
+def run(*args, db, ok=True):
+    env = {**os.environ, "CHECKIN_OPERATOR": "alice"}
+    result = subprocess.run([CHECKIN, "--db", str(db), *map(str, args)], capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def run_json(*args, db):
+    return json.loads(run(*args, "--json", db=db).stdout)
+
+
+def test_list_json_matches_the_answer_key(tmp_path, answers):
+    db = tmp_path / "e.db"
+    run("import", CSV_GBK, db=db)
+    listed = run_json("list", db=db)
+    keys = ("code", "name", "phone", "email", "category", "team", "payment", "meals")
+    expected = {a["code"]: a for a in answers["registrants"]}
+    assert len(listed) == answers["gbk_rows"]
+    assert all({k: row[k] for k in keys} == expected[row["code"]] for row in listed)
+
+
+def test_a_registration_morning_from_the_command_line(tmp_path):
+    db = tmp_path / "demo.db"
+    export = tmp_path / "export.xlsx"
+    run("demo", "--people", 300, "--export", export, db=db)
+    assert export.exists()
+    people = run_json("list", db=db)
+    paid = [p for p in people if p["payment"] in ("已缴费", "免费") and p["meals"]]
+    unpaid = next(p for p in people if p["payment"] == "未缴费")
+    a, b = paid[0]["code"], paid[1]["code"]
+
+    first = run_json("scan", a, db=db)
+    assert first["outcome"] == "ok" and first["name"] == paid[0]["name"]
+    again = run_json("scan", a, db=db)
+    assert again["outcome"] == "already" and again["first_time"]
+    refused = run("scan", unpaid["code"], "--json", db=db, ok=False)
+    assert refused.returncode == 1 and json.loads(refused.stdout)["reason_code"] == "unpaid"
+    assert json.loads(run("scan", "NOPE-1", "--json", db=db, ok=False).stdout)["outcome"] == "not_found"
+
+    assert run_json("scan", b, "--station", "meal:day1-lunch", db=db)["outcome"] == "ok"
+    assert run_json("scan", b, "--station", "meal:day1-lunch", db=db)["outcome"] == "already"
+    undone = run_json("undo", db=db)
+    assert undone["code"] == b and undone["station"] == "meal:day1-lunch"
+    assert run_json("scan", b, "--station", "meal:day1-lunch", db=db)["outcome"] == "ok"
+
+    hits = run_json("search", paid[0]["name"], db=db)
+    assert hits[0]["code"] == a or any(h["code"] == a for h in hits)
+    assert any(h["arrived"] for h in hits if h["code"] == a)
+
+    stats = run_json("stats", db=db)
+    assert stats["expected"] == 300 and stats["arrived"] == 1
+    lunch = next(m for m in stats["meals"] if m["slot"] == "day1-lunch")
+    assert lunch["redeemed"] == 1
+    assert sum(c["arrived"] for c in stats["by_category"]) == 1
+
+    history = run_json("history", b, db=db)
+    assert [e["kind"] for e in history] == ["meal", "undo", "meal"]
+    assert {e["operator"] for e in history} == {"alice"}
+
+    out = tmp_path / "attendance.xlsx"
+    run("export", "attendance", "-o", out, db=db)
+    rows = list(openpyxl.load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) == 301
+    arrived = [r for r in rows[1:] if r[7]]
+    assert [r[0] for r in arrived] == [a]
+    assert run_json("check", db=db)["ok"] is True
+
+
+def test_walk_in_team_override_and_edit(tmp_path):
+    db = tmp_path / "demo.db"
+    run("demo", "--people", 120, db=db)
+    walk = run_json("walkin", "--name", "现场 客人", "--phone", "13900001111", db=db)
+    assert walk["decision"]["outcome"] == "ok"
+    people = run_json("list", db=db)
+    team_member = next(p for p in people if p["team"])
+    decisions = run_json("team", team_member["code"], db=db)
+    assert {d["code"] for d in decisions} == {p["code"] for p in people if p["team"] == team_member["team"]}
+    unpaid = next(p for p in people if p["payment"] == "未缴费")
+    over = run_json("override", unpaid["code"], "--reason", "现场缴费", "--supervisor", "王", db=db)
+    assert over["outcome"] == "ok"
+    edited = run_json("edit", unpaid["code"], "name=张 三丰", "--reason", "typo", db=db)
+    assert edited["name"] == "张 三丰"
+
+
+def test_fixture_event_refuses_scans_outside_its_days(tmp_path):
+    db = tmp_path / "e.db"
+    run("init", EVENT_TOML, db=db)
+    run("import", XLSX, db=db)
+    # Today is not one of the June 2026 check-in days of the fixture event.
+    result = json.loads(run("scan", "SHIC2026-000002", "--json", db=db, ok=False).stdout)
+    assert result["outcome"] == "not_eligible" and result["reason_code"] == "wrong_day"
+
+
+def test_import_dry_run_prints_mapping_and_writes_nothing(tmp_path):
+    db = tmp_path / "e.db"
+    out = run("import", XLSX, "--dry-run", db=db).stdout
+    assert "报名编号 -> code" in out and "would import 2401" in out
+    assert run_json("check", db=db)["registrants"] == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["import", "/no/such/file.xlsx"], "file not found"),
+    (["scan", "X", "--station", "meal:nope"], "no meal slot"),
+    (["init", "/no/such/event.toml"], "event file not found"),
+    (["undo"], "nothing to undo"),
+    (["edit", "NOPE", "name=x"], "no registration with code NOPE"),
+    (["demo", "--people", "0"], "between 1 and 200000"),
+])
+def test_errors_are_plain_words_on_stderr_with_nonzero_exit(tmp_path, args, message):
+    result = run(*args, db=tmp_path / "e.db", ok=False)
+    assert result.returncode == 2
+    assert message in result.stderr and result.stdout == ""
+
+
+def test_bad_event_file_is_explained(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[event]\nname = "x"\n[[meals]]\nid = "a"\n', encoding="utf-8")
+    result = run("init", bad, db=tmp_path / "e.db", ok=False)
+    assert "meals #1: 'name' is required" in result.stderr
+
+
+def test_export_neutralises_formula_injection(tmp_path):
+    db = tmp_path / "e.db"
+    src = tmp_path / "evil.csv"
+    src.write_text("编号,姓名,单位\nE1,=HYPERLINK(\"http://x\"),@SUM(A1)\n", encoding="utf-8")
+    run("import", src, db=db)
+    out = tmp_path / "a.csv"
+    run("export", "attendance", "-o", out, db=db)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text

@@ -1,0 +1,208 @@
+"""A registration morning, decided against the SHIC 2026 fixture and its event file."""
+
+import datetime as dt
+import threading
+
+import pytest
+from conftest import EVENT_DAY
+
+from checkin.desk import Desk, DeskError
+from checkin.model import Outcome
+from checkin.policy import StationError
+from checkin.store import Store, eventlog
+from checkin.store import registrants as reg_store
+
+# From the fixture export (and its answer key).
+PAID = "SHIC2026-000002"  # 范俊, 参会代表, 已缴费, both lunches
+UNPAID = "SHIC2026-000005"  # 许敏, 参赛团队 T001, 未缴费
+TEAM_T001 = ["SHIC2026-000004", "SHIC2026-000005", "SHIC2026-000006", "SHIC2026-000007",
+             "SHIC2026-000008"]
+
+
+def first_with(store, **where):
+    for reg in reg_store.all_registrants(store.reader()):
+        if all(getattr(reg, k) == v for k, v in where.items()):
+            return reg
+    raise LookupError(where)
+
+
+def test_first_scan_admits_second_says_already_with_when_and_where(desk):
+    first = desk.scan(PAID)
+    assert first.outcome == Outcome.OK and first.name == "范俊" and first.event_uuid
+    again = desk.scan(PAID)
+    assert again.outcome == Outcome.ALREADY
+    assert again.first_device == desk.store.device_id
+    assert again.first_time.startswith(dt.date.today().isoformat()[:4])
+    assert "Already admitted" in again.reason
+
+
+def test_codes_match_whatever_case_or_spaces_a_scanner_sends(desk):
+    assert desk.scan(" shic2026-000002\r\n").outcome == Outcome.OK
+    assert desk.scan("SHIC2026-000002").outcome == Outcome.ALREADY
+
+
+def test_unknown_and_garbage_payloads(desk):
+    assert desk.scan("SHIC2026-999999").outcome == Outcome.NOT_FOUND
+    for garbage in ("", "   ", "DROP TABLE registrants;", "x" * 5000, "\x00\x01", "王小明"):
+        decision = desk.scan(garbage)
+        assert decision.outcome == Outcome.INVALID, garbage
+        assert decision.reason
+    assert desk.store.counts()["events"] == 0
+
+
+def test_code_inside_a_url_or_json_payload(desk):
+    assert desk.scan("https://reg.example.org/checkin?code=SHIC2026-000002").outcome == Outcome.OK
+    assert desk.scan('{"ticket": "SHIC2026-000003"}').outcome == Outcome.OK
+
+
+def test_unpaid_and_refunded_are_refused_with_the_reason(desk):
+    unpaid = desk.scan(UNPAID)
+    assert unpaid.outcome == Outcome.NOT_ELIGIBLE and unpaid.reason_code == "unpaid"
+    refunded = first_with(desk.store, payment="已退款")
+    decision = desk.scan(refunded.code)
+    assert decision.outcome == Outcome.NOT_ELIGIBLE and decision.reason_code == "refunded"
+    assert desk.store.counts()["events"] == 0
+
+
+def test_lunch_once_per_person_per_day_and_undo(desk):
+    meal = "meal:0626-lunch"
+    assert desk.scan(PAID, meal).outcome == Outcome.OK
+    assert desk.scan(PAID, meal).outcome == Outcome.ALREADY
+    undo = desk.undo()
+    assert undo.kind == "undo"
+    assert desk.scan(PAID, meal).outcome == Outcome.OK
+    # The meal slot can also be named as the export spells it.
+    assert desk.scan(PAID, "meal:6月26日午餐").outcome == Outcome.ALREADY
+
+
+def test_meal_of_another_day_and_meal_not_entitled(desk):
+    other_day = desk.scan(PAID, "meal:0627-lunch")
+    assert other_day.outcome == Outcome.NOT_ELIGIBLE and other_day.reason_code == "wrong_day"
+    dinner = desk.scan(PAID, "meal:0626-dinner")
+    assert dinner.reason_code == "meal_not_entitled"
+    guest = first_with(desk.store, category="嘉宾/专家", payment="免费")
+    assert desk.scan(guest.code, "meal:0626-dinner").outcome == Outcome.OK  # category entitlement
+
+
+def test_forum_signup_and_capacity(event_store):
+    desk = Desk(event_store, operator="door", now=lambda: EVENT_DAY)
+    chose_f2 = first_with(event_store, payment="已缴费", category="参会代表", forums=["F2"])
+    did_not = first_with(event_store, payment="已缴费", category="参会代表", forums=[])
+    assert desk.scan(chose_f2.code, "forum:F2").outcome == Outcome.OK
+    refused = desk.scan(did_not.code, "forum:F2")
+    assert refused.reason_code == "forum_not_entitled"
+    assert desk.scan(did_not.code, "forum:F1").outcome == Outcome.OK  # open forum
+    # Fill F3 (capacity 200) and see the 201st refused.
+    paid = [r for r in reg_store.all_registrants(event_store.reader())
+            if r.payment in ("已缴费", "免费")]
+    results = [desk.scan(r.code, "forum:F3").outcome for r in paid[:201]]
+    assert results.count(Outcome.OK) == 200
+    assert desk.scan(paid[201].code, "forum:F3").reason_code == "forum_full"
+
+
+def test_wrong_day_for_registration_by_category(event_store):
+    exhibitor = first_with(event_store, category="展商", payment="免费")
+    on_the_28th = Desk(event_store, operator="a", now=lambda: dt.datetime(2026, 6, 28, 9))
+    assert on_the_28th.scan(exhibitor.code).reason_code == "wrong_day"
+    before = Desk(event_store, operator="a", now=lambda: dt.datetime(2026, 6, 20, 9))
+    assert before.scan(PAID).reason_code == "wrong_day"
+
+
+def test_unknown_station_is_a_clear_error(desk):
+    with pytest.raises(StationError, match="0626-lunch"):
+        desk.scan(PAID, "meal:breakfast")
+    with pytest.raises(StationError, match="unknown station"):
+        desk.scan(PAID, "bar")
+
+
+def test_supervisor_override_is_an_event_with_reason(desk):
+    with pytest.raises(DeskError):
+        desk.override(UNPAID, "registration", reason="", supervisor="王经理")
+    decision = desk.override(UNPAID, "registration", reason="pays on site", supervisor="王经理")
+    assert decision.ok
+    event = eventlog.get(desk.store.reader(), decision.event_uuid)
+    assert event.kind == "override"
+    assert event.data == {"reason": "pays on site", "supervisor": "王经理"}
+    assert desk.scan(UNPAID).outcome == Outcome.ALREADY
+
+
+def test_whole_team_checked_in_at_once(desk):
+    decisions = desk.check_in_team("SHIC2026-000006")
+    assert [d.code for d in decisions] == TEAM_T001
+    outcomes = {d.code: d.outcome for d in decisions}
+    assert outcomes.pop(UNPAID) == Outcome.NOT_ELIGIBLE
+    assert set(outcomes.values()) == {Outcome.OK}
+    with pytest.raises(DeskError):
+        desk.check_in_team("no such team")
+
+
+def test_undo_needs_something_to_undo_and_cannot_undo_twice(desk):
+    with pytest.raises(DeskError, match="nothing to undo"):
+        desk.undo()
+    admitted = desk.scan(PAID)
+    desk.undo(admitted.event_uuid)
+    with pytest.raises(DeskError, match="already undone"):
+        desk.undo(admitted.event_uuid)
+    conn = desk.store.reader()
+    kinds = [e.kind for e in eventlog.history(conn, PAID)]
+    assert kinds == ["checkin", "undo"]  # nothing deleted: undo is another fact
+
+
+def test_walk_in_registers_checks_in_and_is_searchable(desk):
+    reg, decision = desk.walk_in({"name": "现场 报名人", "phone": "+86 139-0000-1234",
+                                  "organisation": "某医院"})
+    assert decision.ok and reg.code.startswith("W-")
+    assert reg.phone == "13900001234" and reg.source == "walk_in"
+    assert desk.scan(reg.code).outcome == Outcome.ALREADY
+    with pytest.raises(DeskError, match="11-digit"):
+        desk.walk_in({"name": "号码错", "phone": "12345"})
+    with pytest.raises(DeskError, match="name"):
+        desk.walk_in({"name": "  "})
+
+
+def test_edit_is_audited_and_refuses_a_stale_version(desk):
+    reg = reg_store.get(desk.store.reader(), PAID)
+    edited = desk.edit(PAID, {"name": "范 俊杰"}, base_version=reg.version, reason="typo")
+    assert edited.name == "范 俊杰" and edited.version == reg.version + 1
+    event = eventlog.history(desk.store.reader(), PAID)[-1]
+    assert event.kind == "edit" and event.data["changes"] == {"name": ["范俊", "范 俊杰"]}
+    with pytest.raises(DeskError, match="changed meanwhile"):
+        desk.edit(PAID, {"title": "主任"}, base_version=reg.version)
+    with pytest.raises(DeskError, match="unknown fields"):
+        desk.edit(PAID, {"shoe_size": "42"})
+
+
+def test_reprint_needs_a_reason_and_every_print_is_recorded(desk):
+    desk.record_print(PAID, "badge")
+    with pytest.raises(DeskError, match="reason"):
+        desk.record_print(PAID, "badge")
+    reprint = desk.record_print(PAID, "badge", reason="lost badge")
+    assert reprint.data["reprint"] is True
+    assert [e.kind for e in eventlog.history(desk.store.reader(), PAID)] == ["print", "print"]
+
+
+def test_two_desks_on_one_database_never_admit_a_code_twice(event_store, tmp_path):
+    """Two threads (and their own Store connections) race on the same codes."""
+    codes = [r.code for r in reg_store.all_registrants(event_store.reader())
+             if r.payment in ("已缴费", "免费")][:60]
+    results: list = []
+
+    def work():
+        with Store(event_store.path) as own:
+            d = Desk(own, operator="racer", now=lambda: EVENT_DAY)
+            for code in codes:
+                results.append(d.scan(code).outcome)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count(Outcome.OK) == len(codes)
+    assert results.count(Outcome.ALREADY) == 2 * len(codes)
+
+
+def test_chinese_wording(event_store):
+    desk = Desk(event_store, operator="a", chinese=True, now=lambda: EVENT_DAY)
+    assert desk.scan(PAID).reason == "欢迎，范俊"
+    assert desk.scan(UNPAID).reason.startswith("许敏 未缴费")
