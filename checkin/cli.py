@@ -353,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"checkin: {exc}", file=sys.stderr)
     except sqlite3.Error as exc:
         print(f"checkin: {explain_sqlite_error(exc, args.db)}", file=sys.stderr)
+    except BrokenPipeError:  # `checkin list | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(f"checkin: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
     except KeyboardInterrupt:

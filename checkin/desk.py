@@ -63,6 +63,12 @@ class Desk:
             zone = None
         return dt.datetime.now(zone).date().isoformat()
 
+    def _event(self, kind: EventKind, code: str | None, station: str | None = None, **kw) -> LoggedEvent:
+        """A new fact stamped with this desk's clock, operator and wall time."""
+        wall = self._now().astimezone().isoformat(timespec="milliseconds") if self._now else None
+        return eventlog.new_event(self.store.clock, kind, code=code, station=station,
+                                  operator=self.operator, wall_time=wall, **kw)
+
     def station(self, text: str) -> Station:
         return parse_station(text, self.store.config)
 
@@ -84,8 +90,7 @@ class Desk:
         decision = decide(where, reg, code, self.store.config, today=self.today(),
                           first_admission=first, station_count=count)
         if decision.ok:
-            event = eventlog.new_event(self.store.clock, _KIND_FOR_STATION[where.kind],
-                                       code=reg.code, station=where.key, operator=self.operator)
+            event = self._event(_KIND_FOR_STATION[where.kind], reg.code, where.key)
             eventlog.append(conn, event)
             decision.event_uuid = event.uuid
         return self._explain(decision, where)
@@ -99,10 +104,8 @@ class Desk:
             reg = reg_store.get(conn, code)
             if reg is None:
                 raise DeskError(f"no registration with code {code}: register a walk-in instead")
-            event = eventlog.new_event(
-                self.store.clock, EventKind.OVERRIDE, code=reg.code, station=where.key,
-                operator=self.operator, data={"reason": reason.strip(), "supervisor": supervisor.strip()},
-            )
+            event = self._event(EventKind.OVERRIDE, reg.code, where.key,
+                                data={"reason": reason.strip(), "supervisor": supervisor.strip()})
             eventlog.append(conn, event)
         decision = Decision(Outcome.OK, where.key, code=reg.code, name=reg.name, category=reg.category,
                             reason_code="override", event_uuid=event.uuid, registrant=reg)
@@ -134,9 +137,8 @@ class Desk:
                         conn.execute("SELECT 1 FROM events WHERE ref = ? AND kind = 'undo'",
                                      (target.uuid,)).fetchone():
                     raise DeskError("that admission was already undone")
-            undo = eventlog.new_event(self.store.clock, EventKind.UNDO, code=target.code,
-                                      station=target.station, operator=self.operator,
-                                      ref=target.uuid, data={"reason": reason} if reason else {})
+            undo = self._event(EventKind.UNDO, target.code, target.station, ref=target.uuid,
+                               data={"reason": reason} if reason else {})
             eventlog.append(conn, undo)
             return undo
 
@@ -157,8 +159,7 @@ class Desk:
             reg = Registrant(code=code, source="walk_in", **clean)
             reg_store.upsert(conn, [reg])
             self.store.bump_registrant_generation(conn)
-            event = eventlog.new_event(self.store.clock, EventKind.WALK_IN, code=code, station=None,
-                                       operator=self.operator, data={"fields": reg.master_fields()})
+            event = self._event(EventKind.WALK_IN, code, data={"fields": reg.master_fields()})
             eventlog.append(conn, event)
             decision = self._decide_and_record(conn, code, self.station(REGISTRATION)) if check_in else None
         return reg, decision
@@ -211,10 +212,9 @@ class Desk:
                 return reg
             reg_store.apply_edit(conn, reg.code, {k: v[1] for k, v in diff.items()})
             self.store.bump_registrant_generation(conn)
-            eventlog.append(conn, eventlog.new_event(
-                self.store.clock, EventKind.EDIT, code=reg.code, station=None, operator=self.operator,
-                data={"changes": diff, "base_version": reg.version, "reason": reason},
-            ))
+            eventlog.append(conn, self._event(
+                EventKind.EDIT, reg.code,
+                data={"changes": diff, "base_version": reg.version, "reason": reason}))
             return reg_store.get(conn, reg.code)
 
     def record_print(self, code: str, document: str, *, reason: str = "") -> LoggedEvent:
@@ -227,9 +227,8 @@ class Desk:
                 "'$.document') = ?", (code, document)).fetchone() is not None
             if reprint and not reason.strip():
                 raise DeskError("a reprint needs a reason (lost badge, name corrected ...)")
-            event = eventlog.new_event(self.store.clock, EventKind.PRINT, code=code, station=None,
-                                       operator=self.operator,
-                                       data={"document": document, "reprint": reprint, "reason": reason})
+            event = self._event(EventKind.PRINT, code,
+                                data={"document": document, "reprint": reprint, "reason": reason})
             eventlog.append(conn, event)
             return event
 
@@ -248,8 +247,20 @@ class Desk:
             "payment": reg.payment if reg else "", "today": self.today(), "days": ", ".join(days),
             "slot": where.meal.name if where.meal else "", "forum": where.forum.name if where.forum else "",
             "capacity": where.forum.capacity if where.forum else "",
-            "first_time": (decision.first_time or "")[:19].replace("T", " "),
-            "first_device": decision.first_device or "", **extra,
+            "first_time": self._when(decision.first_time),
+            "first_device": self._desk_name(decision.first_device), **extra,
         }
         decision.reason = message(decision.reason_code, self.chinese, **params)
         return decision
+
+    def _when(self, wall_time: str | None) -> str:
+        """'08:12:03' for today, '2026-06-25 17:40' for an earlier day."""
+        if not wall_time:
+            return ""
+        day, _, clock = wall_time.partition("T")
+        return clock[:8] if day == self.today() else f"{day} {clock[:5]}"
+
+    def _desk_name(self, device_id: str | None) -> str:
+        if device_id and device_id == self.store.device_id:
+            return self.store.device_name
+        return device_id or ""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything loads Qt
+
+import datetime as dt  # noqa: E402
 import json
 import shutil
 from pathlib import Path

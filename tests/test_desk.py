@@ -32,8 +32,14 @@ def test_first_scan_admits_second_says_already_with_when_and_where(desk):
     again = desk.scan(PAID)
     assert again.outcome == Outcome.ALREADY
     assert again.first_device == desk.store.device_id
-    assert again.first_time.startswith(dt.date.today().isoformat()[:4])
-    assert "Already admitted" in again.reason
+    assert again.first_time == first_wall_time(desk, first.event_uuid)
+    assert again.first_time.startswith("2026-06-26T08:30")
+    # Said in words a volunteer reads: the time (same day) and this desk's name.
+    assert again.reason == f"Already admitted at 08:30:00 by desk {desk.store.device_name}"
+
+
+def first_wall_time(desk, event_uuid):
+    return eventlog.get(desk.store.reader(), event_uuid).wall_time
 
 
 def test_codes_match_whatever_case_or_spaces_a_scanner_sends(desk):

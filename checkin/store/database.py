@@ -8,6 +8,7 @@ caller hears "done" only after COMMIT returned.
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 import threading
 import uuid
@@ -137,6 +138,8 @@ class Store:
     def _new_device_id(self, conn: sqlite3.Connection) -> str:
         device_id = uuid.uuid4().hex[:12]
         self.set_meta(conn, "device_id", device_id)
+        # A readable default name ("desk-3" is set with `checkin init --device-name`).
+        self.set_meta(conn, "device_name", socket.gethostname() or device_id)
         return device_id
 
     @property

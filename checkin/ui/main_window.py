@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 from pathlib import Path
 
@@ -34,8 +35,10 @@ class DeskWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setMinimumHeight(220)
         self.banner.setFont(QFont(self.font().family(), 28, QFont.Weight.Bold))
-        for widget in (self.summary, self.code_field, self.banner):
-            layout.addWidget(widget)
+        self.summary.setFont(QFont(self.font().family(), 14))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.code_field)
+        layout.addWidget(self.banner, stretch=1)
         self.setCentralWidget(central)
         self.refresh_summary()
 
@@ -47,7 +50,9 @@ class DeskWindow(QMainWindow):
         decision = self.desk.scan(self.code_field.text())
         colour = BANNER_COLOURS.get(decision.outcome, REFUSED_COLOUR)
         self.banner.setStyleSheet(f"background:{colour}; color:white; border-radius:12px;")
-        self.banner.setText(f"{decision.name or ''}\n{decision.reason}")
+        name = html.escape(decision.name or "")
+        self.banner.setText(f"<div style='font-size:64pt'>{name}</div>"
+                            f"<div style='font-size:26pt'>{html.escape(decision.reason)}</div>")
         self.code_field.clear()
         self.refresh_summary()
 
