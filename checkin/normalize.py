@@ -14,10 +14,15 @@ from .model import FREE, PAID, REFUNDED, UNPAID
 from .pinyin import is_cjk
 
 _SPACES = re.compile(r"[\s\u3000]+")
+_NON_DIGITS = re.compile(r"\D")
+_CATEGORY_NOISE = re.compile(r"[\s/_-]")
+_MONEY_NOISE = re.compile(r"[¥￥,，元\sRMBCNY]", re.I)
 
 
 def text(value) -> str:
     """A cell as trimmed text; Excel numbers lose their '.0'."""
+    if type(value) is str:  # the common case first: this runs for every cell
+        return value.replace("\u3000", " ").strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -56,7 +61,9 @@ def phone(value) -> tuple[str | None, str | None]:
     raw = str(value).strip()
     if not raw:
         return None, None
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", raw))
+    if len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1":
+        return raw, None  # already clean: most rows
+    digits = _NON_DIGITS.sub("", unicodedata.normalize("NFKC", raw))
     for prefix in ("0086", "86"):
         if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
             digits = digits[len(prefix):]
@@ -93,7 +100,7 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "工作人员": ("志愿者", "会务", "会务组", "staff", "volunteer", "organiser", "organizer"),
 }
 _CATEGORY_LOOKUP = {
-    re.sub(r"[\s/_-]", "", w.lower()): canon
+    _CATEGORY_NOISE.sub("", w.lower()): canon
     for canon, words in CATEGORY_ALIASES.items()
     for w in (canon, *words)
 }
@@ -103,7 +110,7 @@ def category(value, extra_aliases: dict[str, str] | None = None) -> tuple[str | 
     raw = text(value)
     if not raw:
         return None, None
-    key = re.sub(r"[\s/_-]", "", raw.lower())
+    key = _CATEGORY_NOISE.sub("", raw.lower())
     if extra_aliases and key in extra_aliases:
         return extra_aliases[key], None
     return _CATEGORY_LOOKUP.get(key, raw), None
@@ -137,7 +144,11 @@ def amount(value) -> tuple[float | None, str | None]:
     if isinstance(value, int | float):
         return float(value), None
     raw = text(value)
-    cleaned = re.sub(r"[¥￥,，元\sRMBCNY]", "", raw, flags=re.I)
+    try:
+        return float(raw), None
+    except ValueError:
+        pass
+    cleaned = _MONEY_NOISE.sub("", raw)
     try:
         return float(cleaned), None
     except ValueError:
@@ -162,8 +173,10 @@ def items(value) -> list[str]:
     """'6月26日午餐、6月27日午餐' -> ['6月26日午餐', '6月27日午餐'], order kept, no repeats."""
     raw = text(value)
     seen: dict[str, None] = {}
+    if not raw:
+        return []
     for part in _LIST_SEPARATORS.split(raw):
-        part = _SPACES.sub(" ", part).strip()
+        part = " ".join(part.split())
         if part:
             seen.setdefault(part, None)
     return list(seen)
@@ -177,5 +190,5 @@ def truthy(value) -> bool:
 
 
 def optional(value) -> tuple[str | None, str | None]:
-    raw = _SPACES.sub(" ", text(value))
+    raw = " ".join(text(value).split())
     return (raw or None), None

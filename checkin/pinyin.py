@@ -6,6 +6,7 @@ pypinyin reads characters as words; names need the surname reading (单 shan, �
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -30,9 +31,15 @@ CJK_RANGES = (
 )
 
 
+_CJK = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in CJK_RANGES) + "]")
+
+
 def is_cjk(char: str) -> bool:
-    cp = ord(char)
-    return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
+    return _CJK.match(char) is not None
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
 
 
 def fold_latin(text: str) -> str:
@@ -51,23 +58,20 @@ def syllables(name: str) -> list[str]:
     name = name.strip()
     if not name:
         return []
-    if not any(is_cjk(c) for c in name):
+    if not has_cjk(name):
         words = "".join(c if c.isalnum() else " " for c in fold_latin(name)).split()
         return words
-    result: list[str] = []
-    rest = name
-    for surname in (name[:2], name[:1]):
-        if surname in SURNAME_READINGS:
-            result.extend(SURNAME_READINGS[surname])
-            rest = name[len(surname):]
-            break
-    for part in _given_name_syllables(rest):
-        part = fold_latin(part)
-        if part.isalnum() or any(is_cjk(c) for c in part):
-            result.append(part)
-    return result
+    # Surname and given name are read apart: pypinyin would otherwise read them as one word
+    # (于思 as 'yu sai'), and the cache then holds few entries that repeat a lot.
+    surname = next((s for s in (name[:2], name[:1]) if s in SURNAME_READINGS), name[:1])
+    parts = [*SURNAME_READINGS.get(surname, _given_name_syllables(surname)),
+             *_given_name_syllables(name[len(surname):])]
+    # Punctuation (the middle dot of minority names, spaces) is dropped; a rare character
+    # pypinyin does not know stays as itself, so it can still be typed.
+    return [p for p in parts if p.isalnum()]
 
 
+@lru_cache(maxsize=262144)
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin without spaces, initials), e.g. '单雄信' -> ('shanxiongxin', 'sxx')."""
     parts = syllables(name)

@@ -1,8 +1,9 @@
 """Type-ahead search over name, pinyin, initials, phone tail, organisation and code.
 
-The index is one newline-joined string per field held in memory, so each look-up is a
-handful of C-speed `str.find` scans instead of a LIKE over every row: with 100,000
-registrants a query stays within a few milliseconds. Results are ranked exact before
+The index lives in memory: per field, sorted keys (exact and prefix matches by bisection;
+phone tails from the reversed numbers) and one newline-joined string (substring matches by
+C-speed `str.find`), so a query never walks 100,000 rows in Python or runs a LIKE over
+every row. Results are ranked exact before
 prefix (or phone tail) before substring, and within a tier by field (code, name, phone,
 pinyin, initials, organisation).
 """
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .pinyin import fold_latin, is_cjk
+from .pinyin import fold_latin, has_cjk
 from .store import Store
 
 FIELDS = ("code", "name", "phone", "pinyin", "initials", "organisation")
@@ -35,6 +37,9 @@ class Hit:
 
 
 class _FieldIndex:
+    """One field of every registrant: sorted keys answer exact and prefix look-ups by
+    bisection; a newline-joined text answers substring look-ups with C-speed find()."""
+
     def __init__(self, keys: list[str]):
         parts = [k.replace("\n", " ") for k in keys]
         self.text = "\n" + "\n".join(parts) + "\n"
@@ -43,27 +48,34 @@ class _FieldIndex:
         for part in parts:
             self.starts.append(pos)
             pos += len(part) + 1
-        self.lengths = [len(p) for p in parts]
+        order = sorted((k, i) for i, k in enumerate(parts) if k)
+        self.sorted_keys = [k for k, _ in order]
+        self.sorted_entries = [i for _, i in order]
 
-    def entry_at(self, pos: int) -> int:
-        return bisect.bisect_right(self.starts, pos) - 1
+    def starting_with(self, prefix: str, limit: int, exact: bool = False) -> Iterator[int]:
+        i = bisect.bisect_left(self.sorted_keys, prefix)
+        keys, found = self.sorted_keys, 0
+        while i < len(keys) and found < limit and keys[i].startswith(prefix):
+            if not exact or keys[i] == prefix:
+                found += 1
+                yield self.sorted_entries[i]
+            elif exact:
+                return
+            i += 1
 
-    def find(self, needle: str, limit: int, skip: int = 0):
-        """Yield entry numbers where `needle` occurs (needle may include the \\n borders)."""
+    def containing(self, needle: str, limit: int) -> Iterator[int]:
         text, pos, found = self.text, 0, 0
         while found < limit:
             pos = text.find(needle, pos)
             if pos < 0:
                 return
-            entry = self.entry_at(pos + skip)
+            found += 1
+            yield bisect.bisect_right(self.starts, pos) - 1
             pos += 1
-            if entry >= 0 and self.lengths[entry] > 0:
-                found += 1
-                yield entry
 
 
 def _name_key(name: str) -> str:
-    return name.lower() if any(is_cjk(c) for c in name) else fold_latin(name)
+    return name.lower() if has_cjk(name) else fold_latin(name)
 
 
 class SearchIndex:
@@ -72,6 +84,7 @@ class SearchIndex:
         self.generation = -1
         self.rows: list[tuple] = []
         self.fields: dict[str, _FieldIndex] = {}
+        self.phone_tails = _FieldIndex([])
 
     def refresh(self, force: bool = False) -> None:
         generation = self.store.registrant_generation()
@@ -90,51 +103,52 @@ class SearchIndex:
             "pinyin": _FieldIndex([r[6] for r in rows]),
             "initials": _FieldIndex([r[7] for r in rows]),
         }
+        self.phone_tails = _FieldIndex([(r[4] or "")[::-1] for r in rows])
         self.generation = generation
 
-    def _plans(self, query: str) -> list[tuple[int, str, str, int]]:
-        """(tier, field, needle, offset into needle of the match) in rank order."""
-        q = fold_latin(query.strip()) if not any(is_cjk(c) for c in query) else query.strip().lower()
+    def _lookups(self, query: str, limit: int) -> Iterator[tuple[int, str, Iterator[int]]]:
+        """(tier, field, matching entries) in rank order."""
+        q = query.strip().lower() if has_cjk(query) else fold_latin(query.strip())
         compact = re.sub(r"[\s']+", "", q)
         if not compact:
-            return []
-        plans = []
+            return
         fields = [f for f in FIELDS if self._applies(f, compact)]
         for tier in (EXACT, PREFIX, SUBSTRING):
             for field in fields:
+                index = self.fields[field]
                 needle = q if field in ("name", "organisation") else compact
-                if field == "phone":
-                    forms = {EXACT: ("\n" + needle + "\n", 1), PREFIX: (needle + "\n", 0)}
-                    if tier in forms:
-                        plans.append((tier, field, *forms[tier]))
-                    continue
-                if field == "initials" and tier == SUBSTRING:
-                    continue
-                if field == "pinyin" and tier == SUBSTRING and len(compact) < 3:
+                if field == "phone":  # the last digits of a phone rank as a prefix would
+                    if tier == EXACT:
+                        yield tier, field, index.starting_with(needle, limit, exact=True)
+                    elif tier == PREFIX:
+                        yield tier, field, self.phone_tails.starting_with(needle[::-1], limit)
+                elif tier == EXACT:
+                    yield tier, field, index.starting_with(needle, limit, exact=True)
+                elif tier == PREFIX:
+                    yield tier, field, index.starting_with(needle, limit)
+                elif field == "initials" or (field == "pinyin" and len(compact) < 3):
                     continue  # 'an' inside every other pinyin is noise, not a match
-                form = {EXACT: ("\n" + needle + "\n", 1), PREFIX: ("\n" + needle, 1),
-                        SUBSTRING: (needle, 0)}[tier]
-                plans.append((tier, field, *form))
-        return plans
+                else:
+                    yield tier, field, index.containing(needle, limit)
 
     @staticmethod
     def _applies(field: str, q: str) -> bool:
-        has_cjk = any(is_cjk(c) for c in q)
+        cjk = has_cjk(q)
         if field == "phone":
             return q.isdigit() and len(q) >= MIN_PHONE_TAIL
         if field in ("pinyin", "initials"):
             return q.isascii() and q.isalpha()
         if field == "code":
-            return not has_cjk
+            return not cjk
         return True
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         self.refresh()
         best: dict[int, tuple[int, str]] = {}
-        for tier, field, needle, skip in self._plans(query):
+        for tier, field, entries in self._lookups(query, limit):
             if len(best) >= limit:
                 break
-            for entry in self.fields[field].find(needle, limit, skip):
+            for entry in entries:
                 if entry not in best:
                     best[entry] = (tier, field)
                     if len(best) >= limit:

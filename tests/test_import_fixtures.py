@@ -1,5 +1,7 @@
 """The shared exports (made outside this project) import to exactly the answer key."""
 
+import sys
+
 import pytest
 from conftest import CSV_BOM, CSV_GBK, XLSX
 
@@ -25,6 +27,17 @@ def test_fixture_imports_to_the_answer_key(tmp_path, answers, path):
     assert report.skipped_error == 0
     mismatches = [(_as_answer(p), expected[p.code]) for p in people if _as_answer(p) != expected[p.code]]
     assert mismatches == []
+
+
+def test_openpyxl_fallback_reads_the_xlsx_to_the_answer_key(tmp_path, answers, monkeypatch):
+    """Where calamine is missing (an unusual platform), openpyxl reads the same result."""
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # import now fails
+    with Store(tmp_path / "x.db") as store:
+        report = import_file(store, XLSX)
+        people = reg_store.all_registrants(store.reader())
+    expected = {a["code"]: a for a in answers["registrants"]}
+    assert report.header_row == 2 and report.imported == answers["rows"]
+    assert all(_as_answer(p) == expected[p.code] for p in people)
 
 
 def test_xlsx_title_blank_and_total_rows_are_skipped_and_counted(tmp_path):

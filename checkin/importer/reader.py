@@ -59,19 +59,43 @@ def _read_csv(path: Path) -> list[Table]:
     return [Table(name=encoding, rows=enumerate(reader, 1))]
 
 
-def _xlsx_rows(sheet) -> Iterator[tuple[int, list]]:
+def _openpyxl_rows(sheet) -> Iterator[tuple[int, list]]:
     for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
         yield number, list(row)
 
 
-def _read_xlsx(path: Path) -> tuple[list[Table], object]:
-    import openpyxl  # imported here: CSV-only runs start faster
+def _read_xlsx_openpyxl(path: Path) -> tuple[list[Table], object]:
+    import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise ImportFileError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
-    return [Table(name=ws.title, rows=_xlsx_rows(ws)) for ws in book.worksheets], book
+    return [Table(name=ws.title, rows=_openpyxl_rows(ws)) for ws in book.worksheets], book
+
+
+def _calamine_rows(book, name: str) -> Iterator[tuple[int, list]]:
+    sheet = book.get_sheet_by_name(name)
+    first_row = sheet.start[0] if sheet.start else 0
+    for offset, row in enumerate(sheet.iter_rows()):
+        yield first_row + offset + 1, [None if cell == "" else cell for cell in row]
+
+
+def _read_xlsx(path: Path) -> tuple[list[Table], object | None]:
+    """XLSX through calamine (Rust, ~10x faster than openpyxl on 100,000 rows: the import
+    target of 15 s is out of openpyxl's reach); openpyxl read-only where it is missing."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return _read_xlsx_openpyxl(path)
+    if not zipfile.is_zipfile(path):
+        raise ImportFileError(f"{path.name} is not a readable XLSX workbook (not a zip archive)")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine reports every kind of damage as its own errors
+        raise ImportFileError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
+    # Sheets are read lazily, one at a time, as the importer looks for the header.
+    return [Table(name=name, rows=_calamine_rows(book, name)) for name in book.sheet_names], book
 
 
 def open_tables(path: str | Path) -> tuple[list[Table], object | None]:
