@@ -79,7 +79,7 @@ def cmd_init(args) -> int:
 def cmd_import(args) -> int:
     with _open(args) as store:
         report = import_file(store, args.file, mapping=args.mapping, sheet=args.sheet,
-                             dry_run=args.dry_run)
+                             dry_run=args.dry_run, mark_missing=args.mark_missing)
     _emit(args, report.to_json(), report.to_text())
     return 0
 
@@ -136,7 +136,7 @@ def cmd_team(args) -> int:
     with _open(args) as store:
         decisions = _desk(args, store).check_in_team(args.code, args.station)
     _emit(args, [d.to_json() for d in decisions], "\n".join(_decision_text(d) for d in decisions))
-    return 0
+    return 0 if any(d.outcome in (Outcome.OK, Outcome.ALREADY) for d in decisions) else EXIT_REFUSED
 
 
 def cmd_override(args) -> int:
@@ -228,8 +228,10 @@ def cmd_demo(args) -> int:
 
     if not 1 <= args.people <= 200_000:
         raise CliError("--people must be between 1 and 200000")
-    if Path(args.db).exists() and not args.force:
-        raise CliError(f"{args.db} already exists: use --force to add the demo to it, or another --db")
+    if Path(args.db).exists():
+        with _open(args) as store:
+            if store.counts()["registrants"] or store.meta("config"):
+                raise CliError(f"{args.db} already holds an event: give the demo its own --db")
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(args.export) if args.export else Path(tmp) / "demo-export.csv"
         write_export(export, args.people)
@@ -282,6 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", type=Path, help="TOML/JSON file: field = \"column header\"")
     p.add_argument("--sheet", help="sheet to read (default: the first with a header row)")
     p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    missing = p.add_mutually_exclusive_group()
+    missing.add_argument("--mark-missing", dest="mark_missing", action="store_true", default=None,
+                         help="mark everyone not in this file as gone, however many")
+    missing.add_argument("--supplement", dest="mark_missing", action="store_false",
+                         help="this file adds to the list: mark nobody as gone")
     p = command("list", cmd_list, "list registrants")
     p.add_argument("--category")
     p.add_argument("--all", action="store_true", help="include those no longer in the export")
@@ -321,7 +328,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", cmd_demo, "create a realistic demo event that runs today")
     p.add_argument("--people", type=int, default=1500)
     p.add_argument("--export", help="also keep the generated export file (.xlsx or .csv)")
-    p.add_argument("--force", action="store_true", help="add to an existing database")
     command("check", cmd_check, "run SQLite's integrity check on the database")
     return parser
 

@@ -13,9 +13,12 @@ import time
 from collections.abc import Callable
 
 
-def now_iso(clock: Callable[[], float] = time.time) -> str:
-    """Local wall time with its UTC offset, to the millisecond."""
-    return dt.datetime.fromtimestamp(clock()).astimezone().isoformat(timespec="milliseconds")
+def now_iso(zone: dt.tzinfo | None = None) -> str:
+    """Wall time with its UTC offset, to the millisecond (in `zone`, else the laptop's)."""
+    return dt.datetime.now(zone).astimezone(zone).isoformat(timespec="milliseconds")
+
+
+MAX_COUNTER = 99_999  # the stamp's counter is 5 digits wide, so text order stays right
 
 
 def format_hlc(millis: int, counter: int, device_id: str) -> str:
@@ -43,8 +46,10 @@ class HybridClock:
             physical = int(self._wall() * 1000)
             if physical > self._millis:
                 self._millis, self._counter = physical, 0
-            else:
+            elif self._counter < MAX_COUNTER:
                 self._counter += 1
+            else:  # 100,000 stamps in one millisecond: borrow the next one
+                self._millis, self._counter = self._millis + 1, 0
             return format_hlc(self._millis, self._counter, self.device_id)
 
     def observe(self, stamp: str) -> None:

@@ -7,6 +7,7 @@ import json
 import tomllib
 from dataclasses import asdict
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import Category, EventConfig, Forum, MealSlot
 
@@ -61,9 +62,6 @@ def config_from_dict(raw: dict) -> EventConfig:
     for i, f in enumerate(raw.get("forums", []), 1):
         where = f"forums #{i}"
         name = _require(f, "name", where)
-        admission = f.get("admission", "open")
-        if admission not in ("open", "registered"):
-            raise ConfigError(f"{where}: admission must be 'open' or 'registered', not {admission!r}")
         capacity = f.get("capacity")
         if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
             raise ConfigError(f"{where}: capacity must be a whole number")
@@ -76,7 +74,7 @@ def config_from_dict(raw: dict) -> EventConfig:
                 date=_iso(f.get("date"), where),
                 start=_iso(f.get("start"), where),
                 end=_iso(f.get("end"), where),
-                admission=admission,
+                signup_required=bool(f.get("signup_required", False)),
             )
         )
     categories = []
@@ -97,10 +95,15 @@ def config_from_dict(raw: dict) -> EventConfig:
         dup = {x for x in ids if ids.count(x) > 1}
         if dup:
             raise ConfigError(f"{kind} ids must be unique; repeated: {', '.join(sorted(dup))}")
+    timezone = str(event.get("timezone") or "Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"event: unknown timezone {timezone!r} (e.g. Asia/Shanghai)") from exc
     return EventConfig(
         name=str(event.get("name") or EventConfig.name),
         short_name=str(event.get("short_name") or ""),
-        timezone=str(event.get("timezone") or "Asia/Shanghai"),
+        timezone=timezone,
         start=_iso(event.get("start"), "event"),
         end=_iso(event.get("end"), "event"),
         checkin_days=tuple(_iso(d, "event.checkin_days") for d in event.get("checkin_days", ())),

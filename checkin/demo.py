@@ -71,7 +71,7 @@ def demo_config(start: dt.date | None = None) -> dict:
         "forums": [
             {"id": f"F{i + 1}", "name": name, "room": f"{3 + i // 3}楼 {301 + i}",
              "capacity": 300 if i % 2 == 0 else 150, "date": (start if i < 3 else day2).isoformat(),
-             "admission": "registered" if i == 0 else "open"}
+             "signup_required": i == 0}
             for i, name in enumerate(FORUMS)
         ],
         "categories": [

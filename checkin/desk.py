@@ -11,7 +11,6 @@ import datetime as dt
 import getpass
 import sqlite3
 from collections.abc import Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import normalize as norm
 from .messages import message
@@ -25,13 +24,12 @@ from .model import (
     Outcome,
     Registrant,
 )
-from .policy import Station, decide, parse_station
+from .policy import Station, allowed_days, decide, parse_station
 from .store import Store, eventlog
 from .store import registrants as reg_store
 from .tokens import InvalidPayload, parse_payload
 
 _KIND_FOR_STATION = {REGISTRATION: EventKind.CHECKIN, "meal": EventKind.MEAL, "forum": EventKind.FORUM}
-EDITABLE_FIELDS = tuple(f for f in REGISTRANT_FIELDS if f != "code")
 
 
 class DeskError(ValueError):
@@ -53,29 +51,35 @@ class Desk:
         self.chinese = chinese
         self._now = now
 
-    # -- time --------------------------------------------------------------
+    # -- time: the event's own time zone, whatever the laptop is set to ------
+    def now(self) -> dt.datetime:
+        zone = self.store.config.zone()
+        if self._now is None:
+            return dt.datetime.now(zone)
+        moment = self._now()  # a given clock (tests, replays); naive means event time
+        return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
     def today(self) -> str:
-        if self._now is not None:
-            return self._now().date().isoformat()
-        try:
-            zone = ZoneInfo(self.store.config.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = None
-        return dt.datetime.now(zone).date().isoformat()
+        return self.now().date().isoformat()
 
     def _event(self, kind: EventKind, code: str | None, station: str | None = None, **kw) -> LoggedEvent:
         """A new fact stamped with this desk's clock, operator and wall time."""
-        wall = self._now().astimezone().isoformat(timespec="milliseconds") if self._now else None
         return eventlog.new_event(self.store.clock, kind, code=code, station=station,
-                                  operator=self.operator, wall_time=wall, **kw)
+                                  operator=self.operator,
+                                  wall_time=self.now().isoformat(timespec="milliseconds"), **kw)
 
-    def station(self, text: str) -> Station:
-        return parse_station(text, self.store.config)
+    @staticmethod
+    def _append(conn: sqlite3.Connection, event: LoggedEvent) -> None:
+        if not eventlog.append(conn, event):  # a fresh uuid never collides: say so if it does
+            raise DeskError(f"event {event.uuid} was already stored; nothing recorded")
+
+    def parse_station(self, station_text: str) -> Station:
+        return parse_station(station_text, self.store.config)
 
     # -- scanning ----------------------------------------------------------
     def scan(self, payload: str, station: str = REGISTRATION) -> Decision:
         """Decide one scan and, when admitted, record it durably."""
-        where = self.station(station)
+        where = self.parse_station(station)
         try:
             code = parse_payload(payload)
         except InvalidPayload as exc:
@@ -91,7 +95,7 @@ class Desk:
                           first_admission=first, station_count=count)
         if decision.ok:
             event = self._event(_KIND_FOR_STATION[where.kind], reg.code, where.key)
-            eventlog.append(conn, event)
+            self._append(conn, event)
             decision.event_uuid = event.uuid
         return self._explain(decision, where)
 
@@ -99,21 +103,21 @@ class Desk:
         """Admit against the rules (unpaid but paying on site, forum over capacity ...)."""
         if not reason.strip() or not supervisor.strip():
             raise DeskError("an override needs the supervisor's name and a reason")
-        where = self.station(station)
+        where = self.parse_station(station)
         with self.store.transaction() as conn:
             reg = reg_store.get(conn, code)
             if reg is None:
                 raise DeskError(f"no registration with code {code}: register a walk-in instead")
             event = self._event(EventKind.OVERRIDE, reg.code, where.key,
                                 data={"reason": reason.strip(), "supervisor": supervisor.strip()})
-            eventlog.append(conn, event)
+            self._append(conn, event)
         decision = Decision(Outcome.OK, where.key, code=reg.code, name=reg.name, category=reg.category,
                             reason_code="override", event_uuid=event.uuid, registrant=reg)
         return self._explain(decision, where, reason=reason)
 
     def check_in_team(self, code_or_team: str, station: str = REGISTRATION) -> list[Decision]:
         """A team leader checks the whole team in: one decision per member."""
-        where = self.station(station)
+        where = self.parse_station(station)
         with self.store.transaction() as conn:
             reg = reg_store.get(conn, code_or_team)
             team = reg.team if reg else code_or_team
@@ -133,13 +137,11 @@ class Desk:
                 target = eventlog.get(conn, event_uuid)
                 if target is None or target.kind not in ADMISSION_KINDS:
                     raise DeskError(f"no admission {event_uuid} to undo")
-                if eventlog.admission(conn, target.code, target.station) is None or \
-                        conn.execute("SELECT 1 FROM events WHERE ref = ? AND kind = 'undo'",
-                                     (target.uuid,)).fetchone():
+                if eventlog.is_undone(conn, target.uuid):
                     raise DeskError("that admission was already undone")
             undo = self._event(EventKind.UNDO, target.code, target.station, ref=target.uuid,
                                data={"reason": reason} if reason else {})
-            eventlog.append(conn, undo)
+            self._append(conn, undo)
             return undo
 
     # -- registrant changes ------------------------------------------------
@@ -152,16 +154,19 @@ class Desk:
         clean.update(name=name)
         clean.setdefault("category", "参会代表")
         clean.setdefault("payment", "已缴费")
+        code, problem = norm.code(fields["code"]) if fields.get("code") else (None, None)
+        if problem:
+            raise DeskError(problem)
         with self.store.transaction() as conn:
-            code = fields.get("code") or self._next_walk_in_code(conn)
+            code = code or self._next_walk_in_code(conn)
             if reg_store.get(conn, code):
                 raise DeskError(f"code {code} is already registered")
             reg = Registrant(code=code, source="walk_in", **clean)
             reg_store.upsert(conn, [reg])
             self.store.bump_registrant_generation(conn)
             event = self._event(EventKind.WALK_IN, code, data={"fields": reg.master_fields()})
-            eventlog.append(conn, event)
-            decision = self._decide_and_record(conn, code, self.station(REGISTRATION)) if check_in else None
+            self._append(conn, event)
+            decision = self._decide_and_record(conn, code, self.parse_station(REGISTRATION)) if check_in else None
         return reg, decision
 
     def _next_walk_in_code(self, conn: sqlite3.Connection) -> str:
@@ -172,6 +177,7 @@ class Desk:
         return f"W-{self.store.device_id[:6].upper()}-{count + 1:04d}"
 
     def _clean_fields(self, fields: dict) -> dict:
+        """Fields typed at the desk, normalised as an import would; code and name apart."""
         unknown = set(fields) - set(REGISTRANT_FIELDS)
         if unknown:
             raise DeskError(f"unknown fields: {', '.join(sorted(unknown))}")
@@ -179,16 +185,14 @@ class Desk:
         for key, value in fields.items():
             if key in ("code", "name"):
                 continue
-            checker = {"phone": norm.phone, "email": norm.email, "payment": norm.payment,
-                       "category": norm.category, "amount": norm.amount, "gender": norm.gender}.get(key)
             if key in ("meals", "forums"):
                 clean[key] = value if isinstance(value, list) else norm.items(value)
-                continue
-            if checker:
-                value, problem = checker(value)
+            elif key == "category":
+                clean[key], _ = norm.category(value, norm.event_category_words(self.store.config))
+            else:
+                clean[key], problem = norm.FIELD_NORMALISERS[key](value)
                 if problem:
                     raise DeskError(problem.replace(" (kept in extra data)", ""))
-            clean[key] = value
         return clean
 
     def edit(self, code: str, changes: dict, *, base_version: int | None = None,
@@ -196,6 +200,8 @@ class Desk:
         """Correct a registrant (a name typo before reprinting ...). Audited as an event."""
         if not changes:
             raise DeskError("nothing to change")
+        if "code" in changes:
+            raise DeskError("a registration code cannot be changed: register a walk-in instead")
         clean = self._clean_fields(changes)
         if "name" in changes:
             clean["name"], problem = norm.name(changes["name"])
@@ -212,7 +218,7 @@ class Desk:
                 return reg
             reg_store.apply_edit(conn, reg.code, {k: v[1] for k, v in diff.items()})
             self.store.bump_registrant_generation(conn)
-            eventlog.append(conn, self._event(
+            self._append(conn, self._event(
                 EventKind.EDIT, reg.code,
                 data={"changes": diff, "base_version": reg.version, "reason": reason}))
             return reg_store.get(conn, reg.code)
@@ -229,19 +235,14 @@ class Desk:
                 raise DeskError("a reprint needs a reason (lost badge, name corrected ...)")
             event = self._event(EventKind.PRINT, code,
                                 data={"document": document, "reprint": reprint, "reason": reason})
-            eventlog.append(conn, event)
+            self._append(conn, event)
             return event
 
     # -- wording -----------------------------------------------------------
     def _explain(self, decision: Decision, where: Station, **extra) -> Decision:
         reg = decision.registrant
         config = self.store.config
-        category = config.category(reg.category) if reg else None
-        days = (category.days if category and category.days else config.checkin_days)
-        if where.meal and where.meal.date:
-            days = (where.meal.date,)
-        if where.forum and where.forum.date:
-            days = (where.forum.date,)
+        days = allowed_days(where, config.category(reg.category) if reg else None, config)
         params = {
             "name": decision.name or "", "code": decision.code or "", "station": where.label,
             "payment": reg.payment if reg else "", "today": self.today(), "days": ", ".join(days),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from .model import REGISTRATION
 from .store import Store
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -27,15 +28,18 @@ def attendance_rows(store: Store):
     admissions: dict[str, dict] = {}
     for row in conn.execute("SELECT code, station, wall_time, device_id FROM admissions"):
         entry = admissions.setdefault(row["code"].upper(), {"meals": [], "forums": []})
-        station = row["station"]
-        if station == "registration":
+        kind, _, key = row["station"].partition(":")
+        if kind == REGISTRATION:
             entry["at"], entry["desk"] = row["wall_time"], row["device_id"]
-        elif station.startswith("meal:"):
-            entry["meals"].append(station[5:])
-        elif station.startswith("forum:"):
-            entry["forums"].append(station[6:])
-    for r in conn.execute("SELECT * FROM registrants WHERE missing = 0 ORDER BY code"):
-        a = admissions.get(r["code"].upper(), {"meals": [], "forums": []})
+        elif kind == "meal":
+            entry["meals"].append(key)
+        elif kind == "forum":
+            entry["forums"].append(key)
+    for r in conn.execute("SELECT * FROM registrants ORDER BY code"):
+        a = admissions.get(r["code"].upper())
+        if r["missing"] and a is None:
+            continue  # left the list and never came; whoever came stays in the record
+        a = a or {"meals": [], "forums": []}
         yield (r["code"], r["name"], r["organisation"], r["title"], r["category"], r["team"],
                r["payment"], a.get("at"), a.get("desk"), "、".join(sorted(a["meals"])),
                "、".join(sorted(a["forums"])))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 # Canonical payment words, as Chinese exports spell them.
 PAID = "已缴费"
 UNPAID = "未缴费"
 REFUNDED = "已退款"
 FREE = "免费"
-PAYMENT_STATES = (PAID, UNPAID, REFUNDED, FREE)
 ADMITTED_PAYMENTS = (PAID, FREE)
 
 REGISTRATION = "registration"
@@ -75,8 +75,6 @@ class Registrant:
     forums: list[str] = field(default_factory=list)
     remarks: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
-    pinyin: str = ""
-    initials: str = ""
     source: str = "import"  # import | walk_in | central
     missing: bool = False  # vanished from the latest export (kept, never deleted)
     version: int = 1
@@ -103,8 +101,8 @@ class Forum:
     date: str | None = None
     start: str | None = None
     end: str | None = None
-    # "open": any paid attendee may enter; "registered": only those who chose it
-    admission: str = "open"
+    # True: only those who chose it in the export (or whose category has all_forums) enter.
+    signup_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +138,9 @@ class EventConfig:
 
     def category(self, name: str | None) -> Category | None:
         return next((c for c in self.categories if c.name == name), None)
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 @dataclass(frozen=True)

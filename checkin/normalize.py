@@ -7,10 +7,11 @@ importer keeps the raw text in the registrant's extra data.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
-from .model import FREE, PAID, REFUNDED, UNPAID
+from .model import FREE, PAID, REFUNDED, UNPAID, EventConfig
 from .pinyin import is_cjk
 
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -20,24 +21,33 @@ _MONEY_NOISE = re.compile(r"[¥￥,，元\sRMBCNY]", re.I)
 
 
 def text(value) -> str:
-    """A cell as trimmed text; Excel numbers lose their '.0'."""
+    """A cell as trimmed text; Excel numbers lose their '.0'; an empty number cell (NaN) is ''."""
     if type(value) is str:  # the common case first: this runs for every cell
         return value.replace("\u3000", " ").strip()
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        if value.is_integer():
+            value = int(value)
     return str(value).replace("\u3000", " ").strip()
+
+
+# What a registration code may look like: the same rule for the importer, the desk and the
+# QR payload parser, so that every code that can be imported can also be scanned.
+MAX_CODE_CHARS = 64
+CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._:/#+-]*$")
 
 
 def code(value) -> tuple[str, str | None]:
     raw = text(value)
-    cleaned = unicodedata.normalize("NFKC", raw)
-    cleaned = _SPACES.sub("", cleaned)
+    cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", raw))
     if not cleaned:
         return "", "no registration code"
-    if len(cleaned) > 128 or not cleaned.isprintable():
-        return "", f"registration code {raw[:40]!r} is not a usable code"
+    if len(cleaned) > MAX_CODE_CHARS or not CODE_PATTERN.match(cleaned):
+        return "", (f"registration code {raw[:40]!r} cannot be scanned (letters, digits and "
+                    f". _ : / # + - only, at most {MAX_CODE_CHARS} characters)")
     return cleaned, None
 
 
@@ -54,11 +64,9 @@ def name(value) -> tuple[str, str | None]:
 
 def phone(value) -> tuple[str | None, str | None]:
     """A mainland mobile number as 11 digits, from '138 1234 5678', '+86-138...', 1.38e10 ..."""
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, float):
-        value = int(value)
-    raw = str(value).strip()
+    raw = text(value)  # Excel number cells arrive as 13812345678.0
+    if raw.endswith(".0") and raw[:-2].isdigit():
+        raw = raw[:-2]  # the same number once saved to CSV as text
     if not raw:
         return None, None
     if len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1":
@@ -99,20 +107,32 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "展商": ("参展商", "参展", "展商代表", "exhibitor", "sponsor"),
     "工作人员": ("志愿者", "会务", "会务组", "staff", "volunteer", "organiser", "organizer"),
 }
+def category_key(word: str) -> str:
+    """How category words are compared: 'Invited Guest' ~ 'invitedguest', '嘉宾/专家' ~ '嘉宾专家'."""
+    return _CATEGORY_NOISE.sub("", word.lower())
+
+
 _CATEGORY_LOOKUP = {
-    _CATEGORY_NOISE.sub("", w.lower()): canon
+    category_key(w): canon
     for canon, words in CATEGORY_ALIASES.items()
     for w in (canon, *words)
 }
 
 
-def category(value, extra_aliases: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+def event_category_words(config: EventConfig) -> dict[str, str]:
+    """The event's own category names and aliases, keyed as `category` compares them."""
+    return {category_key(word): c.name for c in config.categories for word in (c.name, *c.aliases)}
+
+
+def category(value, event_words: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    """The canonical category. `event_words` (category_key -> name: the event's own
+    categories and their aliases) win over the built-in words."""
     raw = text(value)
     if not raw:
         return None, None
-    key = _CATEGORY_NOISE.sub("", raw.lower())
-    if extra_aliases and key in extra_aliases:
-        return extra_aliases[key], None
+    key = category_key(raw)
+    if event_words and key in event_words:
+        return event_words[key], None
     return _CATEGORY_LOOKUP.get(key, raw), None
 
 
@@ -139,20 +159,19 @@ def payment(value) -> tuple[str | None, str | None]:
 
 
 def amount(value) -> tuple[float | None, str | None]:
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and math.isfinite(value):
         return float(value), None
     raw = text(value)
-    try:
-        return float(raw), None
-    except ValueError:
-        pass
-    cleaned = _MONEY_NOISE.sub("", raw)
-    try:
-        return float(cleaned), None
-    except ValueError:
-        return None, f"amount {raw!r} is not a number (kept in extra data)"
+    if not raw:
+        return None, None
+    for candidate in (raw, _MONEY_NOISE.sub("", raw)):
+        try:
+            number = float(candidate)
+        except ValueError:
+            continue
+        if math.isfinite(number):
+            return number, None
+    return None, f"amount {raw!r} is not a number (kept in extra data)"
 
 
 GENDERS = {"男": "男", "m": "男", "male": "男", "男性": "男", "先生": "男",
@@ -192,3 +211,11 @@ def truthy(value) -> bool:
 def optional(value) -> tuple[str | None, str | None]:
     raw = " ".join(text(value).split())
     return (raw or None), None
+
+
+# Which normaliser reads which registrant field (the importer and the desk share it).
+FIELD_NORMALISERS = {
+    "name": name, "phone": phone, "email": email, "payment": payment, "amount": amount,
+    "gender": gender, "organisation": optional, "title": optional, "track": optional,
+    "team": optional, "remarks": optional,
+}

@@ -8,8 +8,6 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "CheckinDesk"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ASSETS = PROJECT_ROOT / "assets"
 
 
 def data_dir() -> Path:

@@ -53,22 +53,30 @@ def _given_name_syllables(text: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
 
 
+_RUNS = re.compile(f"({_CJK.pattern}+)")
+
+
+def _latin_words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in fold_latin(text)).split()
+
+
 def syllables(name: str) -> list[str]:
-    """Pinyin syllables of a name; Latin words pass through folded; other marks dropped."""
-    name = name.strip()
-    if not name:
-        return []
-    if not has_cjk(name):
-        words = "".join(c if c.isalnum() else " " for c in fold_latin(name)).split()
-        return words
-    # Surname and given name are read apart: pypinyin would otherwise read them as one word
-    # (于思 as 'yu sai'), and the cache then holds few entries that repeat a lot.
-    surname = next((s for s in (name[:2], name[:1]) if s in SURNAME_READINGS), name[:1])
-    parts = [*SURNAME_READINGS.get(surname, _given_name_syllables(surname)),
-             *_given_name_syllables(name[len(surname):])]
-    # Punctuation (the middle dot of minority names, spaces) is dropped; a rare character
-    # pypinyin does not know stays as itself, so it can still be typed.
-    return [p for p in parts if p.isalnum()]
+    """Pinyin syllables of a name, lower case; Latin words folded ('Müller' -> 'muller');
+    punctuation such as the middle dot of minority names dropped. A rare character that
+    pypinyin does not know stays as itself, so it can still be typed."""
+    result: list[str] = []
+    for run in _RUNS.split(name.strip()):
+        if not has_cjk(run):
+            result += _latin_words(run)
+            continue
+        # The first Chinese run starts with the surname, read apart from the given name:
+        # pypinyin would otherwise read both as one word (于思 as 'yu sai').
+        surname = ""
+        if not result:
+            surname = next((s for s in (run[:2], run[:1]) if s in SURNAME_READINGS), run[:1])
+            result += SURNAME_READINGS.get(surname) or _given_name_syllables(surname)
+        result += [p for p in _given_name_syllables(run[len(surname):]) if p.isalnum()]
+    return result
 
 
 @lru_cache(maxsize=262144)

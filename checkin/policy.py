@@ -14,6 +14,7 @@ from .model import (
     REFUNDED,
     REGISTRATION,
     UNPAID,
+    Category,
     Decision,
     EventConfig,
     Forum,
@@ -42,19 +43,25 @@ def parse_station(text: str, config: EventConfig) -> Station:
     if text in (REGISTRATION, "reg", "报到", "签到"):
         return Station(REGISTRATION, REGISTRATION, "报到 registration")
     kind, _, key = text.partition(":")
-    if kind == "meal":
-        slot = config.meal(key)
-        if slot is None:
-            known = ", ".join(m.id if m.id == m.name else f"{m.id} ({m.name})" for m in config.meals)
-            raise StationError(f"no meal slot {key!r}; the event has: {known or 'none'}")
-        return Station("meal", f"meal:{slot.id}", slot.name, meal=slot)
-    if kind == "forum":
-        forum = config.forum(key)
-        if forum is None:
-            known = ", ".join(f.id if f.id == f.name else f"{f.id} ({f.name})" for f in config.forums)
-            raise StationError(f"no forum {key!r}; the event has: {known or 'none'}")
-        return Station("forum", f"forum:{forum.id}", forum.name, forum=forum)
-    raise StationError(f"unknown station {text!r}: use registration, meal:<slot> or forum:<id>")
+    lookups = {"meal": ("meal slot", config.meal, config.meals),
+               "forum": ("forum", config.forum, config.forums)}
+    if kind not in lookups:
+        raise StationError(f"unknown station {text!r}: use registration, meal:<slot> or forum:<id>")
+    what, find, known = lookups[kind]
+    found = find(key)
+    if found is None:
+        names = ", ".join(x.id if x.id == x.name else f"{x.id} ({x.name})" for x in known)
+        raise StationError(f"no {what} {key!r}; the event has: {names or 'none'}")
+    return Station(kind, f"{kind}:{found.id}", found.name, **{kind: found})
+
+
+def allowed_days(station: Station, category: Category | None, config: EventConfig) -> tuple[str, ...]:
+    """The days (ISO dates) this station admits this category; empty means any day."""
+    if station.meal:
+        return (station.meal.date,) if station.meal.date else ()
+    if station.forum:
+        return (station.forum.date,) if station.forum.date else ()
+    return category.days if category and category.days else config.checkin_days
 
 
 def _refuse(station: Station, reg: Registrant, reason_code: str) -> Decision:
@@ -79,13 +86,7 @@ def decide(station: Station, reg: Registrant | None, code: str, config: EventCon
         reason = {UNPAID: "unpaid", REFUNDED: "refunded"}.get(reg.payment, "payment_unknown")
         return _refuse(station, reg, reason)
     category = config.category(reg.category)
-    days: tuple[str, ...] = ()
-    if station.kind == REGISTRATION:
-        days = category.days if category and category.days else config.checkin_days
-    elif station.meal and station.meal.date:
-        days = (station.meal.date,)
-    elif station.forum and station.forum.date:
-        days = (station.forum.date,)
+    days = allowed_days(station, category, config)
     if days and today not in days:
         return _refuse(station, reg, "wrong_day")
     if station.meal:
@@ -95,7 +96,7 @@ def decide(station: Station, reg: Registrant | None, code: str, config: EventCon
     if station.forum:
         forum = station.forum
         chose = forum.id in reg.forums or forum.name in reg.forums
-        if forum.admission == "registered" and not chose and not (category and category.all_forums):
+        if forum.signup_required and not chose and not (category and category.all_forums):
             return _refuse(station, reg, "forum_not_entitled")
         if forum.capacity is not None and station_count >= forum.capacity:
             return _refuse(station, reg, "forum_full")

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .model import REGISTRATION
 from .pinyin import fold_latin, has_cjk
 from .store import Store
 
@@ -74,8 +75,11 @@ class _FieldIndex:
             pos += 1
 
 
-def _name_key(name: str) -> str:
-    return name.lower() if has_cjk(name) else fold_latin(name)
+def search_key(text: str | None) -> str:
+    """The one form both the index and the query are put in: lower case, accents and
+    full-width forms folded ('（医学部）' ~ '(医学部)', 'Müller' ~ 'muller'), no spaces or
+    apostrophes ('程 琤' ~ '程琤', "O'Brien" ~ 'obrien')."""
+    return re.sub(r"[\s']+", "", fold_latin(text or ""))
 
 
 class SearchIndex:
@@ -94,29 +98,28 @@ class SearchIndex:
             "SELECT code, name, organisation, category, phone, missing, pinyin, initials "
             "FROM registrants ORDER BY pinyin, code"
         ).fetchall()
-        self.rows = [tuple(r) for r in rows]
+        self.rows = rows
         self.fields = {
-            "code": _FieldIndex([r[0].lower() for r in rows]),
-            "name": _FieldIndex([_name_key(r[1]) for r in rows]),
-            "organisation": _FieldIndex([fold_latin(r[2] or "") for r in rows]),
-            "phone": _FieldIndex([r[4] or "" for r in rows]),
-            "pinyin": _FieldIndex([r[6] for r in rows]),
-            "initials": _FieldIndex([r[7] for r in rows]),
+            "code": _FieldIndex([r["code"].lower() for r in rows]),
+            "name": _FieldIndex([search_key(r["name"]) for r in rows]),
+            "organisation": _FieldIndex([search_key(r["organisation"]) for r in rows]),
+            "phone": _FieldIndex([r["phone"] or "" for r in rows]),
+            "pinyin": _FieldIndex([r["pinyin"] for r in rows]),
+            "initials": _FieldIndex([r["initials"] for r in rows]),
         }
-        self.phone_tails = _FieldIndex([(r[4] or "")[::-1] for r in rows])
+        self.phone_tails = _FieldIndex([(r["phone"] or "")[::-1] for r in rows])
         self.generation = generation
 
     def _lookups(self, query: str, limit: int) -> Iterator[tuple[int, str, Iterator[int]]]:
         """(tier, field, matching entries) in rank order."""
-        q = query.strip().lower() if has_cjk(query) else fold_latin(query.strip())
-        compact = re.sub(r"[\s']+", "", q)
+        compact = search_key(query)
         if not compact:
             return
         fields = [f for f in FIELDS if self._applies(f, compact)]
         for tier in (EXACT, PREFIX, SUBSTRING):
             for field in fields:
                 index = self.fields[field]
-                needle = q if field in ("name", "organisation") else compact
+                needle = compact
                 if field == "phone":  # the last digits of a phone rank as a prefix would
                     if tier == EXACT:
                         yield tier, field, index.starting_with(needle, limit, exact=True)
@@ -153,17 +156,18 @@ class SearchIndex:
                     best[entry] = (tier, field)
                     if len(best) >= limit:
                         break
-        hits = []
-        for entry, (tier, field) in best.items():
-            code, name, org, category, phone, missing, *_ = self.rows[entry]
-            hits.append(Hit(code, name, org, category, phone, bool(missing), field, tier))
-        return self._with_arrival(hits)
+        rows = [self.rows[entry] for entry in best]
+        arrived = self._arrived([r["code"] for r in rows])
+        return [Hit(r["code"], r["name"], r["organisation"], r["category"], r["phone"],
+                    bool(r["missing"]), field, tier, arrived=r["code"].upper() in arrived)
+                for r, (tier, field) in zip(rows, best.values(), strict=True)]
 
-    def _with_arrival(self, hits: list[Hit]) -> list[Hit]:
-        if not hits:
-            return hits
-        marks = ",".join("?" * len(hits))
-        arrived = {r[0].upper() for r in self.store.reader().execute(
-            f"SELECT code FROM admissions WHERE station = 'registration' AND code IN ({marks})",
-            [h.code for h in hits])}
-        return [Hit(**{**h.__dict__, "arrived": h.code.upper() in arrived}) for h in hits]
+    def _arrived(self, codes: list[str]) -> set[str]:
+        """Which of these codes have checked in at registration (upper case)."""
+        if not codes:
+            return set()
+        marks = ",".join("?" * len(codes))
+        rows = self.store.reader().execute(
+            f"SELECT code FROM admissions WHERE station = ? AND code IN ({marks})",
+            [REGISTRATION, *codes])
+        return {r[0].upper() for r in rows}

@@ -16,8 +16,8 @@ def headcounts(store: Store) -> dict:
         """SELECT coalesce(r.category, '') AS category, count(*) AS expected,
                   count(a.code) AS arrived
            FROM registrants r
-           LEFT JOIN admissions a ON a.code = r.code AND a.station = 'registration'
-           WHERE r.missing = 0 GROUP BY 1 ORDER BY expected DESC"""
+           LEFT JOIN admissions a ON a.code = r.code AND a.station = ?
+           WHERE r.missing = 0 GROUP BY 1 ORDER BY expected DESC""", (REGISTRATION,)
     ).fetchall()
     for r in rows:
         by_category.append({"category": r["category"] or "—", "expected": r["expected"],
@@ -33,19 +33,14 @@ def headcounts(store: Store) -> dict:
     entitled = {m.id: 0 for m in config.meals}
     for meals, category, payment in conn.execute(
             "SELECT meals, category, payment FROM registrants WHERE missing = 0"):
-        slots = set(json.loads(meals))
-        if payment is None or payment in ADMITTED_PAYMENTS:
-            slots |= category_meals.get(category, set())
-        for slot in slots:
+        if payment is not None and payment not in ADMITTED_PAYMENTS:
+            continue  # the desk would refuse them: not a meal the caterer should plan
+        for slot in set(json.loads(meals)) | category_meals.get(category, set()):
             entitled[slot] = entitled.get(slot, 0) + 1
-    redeemed = dict(conn.execute(
-        "SELECT substr(station, 6), count(*) FROM admissions WHERE station LIKE 'meal:%' GROUP BY 1"
-    ).fetchall())
+    redeemed = _count_by_station(conn, "meal")
     meals = [{"slot": m.id, "name": m.name, "date": m.date, "entitled": entitled.get(m.id, 0),
               "redeemed": redeemed.get(m.id, 0)} for m in config.meals]
-    entered = dict(conn.execute(
-        "SELECT substr(station, 7), count(*) FROM admissions WHERE station LIKE 'forum:%' GROUP BY 1"
-    ).fetchall())
+    entered = _count_by_station(conn, "forum")
     signed_up: dict[str, int] = {}
     for (forums,) in conn.execute("SELECT forums FROM registrants WHERE missing = 0 AND forums != '[]'"):
         for f in json.loads(forums):
@@ -63,3 +58,12 @@ def headcounts(store: Store) -> dict:
         "forums": forums,
         "unsent_events": conn.execute("SELECT count(*) FROM outbox").fetchone()[0],
     }
+
+
+def _count_by_station(conn, kind: str) -> dict[str, int]:
+    """Admissions per meal slot or forum id ('meal:day1-lunch' -> {'day1-lunch': n})."""
+    prefix = f"{kind}:"
+    rows = conn.execute(
+        "SELECT substr(station, ?), count(*) FROM admissions WHERE station LIKE ? GROUP BY 1",
+        (len(prefix) + 1, prefix + "%"))
+    return dict(rows.fetchall())

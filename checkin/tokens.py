@@ -12,9 +12,9 @@ import re
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
+from .normalize import CODE_PATTERN, MAX_CODE_CHARS
+
 MAX_PAYLOAD_CHARS = 2048  # a version 40 QR holds ~4k bytes; confirmations never need that
-MAX_CODE_CHARS = 64
-_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._:/#+-]*$")
 _URL_KEYS = ("code", "ticket", "c", "t", "secret", "regcode")
 
 
@@ -63,7 +63,7 @@ def parse_payload(payload: str) -> str:
     if not candidate:
         raise InvalidPayload("not_a_code", "the QR code holds no registration code")
     candidate = candidate.strip()
-    if len(candidate) > MAX_CODE_CHARS or not _CODE.match(candidate):
+    if len(candidate) > MAX_CODE_CHARS or not CODE_PATTERN.match(candidate):
         shown = candidate[:24] + ("…" if len(candidate) > 24 else "")
         raise InvalidPayload("not_a_code", f"{shown!r} is not a registration code")
     return candidate

@@ -146,3 +146,37 @@ def test_export_neutralises_formula_injection(tmp_path):
     run("export", "attendance", "-o", out, db=db)
     text = out.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+
+
+def test_demo_never_overwrites_an_event(tmp_path):
+    db = tmp_path / "e.db"
+    run("import", CSV_GBK, db=db)
+    result = run("demo", "--people", 10, db=db, ok=False)
+    assert result.returncode == 2 and "already holds an event" in result.stderr
+    assert run_json("check", db=db)["registrants"] == 2376
+
+
+def test_attendance_keeps_people_who_came_then_left_the_list(tmp_path):
+    db = tmp_path / "e.db"
+    first = tmp_path / "v1.csv"
+    first.write_text("编号,姓名\nA1,张三\nA2,李四\n", encoding="utf-8")
+    second = tmp_path / "v2.csv"
+    second.write_text("编号,姓名\nA2,李四\n", encoding="utf-8")
+    run("import", first, db=db)
+    run("scan", "A1", db=db)
+    run("import", second, "--mark-missing", db=db)
+    out = tmp_path / "att.csv"
+    run("export", "attendance", "-o", out, db=db)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["A1", "A2"]
+    assert run_json("stats", db=db)["expected"] == 1
+
+
+def test_team_check_in_exits_non_zero_when_nobody_was_admitted(tmp_path):
+    db = tmp_path / "e.db"
+    src = tmp_path / "t.csv"
+    src.write_text("编号,姓名,项目名称,缴费状态\nT1,甲,T001 项目,未缴费\nT2,乙,T001 项目,已退款\n",
+                   encoding="utf-8")
+    run("import", src, db=db)
+    result = run("team", "T1", db=db, ok=False)
+    assert result.returncode == 1 and "REFUSED" in result.stdout

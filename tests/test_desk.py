@@ -212,3 +212,21 @@ def test_chinese_wording(event_store):
     desk = Desk(event_store, operator="a", chinese=True, now=lambda: EVENT_DAY)
     assert desk.scan(PAID).reason == "欢迎，范俊"
     assert desk.scan(UNPAID).reason.startswith("许敏 未缴费")
+
+
+def test_walk_in_codes_are_normalised_and_codes_cannot_be_edited(desk):
+    reg, decision = desk.walk_in({"name": "手填编号", "code": " w 01 "})
+    assert reg.code == "w01" and decision.ok
+    assert desk.scan("W01").outcome == Outcome.ALREADY
+    with pytest.raises(DeskError, match="cannot be scanned"):
+        desk.walk_in({"name": "坏编号", "code": "报名-1"})
+    with pytest.raises(DeskError, match="cannot be changed"):
+        desk.edit(PAID, {"code": "NEW-1"})
+
+
+def test_scans_are_stamped_in_the_event_time_zone(event_store):
+    utc_morning = dt.datetime(2026, 6, 26, 0, 30, tzinfo=dt.UTC)  # 08:30 in Beijing
+    desk = Desk(event_store, operator="a", now=lambda: utc_morning)
+    decision = desk.scan(PAID)
+    event = eventlog.get(event_store.reader(), decision.event_uuid)
+    assert event.wall_time.startswith("2026-06-26T08:30:00") and event.wall_time.endswith("+08:00")

@@ -152,11 +152,11 @@ def test_reimport_upserts_marks_vanished_and_keeps_desk_edits(tmp_path, store):
     second = write_csv(tmp_path / "v2.csv", [head, ["R1", "张三", "13800000001", "已缴费"],
                                             ["R3", "王五", "13800000003", "已缴费"],
                                             ["R4", "赵六", "13800000004", "已缴费"]])
-    dry = import_file(store, second, dry_run=True)
+    dry = import_file(store, second, dry_run=True, mark_missing=True)
     assert (dry.added, dry.updated, dry.missing) == (1, 1, 1)
     assert dry.changes[0]["fields"]["payment"] == ("未缴费", "已缴费")
     assert reg_store.get(store.reader(), "R4") is None  # dry run wrote nothing
-    report = import_file(store, second)
+    report = import_file(store, second, mark_missing=True)
     assert (report.added, report.updated, report.unchanged, report.missing) == (1, 1, 1, 1)
     assert report.kept_desk_edits == ["R3 (name)"]
     conn = store.reader()
@@ -188,3 +188,56 @@ def test_walk_ins_are_not_marked_missing_by_an_import(tmp_path):
         report = import_file(store, write_csv(tmp_path / "b.csv", [["编号", "姓名"], ["A", "张三"]]))
         assert report.missing == 0
         assert reg_store.get(store.reader(), reg.code).missing is False
+
+
+def test_a_partial_export_marks_nobody_gone_unless_asked(tmp_path, store):
+    head = ["编号", "姓名"]
+    import_file(store, write_csv(tmp_path / "all.csv", [head] + [[f"P{i}", f"人{i}"] for i in range(50)]))
+    supplement = write_csv(tmp_path / "day2.csv", [head, ["P1", "人1"], ["P50", "新人"]])
+    report = import_file(store, supplement)
+    assert report.missing == 0 and report.added == 1
+    assert "looks like a partial export" in report.to_text()
+    assert not any(r.missing for r in reg_store.all_registrants(store.reader()))
+    assert import_file(store, supplement, mark_missing=True).missing == 49
+    # A small change (one person left a full list) is marked without asking.
+    with Store(tmp_path / "b.db") as other:
+        import_file(other, write_csv(tmp_path / "b1.csv", [head, *[[f"B{i}", "x"] for i in range(10)]]))
+        assert import_file(other, write_csv(tmp_path / "b2.csv",
+                                            [head, *[[f"B{i}", "x"] for i in range(9)]])).missing == 1
+
+
+def test_people_whose_names_start_like_total_are_not_total_rows(tmp_path, store):
+    rows = [["Name", "Code"], ["Sumner Li", "S-1"], ["Total Wang", "S-2"], ["Total", ""],
+            ["合计：2人", ""]]
+    report = import_file(store, write_csv(tmp_path / "t.csv", rows))
+    assert report.imported == 2 and report.skipped_total == 2
+
+
+def test_event_categories_win_over_built_in_words(tmp_path):
+    from checkin.config import config_from_dict
+
+    with Store(tmp_path / "c.db") as store:
+        with store.transaction() as conn:
+            store.save_config(conn, config_from_dict(
+                {"categories": [{"name": "VIP", "aliases": ["贵宾"]}, {"name": "代表"}]}))
+        rows = [["编号", "姓名", "类别"], ["V1", "甲", "VIP"], ["V2", "乙", "贵宾"], ["V3", "丙", "代表"],
+                ["V4", "丁", "Student"]]
+        import_file(store, write_csv(tmp_path / "c.csv", rows))
+        got = {r.code: r.category for r in reg_store.all_registrants(store.reader())}
+    assert got == {"V1": "VIP", "V2": "VIP", "V3": "代表", "V4": "学生"}
+
+
+def test_codes_a_scanner_cannot_send_are_refused_at_import(tmp_path, store):
+    rows = [["编号", "姓名"], ["报名001", "甲"], ["_X1", "乙"], ["Ａ－１", "丙"], ["X" * 70, "丁"]]
+    report = import_file(store, write_csv(tmp_path / "codes.csv", rows))
+    assert [p.row for p in report.problems if p.level == "error"] == [2, 3, 5]
+    assert [r.code for r in reg_store.all_registrants(store.reader())] == ["A-1"]
+
+
+def test_numbers_saved_as_text_and_empty_number_cells(tmp_path, store):
+    rows = [["编号", "姓名", "手机", "金额"], ["N1", "甲", "13812345678.0", "nan"], ["N2", "乙", "", "inf"]]
+    report = import_file(store, write_csv(tmp_path / "n.csv", rows))
+    people = {r.code: r for r in reg_store.all_registrants(store.reader())}
+    assert people["N1"].phone == "13812345678"
+    assert people["N1"].amount is None and people["N2"].amount is None
+    assert sum("not a number" in p.message for p in report.problems) == 2

@@ -11,7 +11,8 @@ from checkin.search import EXACT, PREFIX, SUBSTRING, SearchIndex
     ("单雄信", "shanxiongxin", "sxx"), ("曾国藩", "zengguofan", "zgf"), ("解缙", "xiejin", "xj"),
     ("仇英", "qiuying", "qy"), ("诸葛亮", "zhugeliang", "zgl"), ("区志强", "ouzhiqiang", "ozq"),
     ("Hans Müller", "hansmuller", "hm"), ("Nguyễn Văn An", "nguyenvanan", "nva"),
-    ("阿依古丽·买买提", "ayigulimaimaiti", "ayglmmt"),
+    ("阿依古丽·买买提", "ayigulimaimaiti", "ayglmmt"), ("于思", "yusi", "ys"),
+    ("Anna李", "annali", "al"), ("陈大文 Peter", "chendawenpeter", "cdwp"),
 ])
 def test_surnames_read_as_surnames(name, full, initials):
     assert name_keys(name) == (full, initials)
@@ -73,3 +74,11 @@ def test_index_follows_new_registrants_and_arrivals(event_store, index):
     assert index.search("现场报名")[0].arrived is False
     desk.override(reg.code, "registration", reason="test", supervisor="boss")
     assert index.search("现场报名")[0].arrived is True
+
+
+def test_query_and_index_fold_the_same_way(event_store, index):
+    desk = Desk(event_store, operator="a")
+    desk.walk_in({"name": "程琤", "organisation": "北京大学（医学部）"}, check_in=False)
+    assert [h.name for h in index.search("程 琤")] == ["程琤"]
+    assert any(h.name == "程琤" for h in index.search("(医学部)"))
+    assert any(h.name == "程琤" for h in index.search("（医学部）"))

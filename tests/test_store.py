@@ -87,3 +87,48 @@ def test_a_file_that_is_not_a_database(tmp_path):
     path.write_text("this is a shopping list, not SQLite" * 100)
     with pytest.raises(StoreError, match="not a Checkin Desk database"):
         Store(path)
+
+
+def test_a_failed_commit_does_not_swallow_later_writes(tmp_path):
+    """A COMMIT that fails (here: a deferred foreign key) must roll back cleanly, and the
+    next write must really be committed, visible to another connection."""
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        with store.transaction() as conn:
+            conn.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+            conn.execute("CREATE TABLE child (parent INTEGER REFERENCES parent(id) "
+                         "DEFERRABLE INITIALLY DEFERRED)")
+        with pytest.raises(sqlite3.IntegrityError):
+            with store.transaction() as conn:
+                conn.execute("INSERT INTO child VALUES (42)")  # fails only at COMMIT
+        Desk(store, operator="a").walk_in({"name": "张三"}, check_in=False)
+        other = sqlite3.connect(path)
+        assert other.execute("SELECT count(*) FROM registrants").fetchone()[0] == 1
+        assert other.execute("SELECT count(*) FROM child").fetchone()[0] == 0
+
+
+def test_config_changed_by_another_program_is_seen(tmp_path):
+    from checkin.config import config_from_dict
+
+    with Store(tmp_path / "a.db") as desk_store, Store(tmp_path / "a.db") as cli_store:
+        assert desk_store.config.meals == []
+        with cli_store.transaction() as conn:
+            cli_store.save_config(conn, config_from_dict({"meals": [{"name": "午餐"}]}))
+        assert [m.name for m in desk_store.config.meals] == ["午餐"]
+
+
+def test_clock_restarts_after_every_event_it_has_seen(tmp_path):
+    with Store(tmp_path / "h.db") as store:
+        remote = eventlog.new_event(HybridClock("other", wall=lambda: 4_000_000_000.0), "print",
+                                    code=None, station=None, operator="x")
+        with store.transaction() as conn:
+            eventlog.append(conn, remote, outbox=False)
+    with Store(tmp_path / "h.db") as again:
+        assert again.clock.tick() > remote.hlc
+
+
+def test_an_unknown_timezone_is_refused():
+    from checkin.config import ConfigError, config_from_dict
+
+    with pytest.raises(ConfigError, match="unknown timezone"):
+        config_from_dict({"event": {"timezone": "Mars/Olympus"}})

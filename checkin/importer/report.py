@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Problem:
-    row: int  # row number in the file, 1-based as a spreadsheet shows it
+    row: int  # row number in the file, 1-based as a spreadsheet shows it; 0: the whole file
     column: str  # header text, or '' for the whole row
     message: str
     level: str = "warning"  # error: row not imported; warning: value changed or set aside
@@ -79,7 +79,7 @@ class ImportReport:
         if self.problems:
             lines.append(f"{len(self.problems)} problems:")
             for p in self.problems[:max_problems]:
-                where = f"row {p.row}" + (f", {p.column}" if p.column else "")
+                where = (f"row {p.row}" if p.row else "file") + (f", {p.column}" if p.column else "")
                 lines.append(f"  [{p.level}] {where}: {p.message}")
             if len(self.problems) > max_problems:
                 lines.append(f"  ... {len(self.problems) - max_problems} more (use --json for all)")

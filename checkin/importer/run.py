@@ -6,20 +6,26 @@ import dataclasses
 import gc
 import itertools
 import re
+from contextlib import nullcontext
 from pathlib import Path
 
 from .. import normalize as norm
 from ..clock import now_iso
+from ..jsonutil import dumps
 from ..model import Category, EventConfig, Forum, MealSlot, Registrant
 from ..store import Store
 from ..store import registrants as reg_store
-from ..store.database import dumps
 from .columns import ColumnMap, build_map, find_header, load_mapping
 from .reader import ImportFileError, Table, open_tables
 from .report import ImportReport
 
 HEADER_SEARCH_ROWS = 30
-_TOTAL_WORDS = re.compile(r"^(合计|总计|小计|汇总|共计|total|sum|grand total)", re.I)
+# A totals row starts with one of these words; English ones must be the whole cell, so
+# that "Sumner Li" or a code "SUM-001" stays a person.
+_TOTAL_WORDS = re.compile(r"^(合计|总计|小计|汇总|共计)|^(grand\s+)?(total|sum)\s*[:：]?\s*$", re.I)
+# An import that would mark more than this share of the list as gone is probably a
+# partial export (one day's registrations): then nobody is marked unless asked.
+MAX_MISSING_SHARE = 0.2
 
 # Badge colours for the categories of Chinese medical-IT events (an event file overrides them).
 DEFAULT_COLOURS = {
@@ -57,14 +63,6 @@ def _locate(tables: list[Table], sheet: str | None, overrides: dict | None):
     )
 
 
-_NORMALISERS = {
-    "name": norm.name, "phone": norm.phone, "email": norm.email, "payment": norm.payment,
-    "amount": norm.amount, "gender": norm.gender, "organisation": norm.optional,
-    "title": norm.optional, "track": norm.optional, "team": norm.optional,
-    "remarks": norm.optional,
-}
-
-
 class _RowParser:
     """Turns one data row into a Registrant, noting every problem in the report."""
 
@@ -72,9 +70,7 @@ class _RowParser:
         self.cmap = cmap
         self.config = config
         self.report = report
-        self.category_aliases = {
-            re.sub(r"[\s/_-]", "", a.lower()): c.name for c in config.categories for a in c.aliases
-        }
+        self.category_words = norm.event_category_words(config)
         self.meal_ids = {k: m.id for m in config.meals for k in (m.id, m.name)}
         self.forum_ids = {k: f.id for f in config.forums for k in (f.id, f.name)}
         self.known_categories = {c.name for c in config.categories}
@@ -84,8 +80,8 @@ class _RowParser:
 
         # Which normaliser reads which column, worked out once for the whole file.
         self.width = len(cmap.headers)
-        self.plan = [(fld, col, _NORMALISERS[fld], cmap.headers[col])
-                     for fld, col in cmap.fields.items() if fld in _NORMALISERS]
+        self.plan = [(fld, col, norm.FIELD_NORMALISERS[fld], cmap.headers[col])
+                     for fld, col in cmap.fields.items() if fld in norm.FIELD_NORMALISERS]
         self.col = {fld: cmap.fields.get(fld) for fld in ("code", "category", "meals", "forums")}
 
     def parse(self, number: int, row: list) -> Registrant | None:
@@ -106,7 +102,7 @@ class _RowParser:
             values[fld] = value
         category = None
         if self.col["category"] is not None:
-            category, _ = norm.category(row[self.col["category"]], self.category_aliases)
+            category, _ = norm.category(row[self.col["category"]], self.category_words)
             if category and category not in self.known_categories:
                 self.new_categories.setdefault(category)
         meals = []
@@ -229,26 +225,33 @@ def _changed_fields(old: Registrant, new: Registrant) -> dict:
 
 
 def import_file(store: Store, path: str | Path, *, mapping: str | Path | None = None,
-                sheet: str | None = None, dry_run: bool = False) -> ImportReport:
+                sheet: str | None = None, dry_run: bool = False,
+                mark_missing: bool | None = None) -> ImportReport:
+    """Import an export. `mark_missing`: mark registrants absent from the file as gone
+    (True), never (False: a supplement), or None: only when that is at most
+    MAX_MISSING_SHARE of the list (a larger share looks like a partial export)."""
     # An import allocates millions of small objects that all live until the end: the
     # cyclic garbage collector would re-scan them again and again (~15% of the time).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import(store, path, mapping=mapping, sheet=sheet, dry_run=dry_run)
+        return _import(store, path, mapping=mapping, sheet=sheet, dry_run=dry_run,
+                       mark_missing=mark_missing)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _import(store: Store, path, *, mapping, sheet, dry_run: bool) -> ImportReport:
+def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
+            mark_missing: bool | None) -> ImportReport:
     people, report, parser = read_export(path, store.config, mapping=mapping, sheet=sheet)
     report.dry_run = dry_run
     report.created = {
         "meal slots": list(parser.new_meals), "forums": list(parser.new_forums),
         "categories": list(parser.new_categories),
     }
-    with store.transaction() as conn:
+    # A dry run only reads, so it never holds the write lock that desks are waiting on.
+    with nullcontext(store.reader()) if dry_run else store.transaction() as conn:
         existing = {r.code.upper(): r for r in reg_store.all_registrants(conn)}
         desk_edits = {c.upper(): f for c, f in reg_store.edited_fields(conn).items()}
         to_write: list[Registrant] = []
@@ -279,11 +282,19 @@ def _import(store: Store, path, *, mapping, sheet, dry_run: bool) -> ImportRepor
         in_file = {p.code.upper() for p in people}
         vanished = [r.code for k, r in existing.items()
                     if k not in in_file and not r.missing and r.source == "import"]
-        report.missing = len(vanished)
+        listed = sum(1 for r in existing.values() if not r.missing and r.source == "import")
+        if mark_missing is None:
+            mark_missing = len(vanished) <= MAX_MISSING_SHARE * listed
+            if not mark_missing:
+                report.problem(0, "", f"{len(vanished)} of {listed} registrants are not in this "
+                               "file: it looks like a partial export, so none was marked as gone "
+                               "(import with --mark-missing if they really left the list)")
+        report.missing = len(vanished) if mark_missing else 0
         report.imported = len(people)
         if not dry_run:
             reg_store.upsert(conn, to_write)
-            reg_store.set_missing(conn, vanished, True)
+            if mark_missing:
+                reg_store.set_missing(conn, vanished, True)
             if any(report.created.values()):
                 store.save_config(conn, parser.extended_config())
             store.bump_registrant_generation(conn)

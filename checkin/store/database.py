@@ -7,7 +7,6 @@ caller hears "done" only after COMMIT returned.
 
 from __future__ import annotations
 
-import json
 import socket
 import sqlite3
 import threading
@@ -63,36 +62,48 @@ class Store:
             if self.path != ":memory:" and mode.lower() != "wal":
                 raise StoreError(f"{self.path}: could not switch to WAL journal (got {mode})")
             self._write_lock = threading.RLock()
+            self._depth = 0  # nesting of transaction() blocks (under the lock)
             self._readers = threading.local()
             self._all_readers: list[sqlite3.Connection] = []
             with self.transaction() as conn:
                 migrations.apply(Database(conn))
                 self.device_id = self._meta(conn, "device_id") or self._new_device_id(conn)
-            last = self._writer.execute(
-                "SELECT max(hlc) FROM events WHERE device_id = ?", (self.device_id,)
-            ).fetchone()[0]
+            # The clock must move past everything this desk has seen, from any desk.
+            last = self._writer.execute("SELECT max(hlc) FROM events").fetchone()[0]
         except sqlite3.Error as exc:
             raise StoreError(explain_sqlite_error(exc, self.path)) from exc
         self.clock = HybridClock(self.device_id, last)
         self._config: EventConfig | None = None
+        self._config_text: str | None = None
 
     # -- connections -----------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """The one way to write: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error."""
+        """The one way to write: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error.
+        A block inside another block (same thread) joins the outer transaction."""
         with self._write_lock:
             conn = self._writer
-            if conn.in_transaction:  # nested: the outer block commits
-                yield conn
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield conn
+                finally:
+                    self._depth -= 1
                 return
             conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite may already have rolled back by itself (disk full, I/O error):
+                # a second ROLLBACK would hide the real error.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 self._config = None  # a config saved inside the block was rolled back too
                 raise
-            conn.execute("COMMIT")
+            finally:
+                self._depth = 0
 
     def reader(self) -> sqlite3.Connection:
         """A read connection for the calling thread (WAL lets it read while a write runs)."""
@@ -144,14 +155,18 @@ class Store:
 
     @property
     def config(self) -> EventConfig:
-        if self._config is None:
-            text = self.meta("config")
+        """The event configuration; re-read when another program (`checkin init`, an
+        import on another desk process) has changed it."""
+        text = self.meta("config")
+        if self._config is None or text != self._config_text:
             self._config = config_from_json(text) if text else EventConfig()
+            self._config_text = text
         return self._config
 
     def save_config(self, conn: sqlite3.Connection, config: EventConfig) -> None:
-        self.set_meta(conn, "config", config_to_json(config))
-        self._config = config
+        text = config_to_json(config)
+        self.set_meta(conn, "config", text)
+        self._config, self._config_text = config, text
 
     @property
     def device_name(self) -> str:
@@ -181,12 +196,3 @@ class Store:
             "unsent": conn.execute("SELECT count(*) FROM outbox").fetchone()[0],
         }
 
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def dumps(value) -> str:
-    """Compact JSON with Chinese kept readable; empty lists and dicts without the encoder."""
-    if not value and isinstance(value, list | dict):
-        return "[]" if isinstance(value, list) else "{}"
-    return _ENCODER.encode(value)

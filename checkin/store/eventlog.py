@@ -12,8 +12,8 @@ import sqlite3
 import uuid as uuidlib
 
 from ..clock import HybridClock, now_iso
+from ..jsonutil import dumps
 from ..model import ADMISSION_KINDS, EventKind, LoggedEvent
-from .database import dumps
 
 _ADMISSION_KINDS_SQL = ",".join(f"'{k}'" for k in ADMISSION_KINDS)
 
@@ -40,8 +40,9 @@ def append(conn: sqlite3.Connection, event: LoggedEvent, *, outbox: bool = True)
     """Store one event and update derived state. False when its uuid is already stored
     (the same fact arriving twice is not a second fact)."""
     cur = conn.execute(
-        "INSERT OR IGNORE INTO events (uuid, kind, code, station, device_id, operator, "
-        "wall_time, hlc, ref, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO events (uuid, kind, code, station, device_id, operator, "
+        "wall_time, hlc, ref, data) VALUES (?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(uuid) DO NOTHING",  # unlike OR IGNORE, a NOT NULL violation still fails
         (event.uuid, event.kind, event.code, event.station, event.device_id, event.operator,
          event.wall_time, event.hlc, event.ref, dumps(event.data)),
     )
@@ -94,6 +95,11 @@ def get(conn: sqlite3.Connection, event_uuid: str) -> LoggedEvent | None:
     return from_row(row) if row else None
 
 
+def is_undone(conn: sqlite3.Connection, event_uuid: str) -> bool:
+    return conn.execute("SELECT 1 FROM events WHERE ref = ? AND kind = 'undo'",
+                        (event_uuid,)).fetchone() is not None
+
+
 def admission(conn: sqlite3.Connection, code: str, station: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT * FROM admissions WHERE code = ? AND station = ?", (code, station)
@@ -117,9 +123,4 @@ def last_undoable(conn: sqlite3.Connection, device_id: str) -> LoggedEvent | Non
 
 def history(conn: sqlite3.Connection, code: str) -> list[LoggedEvent]:
     rows = conn.execute("SELECT * FROM events WHERE code = ? ORDER BY hlc", (code,))
-    return [from_row(r) for r in rows]
-
-
-def recent(conn: sqlite3.Connection, limit: int = 20) -> list[LoggedEvent]:
-    rows = conn.execute("SELECT * FROM events ORDER BY seq DESC LIMIT ?", (limit,))
     return [from_row(r) for r in rows]

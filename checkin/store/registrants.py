@@ -8,15 +8,18 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from ..clock import now_iso
+from ..jsonutil import dumps
 from ..model import Registrant
 from ..pinyin import name_keys
-from .database import dumps
 
 _COLUMNS = (
-    "code", "name", "pinyin", "initials", "gender", "phone", "email", "organisation", "title",
+    "code", "name", "gender", "phone", "email", "organisation", "title",
     "category", "track", "team", "payment", "amount", "meals", "forums", "remarks", "extra",
     "source", "missing", "version",
 )
+
+
+_WRITTEN = (*_COLUMNS, "pinyin", "initials", "updated_at")
 
 
 def from_row(row: sqlite3.Row) -> Registrant:
@@ -36,28 +39,15 @@ def _list_json(items: tuple) -> str:
 
 def to_row(reg: Registrant) -> tuple:
     """The registrant as a row in _COLUMNS order (positional: fastest for executemany)."""
-    pinyin, initials = name_keys(reg.name)
-    return (reg.code, reg.name, pinyin, initials, reg.gender, reg.phone, reg.email,
-            reg.organisation, reg.title, reg.category, reg.track, reg.team, reg.payment,
-            reg.amount, _list_json(tuple(reg.meals)), _list_json(tuple(reg.forums)), reg.remarks,
-            dumps(reg.extra),
-            reg.source, int(reg.missing), reg.version)
+    return (reg.code, reg.name, reg.gender, reg.phone, reg.email, reg.organisation, reg.title,
+            reg.category, reg.track, reg.team, reg.payment, reg.amount,
+            _list_json(tuple(reg.meals)), _list_json(tuple(reg.forums)), reg.remarks,
+            dumps(reg.extra), reg.source, int(reg.missing), reg.version)
 
 
 def get(conn: sqlite3.Connection, code: str) -> Registrant | None:
     row = conn.execute("SELECT * FROM registrants WHERE code = ?", (code,)).fetchone()
     return from_row(row) if row else None
-
-
-def get_many(conn: sqlite3.Connection, codes: Iterable[str]) -> dict[str, Registrant]:
-    codes = list(codes)
-    found: dict[str, Registrant] = {}
-    for i in range(0, len(codes), 500):
-        chunk = codes[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"SELECT * FROM registrants WHERE code IN ({marks})", chunk):
-            found[row["code"]] = from_row(row)
-    return found
 
 
 def team_members(conn: sqlite3.Connection, team: str) -> list[Registrant]:
@@ -78,7 +68,6 @@ def edited_fields(conn: sqlite3.Connection) -> dict[str, set[str]]:
     return {r[0]: set(json.loads(r[1])) for r in rows}
 
 
-_WRITTEN = (*_COLUMNS, "updated_at")
 _UPSERT = (
     f"INSERT INTO registrants ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))}) "
     "ON CONFLICT(code) DO UPDATE SET "
@@ -88,9 +77,10 @@ _UPSERT = (
 
 
 def upsert(conn: sqlite3.Connection, registrants: Iterable[Registrant]) -> int:
-    """Insert or replace master data by code; bumps the version of changed rows."""
+    """Insert, or replace by code (bumping the version): callers pass only what changed.
+    The search keys (pinyin, initials) are worked out here from the name."""
     now = now_iso()
-    rows = [(*to_row(reg), now) for reg in registrants]
+    rows = [(*to_row(reg), *name_keys(reg.name), now) for reg in registrants]
     conn.executemany(_UPSERT, rows)
     return len(rows)
 

@@ -1,0 +1,34 @@
+"""Headcounts agree with the answer key, counted independently here."""
+
+from conftest import EVENT_DAY
+
+from checkin.desk import Desk
+from checkin.stats import headcounts
+
+
+def test_expected_and_meal_entitlements_match_the_answer_key(event_store, answers):
+    people = answers["registrants"]
+    admitted = [p for p in people if p["payment"] in ("已缴费", "免费")]
+    stats = headcounts(event_store)
+    assert stats["expected"] == len(people) and stats["arrived"] == 0
+    meals = {m["slot"]: m for m in stats["meals"]}
+    assert meals["0626-lunch"]["entitled"] == sum("6月26日午餐" in p["meals"] for p in admitted)
+    # The welcome dinner comes from the event file: guests and jury who may be admitted.
+    assert meals["0626-dinner"]["entitled"] == sum(p["category"] in ("嘉宾/专家", "评委")
+                                                   for p in admitted)
+    by_category = {c["category"]: c["expected"] for c in stats["by_category"]}
+    assert by_category["参赛团队"] == sum(p["category"] == "参赛团队" for p in people)
+
+
+def test_arrivals_by_category_day_meal_and_forum(event_store):
+    desk = Desk(event_store, operator="a", now=lambda: EVENT_DAY)
+    for code in ("SHIC2026-000002", "SHIC2026-000003", "SHIC2026-000010"):
+        assert desk.scan(code).ok
+    assert desk.scan("SHIC2026-000002", "meal:0626-lunch").ok
+    assert desk.scan("SHIC2026-000002", "forum:F1").ok
+    stats = headcounts(event_store)
+    assert stats["arrived"] == 3
+    assert stats["by_day"] == [{"day": "2026-06-26", "arrived": 3}]
+    assert {c["category"]: c["arrived"] for c in stats["by_category"]}["评委"] == 1
+    assert next(m for m in stats["meals"] if m["slot"] == "0626-lunch")["redeemed"] == 1
+    assert next(f for f in stats["forums"] if f["forum"] == "F1")["entered"] == 1
