@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 from .model import FREE, PAID, REFUNDED, UNPAID, EventConfig
 from .pinyin import is_cjk
@@ -148,6 +149,7 @@ PAYMENT_WORDS: dict[str, tuple[str, ...]] = {
 _PAYMENT_LOOKUP = {w.lower(): canon for canon, words in PAYMENT_WORDS.items() for w in words}
 
 
+@lru_cache(maxsize=1024)
 def payment(value) -> tuple[str | None, str | None]:
     raw = text(value)
     if not raw:
@@ -178,6 +180,7 @@ GENDERS = {"男": "男", "m": "男", "male": "男", "男性": "男", "先生": "
            "女": "女", "f": "女", "female": "女", "女性": "女", "女士": "女"}
 
 
+@lru_cache(maxsize=1024)
 def gender(value) -> tuple[str | None, str | None]:
     raw = text(value)
     if not raw:
@@ -190,15 +193,20 @@ _LIST_SEPARATORS = re.compile(r"[、,，;；|\n]+")
 
 def items(value) -> list[str]:
     """'6月26日午餐、6月27日午餐' -> ['6月26日午餐', '6月27日午餐'], order kept, no repeats."""
+    return list(_items(value))
+
+
+@lru_cache(maxsize=16384)  # meal and forum lists repeat from row to row
+def _items(value) -> tuple[str, ...]:
     raw = text(value)
     seen: dict[str, None] = {}
     if not raw:
-        return []
+        return ()
     for part in _LIST_SEPARATORS.split(raw):
         part = " ".join(part.split())
         if part:
             seen.setdefault(part, None)
-    return list(seen)
+    return tuple(seen)
 
 
 _TRUTHY = {"是", "y", "yes", "1", "✓", "√", "true", "需要", "有", "x", "参加", "用餐"}
@@ -208,6 +216,7 @@ def truthy(value) -> bool:
     return text(value).lower() in _TRUTHY
 
 
+@lru_cache(maxsize=65536)  # organisations, titles, teams repeat from row to row
 def optional(value) -> tuple[str | None, str | None]:
     raw = " ".join(text(value).split())
     return (raw or None), None
