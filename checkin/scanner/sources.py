@@ -1,0 +1,227 @@
+"""Where frames come from: a camera, a video file, a folder of images, one still image.
+
+All sources share one small interface so the worker, the CLI and the tests do not care
+which it is. Only the camera talks to hardware; the others make tests and replays
+possible with real images.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+# OpenCV prints a warning on stderr at every failed camera open (once a second while a camera
+# is unplugged); the source's own state and message say it once, in plain words.
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+
+
+class SourceError(RuntimeError):
+    """A source cannot be used at all; the message says why in plain words."""
+
+
+class FrameSource(Protocol):
+    name: str
+
+    def read(self) -> np.ndarray | None:
+        """The next BGR frame, or None when there is none right now (or any more)."""
+
+    @property
+    def finished(self) -> bool:
+        """True when no frame will ever come again (end of a file or folder)."""
+
+    def close(self) -> None: ...
+
+
+def load_image(path: str | Path) -> np.ndarray:
+    """A BGR image from any path (also non-ASCII paths on Windows, and GIFs)."""
+    path = Path(path)
+    try:
+        data = np.fromfile(str(path), dtype=np.uint8)
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    if image is None:  # OpenCV's imdecode does not read GIF: the video reader does
+        capture = cv2.VideoCapture(str(path))
+        ok, image = capture.read()
+        capture.release()
+        if not ok:
+            raise SourceError(f"{path.name} is not an image OpenCV can read")
+    return image
+
+
+def image_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the images inside folders named (sorted), in the order given."""
+    found: list[Path] = []
+    for item in map(Path, paths):
+        if item.is_dir():
+            found += sorted(p for p in item.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        elif item.exists():
+            found.append(item)
+        else:
+            raise SourceError(f"no such file or folder: {item}")
+    return found
+
+
+class StillImageSource:
+    """One image (a screenshot an attendee sends), given once."""
+
+    def __init__(self, path: str | Path):
+        self.name = Path(path).name
+        self._image: np.ndarray | None = load_image(path)
+
+    def read(self) -> np.ndarray | None:
+        image, self._image = self._image, None
+        return image
+
+    @property
+    def finished(self) -> bool:
+        return self._image is None
+
+    def close(self) -> None:
+        self._image = None
+
+
+class ImageFolderSource:
+    """The images of a folder (or a list of files), one per read."""
+
+    def __init__(self, paths: Iterable[str | Path] | str | Path):
+        if isinstance(paths, str | Path):
+            paths = [paths]
+        self.files = image_files(paths)
+        self.name = ", ".join(p.name for p in self.files[:3]) + ("…" if len(self.files) > 3 else "")
+        self._next = 0
+        self.current: Path | None = None
+
+    def read(self) -> np.ndarray | None:
+        while self._next < len(self.files):
+            self.current = self.files[self._next]
+            self._next += 1
+            try:
+                return load_image(self.current)
+            except SourceError:
+                continue  # an unreadable file in a folder is skipped, not fatal
+        return None
+
+    @property
+    def finished(self) -> bool:
+        return self._next >= len(self.files)
+
+    def close(self) -> None:
+        self._next = len(self.files)
+
+
+class VideoFileSource:
+    """Frames of a recorded video, at the file's own frame rate when `realtime`."""
+
+    def __init__(self, path: str | Path, *, realtime: bool = False):
+        self.name = Path(path).name
+        if not Path(path).exists():
+            raise SourceError(f"no such video: {path}")
+        self._capture = cv2.VideoCapture(str(path))
+        if not self._capture.isOpened():
+            raise SourceError(f"{self.name} is not a video OpenCV can read")
+        self.fps = self._capture.get(cv2.CAP_PROP_FPS) or 30.0
+        self._realtime = realtime
+        self._last = 0.0
+        self._done = False
+
+    def read(self) -> np.ndarray | None:
+        if self._done:
+            return None
+        if self._realtime:
+            wait = self._last + 1 / self.fps - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._last = time.monotonic()
+        ok, frame = self._capture.read()
+        if not ok:
+            self._done = True
+            self._capture.release()
+            return None
+        return frame
+
+    @property
+    def finished(self) -> bool:
+        return self._done
+
+    def close(self) -> None:
+        self._done = True
+        self._capture.release()
+
+
+class CameraSource:
+    """A webcam through OpenCV. Survives being unplugged: it reports 'lost', keeps trying
+    to reopen every `retry_s` seconds, and goes 'live' again when the camera is back.
+
+    `opener` is cv2.VideoCapture; tests replace it at the hardware edge with a fake
+    capture that plays real frames.
+    """
+
+    OPENING, LIVE, LOST, CLOSED = "opening", "live", "lost", "closed"
+
+    def __init__(self, index: int = 0, *, width: int = 1280, height: int = 720, fps: int = 30,
+                 retry_s: float = 1.0, opener: Callable = cv2.VideoCapture,
+                 clock: Callable[[], float] = time.monotonic):
+        self.index, self.width, self.height, self.fps = index, width, height, fps
+        self.name = f"camera {index}"
+        self.retry_s = retry_s
+        self._opener = opener
+        self._clock = clock
+        self._capture = None
+        self._next_try = 0.0
+        self._failures = 0
+        self.state = self.OPENING
+        self.message = ""
+
+    def _open(self) -> bool:
+        capture = self._opener(self.index)
+        if not capture.isOpened():
+            capture.release()
+            self.message = f"camera {self.index} is not available (unplugged or used by another app)"
+            return False
+        capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
+        capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
+        capture.set(cv2.CAP_PROP_FPS, self.fps)
+        self._capture = capture
+        return True
+
+    def read(self) -> np.ndarray | None:
+        if self.state == self.CLOSED:
+            return None
+        if self._capture is None:
+            if self._clock() < self._next_try:
+                return None
+            if not self._open():
+                self.state = self.LOST
+                self._next_try = self._clock() + self.retry_s
+                return None
+        ok, frame = self._capture.read()
+        if ok and frame is not None:
+            self._failures = 0
+            self.state, self.message = self.LIVE, ""
+            return frame
+        self._failures += 1
+        if self._failures >= 3:  # a few bad reads in a row: the camera has gone
+            self._capture.release()
+            self._capture = None
+            self.state = self.LOST
+            self.message = f"camera {self.index} stopped sending pictures; retrying"
+            self._next_try = self._clock() + self.retry_s
+        return None
+
+    @property
+    def finished(self) -> bool:
+        return self.state == self.CLOSED
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+        self.state = self.CLOSED
