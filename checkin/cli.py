@@ -321,6 +321,95 @@ def _decode_stream(args, pipeline) -> int:
     return 0
 
 
+def _render(args, items, sheet: bool) -> int:
+    from .printing.fonts import MissingGlyphs
+    from .printing.render import render_pdf
+
+    if not items:
+        raise CliError("nothing to print: no matching registrants (or no meal entitlements)")
+    try:
+        report = render_pdf(items, args.output, sheet=sheet)
+    except MissingGlyphs as exc:
+        raise CliError(f"cannot print: no bundled font has {' '.join(exc.chars)} "
+                       f"(U+{', U+'.join(f'{ord(c):04X}' for c in exc.chars)}); nothing written") from exc
+    for warning in report.warnings:
+        print(f"checkin: warning: {warning}", file=sys.stderr)
+    _emit(args, {"file": str(args.output), "pages": report.pages, "items": report.items,
+                 "warnings": report.warnings},
+          f"wrote {report.items} item(s) on {report.pages} page(s) to {args.output}")
+    return 0
+
+
+def _template(name: str):
+    from .printing.templates import TemplateError, load_template
+
+    try:
+        return load_template(name)
+    except TemplateError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_badge(args) -> int:
+    from .printing.documents import badge_items, select
+
+    with _open(args) as store:
+        try:
+            people = select(store, codes=[args.code])
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+        return _render(args, badge_items(store, people, _template(args.template)), sheet=args.sheet)
+
+
+def cmd_badges(args) -> int:
+    from .printing.documents import badge_items, select
+
+    with _open(args) as store:
+        people = select(store, category=args.category, sort=args.sort)
+        return _render(args, badge_items(store, people, _template(args.template)),
+                       sheet=not args.one_per_page)
+
+
+def cmd_vouchers(args) -> int:
+    from .printing.documents import select, voucher_items
+
+    if not args.code and not args.all:
+        raise CliError("name a registration code, or --all")
+    with _open(args) as store:
+        try:
+            people = select(store, codes=None if args.all else [args.code], sort="pinyin")
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+        template = _template(args.template)
+        return _render(args, voucher_items(store, people, template), sheet=args.sheet)
+
+
+def cmd_templates(args) -> int:
+    from .printing.render import sheet_grid
+    from .printing.templates import list_templates
+
+    rows, data = [], []
+    for t in list_templates():
+        cols, per_rows = sheet_grid(t)
+        data.append({"name": t.name, "title": t.title, "document": t.document,
+                     "width_mm": t.width_mm, "height_mm": t.height_mm, "per_a4": cols * per_rows})
+        rows.append([t.name, t.document, f"{t.width_mm:g} x {t.height_mm:g} mm", cols * per_rows,
+                     t.title])
+    _emit(args, data, _table(rows, ["template", "for", "size", "per A4", "description"]))
+    return 0
+
+
+def cmd_previews(args) -> int:
+    from .printing.preview import write_previews
+
+    with _open(args) as store:
+        try:
+            files = write_previews(store, args.output, code=args.code)
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+    _emit(args, [str(f) for f in files], "\n".join(str(f) for f in files))
+    return 0
+
+
 def cmd_check(args) -> int:
     with _open(args) as store:
         result = store.integrity_check()
@@ -405,6 +494,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int, default=1500)
     p.add_argument("--export", help="also keep the generated export file (.xlsx or .csv)")
     command("check", cmd_check, "run SQLite's integrity check on the database")
+    p = command("badge", cmd_badge, "one person's badge as a PDF")
+    p.add_argument("code")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--template", default="badge-a6", help="see `checkin templates`")
+    p.add_argument("--sheet", action="store_true", help="place it on an A4 sheet")
+    p = command("badges", cmd_badges, "badges for everyone (or a category) on A4 sheets")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--category")
+    p.add_argument("--sort", choices=["pinyin", "org", "code"], default="pinyin",
+                   help="pinyin: by category then name, as desks hand them out")
+    p.add_argument("--template", default="badge-a6")
+    p.add_argument("--one-per-page", action="store_true", help="label printers: no A4 sheet")
+    p = command("vouchers", cmd_vouchers, "meal vouchers: one per entitled meal slot")
+    p.add_argument("code", nargs="?")
+    p.add_argument("--all", action="store_true")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--template", default="voucher-80mm")
+    p.add_argument("--sheet", action="store_true", help="on A4 with tear-off lines")
+    command("templates", cmd_templates, "list badge and voucher templates")
+    p = command("previews", cmd_previews, "PNG previews of every template, for review by eye")
+    p.add_argument("-o", "--output", type=Path, required=True, help="folder for the PNG files")
+    p.add_argument("--code", help="whose badge to show (default: a long-named sample)")
     p = command("decode", cmd_decode, "read QR codes from photos, folders, a video or a camera")
     p.add_argument("images", nargs="*", metavar="IMAGE_OR_DIR")
     p.add_argument("--camera", type=int, metavar="N", help="read camera N and print codes as read")

@@ -13,3 +13,10 @@ def test_foundation_bench_prints_every_row():
     for metric in ("XLSX import", "CSV import", "search", "scan + durable commit"):
         assert metric in result.stdout
     assert "reference" in result.stdout.splitlines()[0]
+
+
+def test_printing_bench_prints_both_rows():
+    result = subprocess.run([sys.executable, "-m", "bench.printing", "--badges", "20",
+                             "--singles", "5"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "one A6 badge PDF" in result.stdout and "20 badges on A4 sheets" in result.stdout

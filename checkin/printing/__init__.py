@@ -1,0 +1,1 @@
+"""Badges, meal vouchers and their printing, on reportlab (fonts: see fonts.py)."""

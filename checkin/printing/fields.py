@@ -1,0 +1,61 @@
+"""What a template's {fields} are filled with, for a badge and for a meal voucher."""
+
+from __future__ import annotations
+
+import json
+import string
+
+from ..model import EventConfig, MealSlot, Registrant
+
+BADGE_FIELDS = ("name", "organisation", "title", "category", "category_colour", "team", "track",
+                "code", "qr_payload", "event_name", "event_dates")
+VOUCHER_FIELDS = (*BADGE_FIELDS, "meal_name", "meal_date", "meal_time", "voucher_payload")
+
+
+def _dates(config: EventConfig) -> str:
+    if config.start and config.end and config.start != config.end:
+        start, end = config.start, config.end
+        if start[:7] == end[:7]:  # 2026-06-25 – 28
+            return f"{start} – {end[8:]}"
+        return f"{start} – {end}"
+    return config.start or ""
+
+
+def badge_fields(reg: Registrant, config: EventConfig) -> dict[str, str]:
+    category = config.category(reg.category)
+    return {
+        "name": reg.name, "organisation": reg.organisation or "", "title": reg.title or "",
+        "category": reg.category or "", "category_colour": category.colour if category else "#607d8b",
+        "team": reg.team or "", "track": reg.track or "", "code": reg.code,
+        "qr_payload": reg.code,  # a signed ticket replaces this once tickets exist
+        "event_name": config.name, "event_dates": _dates(config),
+    }
+
+
+def voucher_payload(code: str, slot: MealSlot) -> str:
+    """What a meal voucher's QR holds: the person and the slot (tokens.parse_payload reads
+    the code from it; a meal station checks the slot)."""
+    return json.dumps({"code": code, "meal": slot.id}, ensure_ascii=False, separators=(",", ":"))
+
+
+def voucher_fields(reg: Registrant, config: EventConfig, slot: MealSlot) -> dict[str, str]:
+    times = f"{slot.start}–{slot.end}" if slot.start and slot.end else ""
+    return {**badge_fields(reg, config), "meal_name": slot.name, "meal_date": slot.date or "",
+            "meal_time": times, "voucher_payload": voucher_payload(reg.code, slot)}
+
+
+def entitled_slots(reg: Registrant, config: EventConfig) -> list[MealSlot]:
+    """The meal slots a person gets a voucher for (listed, or given to their category)."""
+    category = config.category(reg.category)
+    wanted = set(reg.meals) | set(category.meals if category else ())
+    return [m for m in config.meals if m.id in wanted or m.name in wanted]
+
+
+def fill(text: str, fields: dict[str, str]) -> str:
+    """'{name} ({title})' with the fields; unknown names are an error, not a blank."""
+    names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    unknown = names - set(fields)
+    if unknown:
+        raise KeyError(f"unknown field(s) {', '.join(sorted(unknown))}; fields are: "
+                       f"{', '.join(fields)}")
+    return text.format(**fields)

@@ -1,0 +1,54 @@
+"""PNG previews of every template, rendered from a real PDF (pypdfium2), for review by eye."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+
+import pypdfium2
+
+from ..model import Registrant
+from ..store import Store
+from ..store import registrants as reg_store
+from .documents import badge_items, voucher_items
+from .render import render_pdf
+from .templates import list_templates
+
+# Someone whose badge stresses every box: a long organisation, a team, a rare character.
+SAMPLE = Registrant(
+    code="SHIC2026-000001", name="欧阳𬱖", organisation="中国研究型医院学会医疗信息化分会智慧医疗专业委员会",
+    title="信息科主任", category="参赛团队", team="T001 面向县域的医共体数据中台", payment="已缴费",
+)
+
+
+def pdf_to_pngs(pdf: bytes, out_stem: Path, dpi: int = 150) -> list[Path]:
+    document = pypdfium2.PdfDocument(pdf)
+    files = []
+    for index in range(len(document)):
+        image = document[index].render(scale=dpi / 72).to_pil()
+        path = out_stem.with_name(f"{out_stem.name}-{index + 1}.png")
+        image.save(path)
+        files.append(path)
+    return files
+
+
+def write_previews(store: Store, folder: str | Path, code: str | None = None) -> list[Path]:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    person = reg_store.get(store.reader(), code) if code else None
+    if code and person is None:
+        raise LookupError(f"no registration with code {code}")
+    person = person or SAMPLE
+    if not person.meals and store.config.meals:  # so that the voucher templates show too
+        person = dataclasses.replace(person, meals=[store.config.meals[0].id])
+    files = []
+    for template in list_templates():
+        make = badge_items if template.document == "badge" else voucher_items
+        items = make(store, [person], template)[:1]
+        if not items:
+            continue
+        buffer = io.BytesIO()
+        render_pdf(items, buffer)
+        files += pdf_to_pngs(buffer.getvalue(), folder / template.name)
+    return files

@@ -1,0 +1,224 @@
+"""Draw badges and vouchers into a PDF with reportlab: one per page (label and receipt
+printers) or N-up on A4 with cut marks (office printers, batch pre-printing)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import zxingcpp
+from reportlab.lib.colors import HexColor, black, white
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from ..pinyin import is_cjk
+from .fields import fill
+from .fonts import FontChain, check_printable, default_chain
+from .pages import page_size_mm
+from .templates import Element, Template
+from .textfit import LEADING, fit
+
+CUT_MARK_MM = 3.0
+
+
+@dataclass
+class RenderReport:
+    pages: int = 0
+    items: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _colour(value: str, fields: dict[str, str]):
+    return HexColor(fill(value, fields)) if value else white
+
+
+@lru_cache(maxsize=2)
+def _char_widths(bold: bool) -> dict[str, float]:
+    """Advance width at 1 pt of each character met so far, per weight."""
+    return {}
+
+
+def _draw_line(canvas: Canvas, chain: FontChain, x: float, y: float, text: str, size: float,
+               spacing: float) -> None:
+    if not spacing:
+        chain.draw_string(canvas, x, y, text, size)
+        return
+    for char in text:  # 张　三: each character on its own, an em apart
+        x += chain.draw_string(canvas, x, y, char, size) + spacing
+
+
+def _spaced(element: Element, text: str) -> bool:
+    return element.cjk_name_spacing and len(text) == 2 and all(is_cjk(c) for c in text)
+
+
+def _draw_text(canvas: Canvas, element: Element, fields: dict[str, str], ox: float, oy: float,
+               page_h: float, report: RenderReport, who: str) -> None:
+    text = fill(element.text, fields).strip()
+    if not text:
+        return
+    chain = default_chain(bold=element.bold)
+    box_w, box_h = element.w * mm, element.h * mm
+    spacing_em = 1.0 if _spaced(element, text) else 0.0
+    widths = _char_widths(element.bold)
+
+    def measure(t: str, s: float) -> float:
+        # TrueType advance widths add up (reportlab does no kerning): measure by character,
+        # each looked up once, instead of running the font fallback for every candidate line.
+        unit = 0.0
+        for char in t:
+            width = widths.get(char)
+            if width is None:
+                width = widths[char] = chain.string_width(char, 1.0)
+            unit += width
+        return unit * s + spacing_em * s * max(0, len(t) - 1)
+
+    fitted = fit(text, box_w, box_h, size=element.size, min_size=element.min_size,
+                 max_lines=element.max_lines, measure=measure)
+    if fitted.shrunk_below_min:
+        report.warnings.append(f"{who}: {text[:30]!r} needed {fitted.size:g} pt to fit its box")
+    size = fitted.size
+    block = len(fitted.lines) * size * LEADING
+    top = oy + page_h - element.y * mm - (box_h - block) / 2  # centred vertically in the box
+    canvas.setFillColor(_colour(element.colour, fields))
+    for i, line in enumerate(fitted.lines):
+        width = measure(line, size)
+        x = ox + element.x * mm
+        if element.align == "center":
+            x += (box_w - width) / 2
+        elif element.align == "right":
+            x += box_w - width
+        baseline = top - (i + 1) * size * LEADING + size * (LEADING - 1) / 2 + size * 0.12
+        _draw_line(canvas, chain, x, baseline, line, size, spacing_em * size)
+
+
+@lru_cache(maxsize=4096)
+def qr_modules(payload: str) -> np.ndarray:
+    """The QR symbol's dark modules (error correction M), from zxing-cpp's encoder."""
+    symbol = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    return np.array(symbol.to_image(scale=1, add_quiet_zones=False)) < 128
+
+
+def _draw_qr(canvas: Canvas, element: Element, fields, ox, oy, page_h) -> None:
+    """A vector QR code: each row's runs of dark modules as rectangles of one path."""
+    dark = qr_modules(fill(element.text, fields))
+    side = min(element.w, element.h) * mm
+    module = side / dark.shape[0]
+    left, top = ox + element.x * mm, oy + page_h - element.y * mm
+    path = canvas.beginPath()
+    for row, line in enumerate(dark):
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], line.astype(np.int8), [0]))))
+        for start, end in zip(edges[::2], edges[1::2], strict=True):
+            # a hair of overlap so that viewers draw no seams between modules
+            path.rect(left + start * module, top - (row + 1) * module - 0.01,
+                      (end - start) * module + 0.01, module + 0.02)
+    canvas.setFillColor(black)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def draw_item(canvas: Canvas, template: Template, fields: dict[str, str], ox: float, oy: float,
+              report: RenderReport) -> None:
+    """One badge or voucher with its bottom-left corner at (ox, oy) points."""
+    page_h = template.height_mm * mm
+    who = fields.get("code", "?")
+    for element in template.elements:
+        x, top, w, h = ox + element.x * mm, oy + page_h - element.y * mm, element.w * mm, element.h * mm
+        if element.type in ("band", "rect"):
+            canvas.setFillColor(_colour(element.colour, fields))
+            canvas.rect(x, top - h, w, h, stroke=0, fill=1)
+        elif element.type == "line":
+            canvas.setStrokeColor(_colour(element.colour, fields))
+            canvas.setDash(2, 2)
+            canvas.line(x, top, x + w, top - h)
+            canvas.setDash()
+        elif element.type == "text":
+            _draw_text(canvas, element, fields, ox, oy, page_h, report, who)
+        elif element.type == "qr":
+            _draw_qr(canvas, element, fields, ox, oy, page_h)
+        elif element.type == "image":
+            path = template.folder / element.path
+            canvas.drawImage(str(path), x, top - h, w, h, preserveAspectRatio=True, mask="auto")
+
+
+def _texts_of(template: Template, fields: dict[str, str]) -> list[str]:
+    return [fill(e.text, fields) for e in template.elements if e.type == "text"]
+
+
+def render_pdf(items: list[tuple[Template, dict[str, str]]], out: str | Path | io.BytesIO, *,
+               sheet: bool = False, title: str = "Checkin Desk") -> RenderReport:
+    """Every item on its own page (its template's size), or N-up on A4 when `sheet`.
+    Raises MissingGlyphs before drawing anything if a character cannot be printed."""
+    for template, fields in items:
+        check_printable(_texts_of(template, fields), default_chain())
+    report = RenderReport()
+    canvas = Canvas(out if isinstance(out, io.BytesIO) else str(out), pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setCreator("Checkin Desk")
+    if sheet:
+        _render_sheets(canvas, items, report)
+    else:
+        for template, fields in items:
+            canvas.setPageSize((template.width_mm * mm, template.height_mm * mm))
+            draw_item(canvas, template, fields, 0, 0, report)
+            canvas.showPage()
+            report.pages += 1
+            report.items += 1
+    canvas.save()
+    return report
+
+
+def sheet_grid(template: Template) -> tuple[int, int]:
+    """How many columns and rows of this template fit on A4 inside the margins."""
+    page_w, page_h = page_size_mm("A4")
+    gap, margin = template.sheet_gap_mm, template.sheet_margin_mm
+    cols = int((page_w - 2 * margin + gap + 0.01) // (template.width_mm + gap))
+    rows = int((page_h - 2 * margin + gap + 0.01) // (template.height_mm + gap))
+    if cols < 1 or rows < 1:
+        raise ValueError(f"{template.name} ({template.width_mm:g}x{template.height_mm:g} mm) "
+                         "does not fit on A4")
+    return cols, rows
+
+
+def _render_sheets(canvas: Canvas, items, report: RenderReport) -> None:
+    page_w, page_h = page_size_mm("A4")
+    canvas.setPageSize((page_w * mm, page_h * mm))
+    slot = 0
+    for template, fields in items:
+        cols, rows = sheet_grid(template)
+        gap = template.sheet_gap_mm
+        used_w = cols * template.width_mm + (cols - 1) * gap
+        used_h = rows * template.height_mm + (rows - 1) * gap
+        left, bottom = (page_w - used_w) / 2, (page_h - used_h) / 2
+        col, row = slot % cols, slot // cols
+        x = (left + col * (template.width_mm + gap)) * mm
+        y = (bottom + used_h - (row + 1) * template.height_mm - row * gap) * mm
+        draw_item(canvas, template, fields, x, y, report)
+        _marks(canvas, x, y, template.width_mm * mm, template.height_mm * mm, template.tear_lines)
+        report.items += 1
+        slot += 1
+        if slot == cols * rows:
+            canvas.showPage()
+            report.pages += 1
+            slot = 0
+    if slot:
+        canvas.showPage()
+        report.pages += 1
+
+
+def _marks(canvas: Canvas, x: float, y: float, w: float, h: float, tear: bool) -> None:
+    """Cut marks just outside each corner, or a dashed tear-off outline for vouchers."""
+    canvas.setStrokeColor(HexColor("#888888"))
+    canvas.setLineWidth(0.3)
+    if tear:
+        canvas.setDash(3, 2)
+        canvas.rect(x, y, w, h, stroke=1, fill=0)
+        canvas.setDash()
+        return
+    m = CUT_MARK_MM * mm
+    for cx, cy in ((x, y), (x + w, y), (x, y + h), (x + w, y + h)):
+        dx = -m if cx == x else m
+        dy = -m if cy == y else m
+        canvas.line(cx, cy, cx + dx, cy)
+        canvas.line(cx, cy, cx, cy + dy)

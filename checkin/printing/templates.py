@@ -1,0 +1,107 @@
+"""Badge and voucher layouts as data: TOML files under assets/templates (millimetres,
+origin at the top-left corner, as a designer measures). An organiser copies a file,
+changes it and names it with --template; no code changes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pages import page_size_mm
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "templates"
+ELEMENT_TYPES = ("text", "qr", "band", "rect", "line", "image")
+
+
+class TemplateError(ValueError):
+    """A template cannot be used; the message names the file and the element."""
+
+
+@dataclass(frozen=True)
+class Element:
+    type: str
+    x: float
+    y: float
+    w: float = 0.0
+    h: float = 0.0
+    text: str = ""  # text with {fields}; for a qr element: its payload
+    size: float = 12.0  # font size in points (text)
+    min_size: float = 6.0  # shrink to fit no further than this
+    max_lines: int = 1
+    align: str = "center"  # left | center | right
+    bold: bool = False
+    colour: str = "#000000"  # fill/text colour; "{category_colour}" allowed
+    path: str = ""  # image file, relative to the template
+    cjk_name_spacing: bool = False  # two-character Chinese names spaced as 张　三
+    optional: bool = False  # skip silently when its text is empty
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title: str
+    document: str  # badge | voucher
+    width_mm: float
+    height_mm: float
+    elements: tuple[Element, ...]
+    folder: Path
+    sheet_gap_mm: float = 4.0  # space between items when laid out N-up on A4
+    sheet_margin_mm: float = 8.0  # unprinted border of the A4 sheet (0: perforated sheets)
+    tear_lines: bool = False  # dashed tear-off lines between items on sheets (vouchers)
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def load_template(name_or_path: str | Path) -> Template:
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = TEMPLATE_DIR / f"{name_or_path}.toml"
+    if not path.exists():
+        raise TemplateError(f"no template {name_or_path!r}; see `checkin templates` for the list")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{path.name}: not valid TOML: {exc}") from exc
+    head = raw.get("template", {})
+    where = path.name
+    try:
+        if "page" in head:
+            width, height = page_size_mm(head["page"])
+            if head.get("orientation") == "landscape":
+                width, height = height, width
+        else:
+            width, height = float(head["width_mm"]), float(head["height_mm"])
+    except (KeyError, ValueError) as exc:
+        raise TemplateError(f"{where}: give page = \"A6\" (or width_mm and height_mm): {exc}") from exc
+    document = head.get("document", "badge")
+    if document not in ("badge", "voucher"):
+        raise TemplateError(f"{where}: document must be 'badge' or 'voucher'")
+    elements = []
+    for i, item in enumerate(raw.get("elements", []), 1):
+        kind = item.get("type")
+        if kind not in ELEMENT_TYPES:
+            raise TemplateError(f"{where}: element #{i} has type {kind!r}; use {', '.join(ELEMENT_TYPES)}")
+        unknown = set(item) - set(Element.__dataclass_fields__)
+        if unknown:
+            raise TemplateError(f"{where}: element #{i} has unknown keys {sorted(unknown)}")
+        element = Element(**item)
+        if element.x < 0 or element.y < 0 or element.x + element.w > width + 0.01 \
+                or element.y + element.h > height + 0.01:
+            raise TemplateError(f"{where}: element #{i} ({kind}) does not fit on the "
+                                f"{width:g}x{height:g} mm page")
+        if kind == "text" and (element.min_size > element.size or element.max_lines < 1):
+            raise TemplateError(f"{where}: element #{i}: min_size must be <= size, max_lines >= 1")
+        elements.append(element)
+    return Template(
+        name=path.stem, title=head.get("title", path.stem), document=document,
+        width_mm=width, height_mm=height, elements=tuple(elements), folder=path.parent,
+        sheet_gap_mm=float(head.get("sheet_gap_mm", 4.0)),
+        sheet_margin_mm=float(head.get("sheet_margin_mm", 8.0)), tear_lines=bool(head.get("tear_lines")),
+        notes=head.get("notes", ""),
+    )
+
+
+def list_templates() -> list[Template]:
+    return [load_template(p) for p in sorted(TEMPLATE_DIR.glob("*.toml"))]
