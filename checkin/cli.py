@@ -410,6 +410,43 @@ def cmd_previews(args) -> int:
     return 0
 
 
+def cmd_print(args) -> int:
+    """Print through the same queue the desk uses, waiting for the result."""
+    from .printing.printers import CupsPrinter, FolderPrinter
+    from .printing.queue import JobState, PrintQueue
+
+    if bool(args.printer) == bool(args.folder):
+        raise CliError("name a CUPS printer with --printer NAME (see `checkin printers`), "
+                       "or --folder DIR to save the PDFs")
+    printer = CupsPrinter(args.printer) if args.printer else FolderPrinter(args.folder)
+    with _open(args) as store:
+        jobs = PrintQueue(store, printer, operator=args.operator)
+        try:
+            job = jobs.submit(args.code, args.document, template=args.template,
+                              reason=args.reason or "")
+            jobs.wait(timeout=300)
+        finally:
+            jobs.close()
+        job = next(j for j in jobs.jobs if j.id == job.id)
+    data = {"job": job.id, "code": job.code, "document": job.document, "state": str(job.state),
+            "error": job.error, "printer": printer.name}
+    if job.state != JobState.DONE:
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False))
+        raise CliError(f"not printed: {job.error}")
+    _emit(args, data, f"printed {job.document} of {job.code} on {printer.name}")
+    return 0
+
+
+def cmd_printers(args) -> int:
+    from .printing.printers import list_cups_printers
+
+    names = list_cups_printers()
+    _emit(args, names, "\n".join(names) if names else
+          "no CUPS printers found (the desk window also lists Windows and macOS printers)")
+    return 0
+
+
 def cmd_check(args) -> int:
     with _open(args) as store:
         result = store.integrity_check()
@@ -513,6 +550,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", default="voucher-80mm")
     p.add_argument("--sheet", action="store_true", help="on A4 with tear-off lines")
     command("templates", cmd_templates, "list badge and voucher templates")
+    p = command("print", cmd_print, "print a badge or meal vouchers (recorded as an event)")
+    p.add_argument("code")
+    p.add_argument("--document", choices=["badge", "vouchers"], default="badge")
+    p.add_argument("--template", help="default: badge-a6 / voucher-80mm")
+    p.add_argument("--printer", help="CUPS printer name (lp)")
+    p.add_argument("--folder", type=Path, help="save the PDF in this folder instead")
+    p.add_argument("--reason", help="why a reprint: lost badge, name corrected ...")
+    command("printers", cmd_printers, "list CUPS printers")
     p = command("previews", cmd_previews, "PNG previews of every template, for review by eye")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the PNG files")
     p.add_argument("--code", help="whose badge to show (default: a long-named sample)")

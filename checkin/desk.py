@@ -223,14 +223,17 @@ class Desk:
                 data={"changes": diff, "base_version": reg.version, "reason": reason}))
             return reg_store.get(conn, reg.code)
 
+    def is_reprint(self, code: str, document: str) -> bool:
+        return self.store.reader().execute(
+            "SELECT 1 FROM events WHERE code = ? AND kind = 'print' "
+            "AND json_extract(data, '$.document') = ?", (code, document)).fetchone() is not None
+
     def record_print(self, code: str, document: str, *, reason: str = "") -> LoggedEvent:
         """Every badge or voucher printed is a fact (reprints carry their reason)."""
         with self.store.transaction() as conn:
             if reg_store.get(conn, code) is None:
                 raise DeskError(f"no registration with code {code}")
-            reprint = conn.execute(
-                "SELECT 1 FROM events WHERE code = ? AND kind = 'print' AND json_extract(data, "
-                "'$.document') = ?", (code, document)).fetchone() is not None
+            reprint = self.is_reprint(code, document)
             if reprint and not reason.strip():
                 raise DeskError("a reprint needs a reason (lost badge, name corrected ...)")
             event = self._event(EventKind.PRINT, code,

@@ -1,0 +1,162 @@
+"""One print worker per desk: jobs are queued and printed in order, in the background.
+
+A check-in never waits for paper: `submit` returns at once. A job that fails (no printer,
+printer off, out of paper, a character no font has) is kept with its reason until someone
+retries or cancels it; the queue goes on with the next job. A print is recorded as an event
+only once the printer took it.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from ..desk import Desk, DeskError
+from ..store import Store
+from .documents import badge_items, select, voucher_items
+from .fonts import MissingGlyphs
+from .printers import Printer, PrinterError
+from .render import render_pdf
+from .templates import TemplateError, load_template
+
+log = logging.getLogger(__name__)
+DEFAULT_TEMPLATES = {"badge": "badge-a6", "vouchers": "voucher-80mm"}
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    PRINTING = "printing"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    id: int
+    code: str
+    document: str  # badge | vouchers
+    template: str
+    reason: str = ""  # why a reprint (lost badge, name corrected ...)
+    state: JobState = JobState.QUEUED
+    error: str = ""
+    attempts: int = 0
+
+
+class PrintQueue:
+    def __init__(self, store: Store, printer: Printer, *, operator: str | None = None,
+                 on_change: Callable[[PrintJob], None] | None = None):
+        self.store = store
+        self.printer = printer
+        self.desk = Desk(store, operator=operator)
+        self.on_change = on_change or (lambda job: None)
+        self._jobs: dict[int, PrintJob] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._pending: queue.Queue[int | None] = queue.Queue()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._worker = threading.Thread(target=self._work, name="print-queue", daemon=True)
+        self._worker.start()
+
+    # -- what the desk calls ----------------------------------------------
+    def submit(self, code: str, document: str = "badge", *, template: str | None = None,
+               reason: str = "") -> PrintJob:
+        """Queue a badge or a person's meal vouchers; returns at once."""
+        if document not in DEFAULT_TEMPLATES:
+            raise DeskError(f"cannot print {document!r}: badge or vouchers")
+        already = any(j.code == code and j.document == document and j.state in (
+            JobState.QUEUED, JobState.PRINTING, JobState.DONE) for j in self.jobs)
+        if (already or self.desk.is_reprint(code, document)) and not reason.strip():
+            raise DeskError(f"{code} already has a printed {document}: a reprint needs a reason")
+        job = PrintJob(next(self._ids), code, document, template or DEFAULT_TEMPLATES[document],
+                       reason=reason.strip())
+        self._set(job)
+        self._enqueue(job.id)
+        return job
+
+    def retry(self, job_id: int) -> PrintJob:
+        job = self._jobs[job_id]
+        if job.state != JobState.FAILED:
+            raise DeskError(f"job {job_id} is {job.state}, not failed")
+        job = self._set(replace(job, state=JobState.QUEUED, error=""))
+        self._enqueue(job_id)
+        return job
+
+    def cancel(self, job_id: int) -> PrintJob:
+        job = self._jobs[job_id]
+        if job.state in (JobState.PRINTING, JobState.DONE):
+            raise DeskError(f"job {job_id} is {job.state}: too late to cancel")
+        return self._set(replace(job, state=JobState.CANCELLED))
+
+    @property
+    def jobs(self) -> list[PrintJob]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.id)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until every queued job is done or failed (the CLI and tests use this)."""
+        return self._idle.wait(timeout)
+
+    def close(self) -> None:
+        self._pending.put(None)
+        self._worker.join(timeout=30)
+
+    # -- the worker ------------------------------------------------------------
+    def _enqueue(self, job_id: int) -> None:
+        self._idle.clear()
+        self._pending.put(job_id)
+
+    def _set(self, job: PrintJob) -> PrintJob:
+        with self._lock:
+            self._jobs[job.id] = job
+        try:
+            self.on_change(job)
+        except Exception:  # a listener's bug must not stop printing
+            log.exception("print queue listener failed")
+        return job
+
+    def _work(self) -> None:
+        while True:
+            job_id = self._pending.get()
+            if job_id is None:
+                return
+            job = self._jobs[job_id]
+            if job.state == JobState.QUEUED:
+                self._print(job)
+            if self._pending.empty():
+                self._idle.set()
+
+    def _print(self, job: PrintJob) -> None:
+        job = self._set(replace(job, state=JobState.PRINTING, attempts=job.attempts + 1))
+        try:
+            pdf = self._render(job)
+            self.printer.print_pdf(pdf, title=f"{job.document} {job.code}")
+            reason = job.reason
+            if not reason and self.desk.is_reprint(job.code, job.document):
+                reason = "printed again meanwhile"  # another desk printed it: the paper is out
+            self.desk.record_print(job.code, job.document, reason=reason)
+        except (PrinterError, MissingGlyphs, TemplateError, LookupError, DeskError) as exc:
+            self._set(replace(job, state=JobState.FAILED, error=str(exc)))
+        except Exception as exc:  # a bug: keep the desk going, keep the details in the log
+            log.exception("print job %s failed", job.id)
+            self._set(replace(job, state=JobState.FAILED, error=f"{type(exc).__name__}: {exc}"))
+        else:
+            self._set(replace(job, state=JobState.DONE, error=""))
+
+    def _render(self, job: PrintJob) -> bytes:
+        template = load_template(job.template)
+        people = select(self.store, codes=[job.code])
+        make = badge_items if job.document == "badge" else voucher_items
+        items = make(self.store, people, template)
+        if not items:
+            raise LookupError(f"{job.code} has nothing to print as {job.document}")
+        buffer = io.BytesIO()
+        render_pdf(items, buffer, title=f"{job.document} {job.code}")
+        return buffer.getvalue()

@@ -1,0 +1,197 @@
+"""The print queue and the system print paths, fed with real PDFs.
+
+Printers are faked only at the hardware edge: `lp`/`lpstat` scripts standing in for CUPS,
+a printer that runs out of paper, one that hangs; Qt's print path is real (to Qt's PDF
+printer), and every output is read back.
+"""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pypdfium2
+import pytest
+import zxingcpp
+from conftest import EVENT_DAY
+
+from checkin.desk import Desk, DeskError
+from checkin.model import Outcome
+from checkin.printing.printers import CupsPrinter, FolderPrinter, PrinterError
+from checkin.printing.queue import JobState, PrintQueue
+from checkin.store import eventlog
+
+CODE = "SHIC2026-000002"
+CHECKIN = str(Path(sys.executable).parent / "checkin")
+
+
+def codes_in(pdf_path) -> list[str]:
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    found = []
+    for index in range(len(document)):
+        image = np.array(document[index].render(scale=3, grayscale=True).to_pil().convert("L"))
+        found += [r.text for r in zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain)]
+    return found
+
+
+def prints_of(store, code):
+    return [e for e in eventlog.history(store.reader(), code) if e.kind == "print"]
+
+
+@pytest.fixture
+def queue_factory(event_store):
+    queues = []
+
+    def make(printer, **kw):
+        q = PrintQueue(event_store, printer, operator="printer-test", **kw)
+        queues.append(q)
+        return q
+
+    yield make
+    for q in queues:
+        q.close()
+
+
+def test_badge_printed_to_a_folder_and_recorded(tmp_path, event_store, queue_factory):
+    jobs = queue_factory(FolderPrinter(tmp_path / "out"))
+    job = jobs.submit(CODE)
+    assert jobs.wait(60)
+    assert jobs.jobs[0].state == JobState.DONE and job.state == JobState.QUEUED
+    [pdf] = (tmp_path / "out").glob("*.pdf")
+    assert codes_in(pdf) == [CODE]
+    [event] = prints_of(event_store, CODE)
+    assert event.data == {"document": "badge", "reprint": False, "reason": ""}
+
+
+class OutOfPaper:
+    """Fails the first `failures` jobs as an empty printer does, then prints to a folder."""
+
+    name = "flaky"
+
+    def __init__(self, folder, failures=1):
+        self.inner, self.failures = FolderPrinter(folder), failures
+
+    def print_pdf(self, pdf, title):
+        if self.failures:
+            self.failures -= 1
+            raise PrinterError("printer 'flaky' is out of paper")
+        self.inner.print_pdf(pdf, title)
+
+
+def test_a_printer_error_keeps_the_job_and_the_queue_goes_on(tmp_path, event_store, queue_factory):
+    seen = []
+    jobs = queue_factory(OutOfPaper(tmp_path / "out"), on_change=lambda j: seen.append(j.state))
+    first = jobs.submit(CODE)
+    second = jobs.submit("SHIC2026-000003")
+    assert jobs.wait(60)
+    states = {j.id: j for j in jobs.jobs}
+    assert states[first.id].state == JobState.FAILED
+    assert "out of paper" in states[first.id].error
+    assert states[second.id].state == JobState.DONE
+    assert prints_of(event_store, CODE) == []  # nothing recorded for paper that never came out
+    jobs.retry(first.id)
+    assert jobs.wait(60)
+    assert {j.id: j for j in jobs.jobs}[first.id].state == JobState.DONE
+    assert len(prints_of(event_store, CODE)) == 1
+    assert JobState.PRINTING in seen and JobState.FAILED in seen
+
+
+def test_check_in_never_waits_for_a_hung_printer(tmp_path, event_store, queue_factory):
+    release = threading.Event()
+
+    class Hung:
+        name = "hung"
+
+        def print_pdf(self, pdf, title):
+            release.wait(30)
+
+    jobs = queue_factory(Hung())
+    desk = Desk(event_store, operator="a", now=lambda: EVENT_DAY)
+    jobs.submit(CODE)
+    assert desk.scan("SHIC2026-000003").outcome == Outcome.OK  # while the printer hangs
+    jobs.submit("SHIC2026-000003")
+    assert not jobs.wait(0.2)
+    release.set()
+    assert jobs.wait(60)
+    assert [j.state for j in jobs.jobs] == [JobState.DONE, JobState.DONE]
+
+
+def test_a_reprint_needs_a_reason_and_records_it(tmp_path, event_store, queue_factory):
+    jobs = queue_factory(FolderPrinter(tmp_path))
+    jobs.submit(CODE)
+    with pytest.raises(DeskError, match="reprint needs a reason"):
+        jobs.submit(CODE)
+    jobs.wait(60)
+    jobs.submit(CODE, reason="lost badge")
+    jobs.submit(CODE, "vouchers")  # another document: its first print
+    assert jobs.wait(60)
+    events = prints_of(event_store, CODE)
+    assert [(e.data["document"], e.data["reprint"], e.data["reason"]) for e in events] == [
+        ("badge", False, ""), ("badge", True, "lost badge"), ("vouchers", False, "")]
+
+
+def test_unprintable_name_fails_the_job_with_the_character(tmp_path, event_store, queue_factory):
+    Desk(event_store, operator="a").edit(CODE, {"name": "范\U0010fffd"})
+    jobs = queue_factory(FolderPrinter(tmp_path))
+    job = jobs.submit(CODE)
+    jobs.wait(60)
+    failed = {j.id: j for j in jobs.jobs}[job.id]
+    assert failed.state == JobState.FAILED and "U+10FFFD" in failed.error
+
+
+def fake_cups(tmp_path, *, fail_with: str = "") -> Path:
+    """`lp` and `lpstat` scripts at the hardware edge: lp saves the PDF it is given."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    lp = bin_dir / "lp"
+    if fail_with:
+        lp.write_text(f"#!/bin/sh\necho 'lp: {fail_with}' >&2\nexit 1\n")
+    else:
+        lp.write_text(f"#!/bin/sh\ncat > {spool}/job-$$.pdf\necho 'request id is desk-1 (1 file(s))'\n")
+    lpstat = bin_dir / "lpstat"
+    lpstat.write_text("#!/bin/sh\nif [ \"$1\" = -e ]; then echo Brother_QL_820NWB; "
+                      "else echo 'printer Brother_QL_820NWB is idle.'; fi\n")
+    for script in (lp, lpstat):
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return bin_dir
+
+
+def test_cups_path_hands_the_pdf_to_lp(tmp_path, event_store, queue_factory):
+    bin_dir = fake_cups(tmp_path)
+    printer = CupsPrinter("Brother_QL_820NWB", lp=str(bin_dir / "lp"), lpstat=str(bin_dir / "lpstat"))
+    jobs = queue_factory(printer)
+    jobs.submit(CODE, "vouchers")
+    assert jobs.wait(60) and jobs.jobs[0].state == JobState.DONE
+    [pdf] = (tmp_path / "spool").glob("*.pdf")
+    assert [json.loads(c)["meal"] for c in codes_in(pdf)] == ["0626-lunch", "0627-lunch"]
+
+
+def test_cups_missing_printer_is_explained(tmp_path):
+    bin_dir = fake_cups(tmp_path, fail_with="The printer or class does not exist.")
+    printer = CupsPrinter("Zebra", lp=str(bin_dir / "lp"), lpstat=str(bin_dir / "lpstat"))
+    with pytest.raises(PrinterError, match="'Zebra' is not installed"):
+        printer.print_pdf(b"%PDF-1.4", "badge")
+
+
+def test_cli_print_and_printers(tmp_path, event_store):
+    bin_dir = fake_cups(tmp_path)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+    def run(*args):
+        return subprocess.run([CHECKIN, "--db", event_store.path, *map(str, args)],
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    assert run("printers").stdout.strip() == "Brother_QL_820NWB"
+    done = run("print", CODE, "--printer", "Brother_QL_820NWB", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["state"] == "done"
+    again = run("print", CODE, "--folder", tmp_path / "pdfs")
+    assert again.returncode == 2 and "reprint needs a reason" in again.stderr
+    ok = run("print", CODE, "--folder", tmp_path / "pdfs", "--reason", "name corrected")
+    assert ok.returncode == 0 and codes_in(next((tmp_path / "pdfs").glob("*.pdf"))) == [CODE]
