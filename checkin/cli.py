@@ -129,8 +129,38 @@ def _decision_text(d) -> str:
 def cmd_scan(args) -> int:
     with _open(args) as store:
         decision = _desk(args, store).scan(args.code, args.station)
-    _emit(args, decision.to_json(), _decision_text(decision))
+        printed = _auto_print(args, store, decision) if decision.ok else []
+    data = {**decision.to_json(), "printed": printed}
+    text = _decision_text(decision) + "".join(f"\n  printed: {p}" for p in printed)
+    _emit(args, data, text)
     return 0 if decision.outcome in (Outcome.OK, Outcome.ALREADY) else EXIT_REFUSED
+
+
+def _auto_print(args, store, decision) -> list[str]:
+    """Badge (and vouchers) right after a first check-in, when --print-to/--print-folder."""
+    if not (args.print_to or args.print_folder) or decision.station != "registration":
+        return []
+    from .printing.documents import voucher_items
+    from .printing.printers import CupsPrinter, FolderPrinter
+    from .printing.queue import JobState, PrintQueue
+    from .printing.templates import load_template
+
+    printer = CupsPrinter(args.print_to) if args.print_to else FolderPrinter(args.print_folder)
+    documents = ["badge"]
+    if args.vouchers and voucher_items(store, [decision.registrant], load_template("voucher-80mm")):
+        documents.append("vouchers")
+    jobs = PrintQueue(store, printer, operator=args.operator)
+    try:
+        for document in documents:
+            jobs.submit(decision.code, document)
+        jobs.wait(timeout=300)
+    finally:
+        jobs.close()
+    for job in jobs.jobs:  # the check-in stands whatever the printer did: say what failed
+        if job.state != JobState.DONE:
+            print(f"checkin: {job.document} not printed: {job.error} "
+                  f"(retry with `checkin print {job.code}`)", file=sys.stderr)
+    return [j.document for j in jobs.jobs if j.state == JobState.DONE]
 
 
 def cmd_team(args) -> int:
@@ -501,6 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code")
     p.add_argument("--station", default="registration",
                    help="registration | meal:<slot> | forum:<id> (default: registration)")
+    p.add_argument("--print-to", metavar="PRINTER", help="print the badge on check-in (CUPS)")
+    p.add_argument("--print-folder", type=Path, metavar="DIR", help="save the badge PDF on check-in")
+    p.add_argument("--vouchers", action="store_true", help="also print meal vouchers on check-in")
     p = command("team", cmd_team, "check a whole team in (give a member's code or the team name)")
     p.add_argument("code")
     p.add_argument("--station", default="registration")

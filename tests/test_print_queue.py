@@ -195,3 +195,37 @@ def test_cli_print_and_printers(tmp_path, event_store):
     assert again.returncode == 2 and "reprint needs a reason" in again.stderr
     ok = run("print", CODE, "--folder", tmp_path / "pdfs", "--reason", "name corrected")
     assert ok.returncode == 0 and codes_in(next((tmp_path / "pdfs").glob("*.pdf"))) == [CODE]
+
+
+def test_scan_prints_badge_and_vouchers_on_check_in_only(tmp_path):
+    db = tmp_path / "demo.db"
+    subprocess.run([CHECKIN, "--db", db, "demo", "--people", "60"], check=True, capture_output=True)
+    people = json.loads(subprocess.run([CHECKIN, "--db", db, "list", "--json"], check=True,
+                                       capture_output=True, text=True).stdout)
+    code = next(p["code"] for p in people if p["payment"] == "已缴费" and p["meals"])
+    folder = tmp_path / "printed"
+
+    def scan():
+        result = subprocess.run([CHECKIN, "--db", db, "scan", code, "--print-folder", folder,
+                                 "--vouchers", "--json"], capture_output=True, text=True)
+        return json.loads(result.stdout)
+
+    first = scan()
+    assert first["outcome"] == "ok" and first["printed"] == ["badge", "vouchers"]
+    assert scan()["outcome"] == "already" and len(list(folder.glob("*.pdf"))) == 2
+    found = [c for pdf in sorted(folder.glob("*.pdf")) for c in codes_in(pdf)]
+    assert code in found and sum(c.startswith("{") for c in found) == 2  # two lunch vouchers
+
+
+def test_a_failed_auto_print_never_undoes_the_check_in(tmp_path):
+    db = tmp_path / "demo.db"
+    subprocess.run([CHECKIN, "--db", db, "demo", "--people", "30"], check=True, capture_output=True)
+    people = json.loads(subprocess.run([CHECKIN, "--db", db, "list", "--json"], check=True,
+                                       capture_output=True, text=True).stdout)
+    code = next(p["code"] for p in people if p["payment"] == "已缴费")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    result = subprocess.run([CHECKIN, "--db", db, "scan", code, "--print-folder", blocked / "x"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "[OK]" in result.stdout
+    assert "badge not printed" in result.stderr and "checkin print" in result.stderr
