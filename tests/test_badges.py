@@ -153,3 +153,26 @@ def test_a_character_no_font_has_stops_printing_before_anything_is_written(tmp_p
                              out], capture_output=True, text=True)
     assert result.returncode == 2 and "U+10FFFD" in result.stderr
     assert not out.exists()
+
+
+def test_every_fixture_registrant_gets_a_badge_and_vouchers_that_read_back(event_store):
+    """The whole fixture: each badge page names its person inside the name box and the
+    organisation inside its box; every twentieth page's QR is decoded; vouchers likewise."""
+    people = reg_store.all_registrants(event_store.reader())
+    for name in ("badge-a6", "voucher-a4"):
+        template = load_template(name)
+        make = badge_items if template.document == "badge" else voucher_items
+        items = make(event_store, people, template)
+        document = pdf_of(items)
+        assert len(document) == len(items)
+        boxes = {e.text: e for e in template.elements if e.type == "text"}
+        wrong = []
+        for index, (_, fields) in enumerate(items):
+            page = document[index]
+            for key in ("{name}", "{organisation}"):
+                if key in boxes and squeeze(text_in_box(page, template, boxes[key])) != \
+                        squeeze(fields[key.strip("{}")]):
+                    wrong.append((fields["code"], key))
+            if index % 20 == 0:
+                assert parse_payload(qr_texts(page, dpi=150)[0]) == fields["code"]
+        assert wrong == [], f"{name}: {wrong[:5]}"
