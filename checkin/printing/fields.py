@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import string
 
@@ -13,12 +14,16 @@ VOUCHER_FIELDS = (*BADGE_FIELDS, "meal_name", "meal_date", "meal_time", "voucher
 
 
 def _dates(config: EventConfig) -> str:
-    if config.start and config.end and config.start != config.end:
-        start, end = config.start, config.end
-        if start[:7] == end[:7]:  # 2026-06-25 – 28
-            return f"{start} – {end[8:]}"
-        return f"{start} – {end}"
-    return config.start or ""
+    """'2026年6月25日–28日', '2026年6月30日–7月2日', or one day, as Chinese events write it."""
+    if not config.start:
+        return ""
+    start = dt.date.fromisoformat(config.start)
+    text = f"{start.year}年{start.month}月{start.day}日"
+    if config.end and config.end != config.start:
+        end = dt.date.fromisoformat(config.end)
+        text += f"–{end.day}日" if (end.year, end.month) == (start.year, start.month) \
+            else f"–{end.month}月{end.day}日"
+    return text
 
 
 def badge_fields(reg: Registrant, config: EventConfig) -> dict[str, str]:

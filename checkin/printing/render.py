@@ -46,8 +46,13 @@ def _draw_line(canvas: Canvas, chain: FontChain, x: float, y: float, text: str, 
     if not spacing:
         chain.draw_string(canvas, x, y, text, size)
         return
-    for char in text:  # 张　三: each character on its own, an em apart
+    for char in text:  # each character on its own, `spacing` apart
         x += chain.draw_string(canvas, x, y, char, size) + spacing
+
+
+# 张　三: two-character names get space between the characters, as Chinese badges set them
+# (less than a full em: the glyphs' own side bearings already add some).
+NAME_SPACING_EM = 0.6
 
 
 def _spaced(element: Element, text: str) -> bool:
@@ -61,7 +66,7 @@ def _draw_text(canvas: Canvas, element: Element, fields: dict[str, str], ox: flo
         return
     chain = default_chain(bold=element.bold)
     box_w, box_h = element.w * mm, element.h * mm
-    spacing_em = 1.0 if _spaced(element, text) else 0.0
+    spacing_em = NAME_SPACING_EM if _spaced(element, text) else 0.0
     widths = _char_widths(element.bold)
 
     def measure(t: str, s: float) -> float:

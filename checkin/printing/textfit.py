@@ -12,7 +12,7 @@ Measure = Callable[[str, float], float]  # (text, size in pt) -> width in pt
 LEADING = 1.18  # line height as a multiple of the font size
 HARD_MIN_SIZE = 4.0  # below a template's min_size only to avoid clipping, with a warning
 # Punctuation that must not start a line (Chinese typesetting's 避头点).
-_NO_LINE_START = set("，。、；：？！）》」』】〕…—,.;:?!)]}%")
+_NO_LINE_START = set("，。、；：？！）》」』】〕…—–,.;:?!)]}%日")
 _TOKENS = re.compile(r"[A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF'’\-.@&/]+\s*|\s+|.", re.S)
 
 
