@@ -1,41 +1,117 @@
-"""The first desk window: a scanned code gives a banner with the name and the answer."""
+"""Whole desk flows in the real window (offscreen): camera, handheld scanner, typing,
+search, meal station, undo. The camera is a recorded video of a real QR code."""
 
 import pytest
 
 pytest.importorskip("PySide6")
 
 from conftest import EVENT_DAY  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from qr_frames import code_shown_for  # noqa: E402
 
 from checkin.desk import Desk  # noqa: E402
-from checkin.ui.main_window import BANNER_COLOURS, REFUSED_COLOUR, DeskWindow  # noqa: E402
+from checkin.model import Outcome  # noqa: E402
+from checkin.scanner.sources import ImageFolderSource, VideoFileSource  # noqa: E402
+from checkin.ui.banner import COLOURS, REFUSED  # noqa: E402
+from checkin.ui.main_window import DeskWindow  # noqa: E402
+
+PAID = "SHIC2026-000002"  # 范俊
+OTHER = "SHIC2026-000003"  # 朱思佳
+
+
+def make_window(qtbot, store, source):
+    window = DeskWindow(store, operator="ui", open_source=source)
+    window.desk = window.scan.desk = Desk(store, operator="ui", chinese=True, now=lambda: EVENT_DAY)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    return window
 
 
 @pytest.fixture
-def window(qtbot, event_store):
-    win = DeskWindow(event_store)
-    win.desk = Desk(event_store, operator="ui", chinese=True, now=lambda: EVENT_DAY)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    return win
+def idle_window(qtbot, event_store, tmp_path):
+    window = make_window(qtbot, event_store, lambda: ImageFolderSource([]))
+    yield window
+    window.close()
 
 
-def scan(qtbot, window, text):
-    window.code_field.setText(text)
-    qtbot.keyClick(window.code_field, "\r")
+def wait_outcome(qtbot, window, outcome, timeout=15_000):
+    qtbot.waitUntil(lambda: window.scan.banner.outcome == outcome, timeout=timeout)
 
 
-def test_scan_shows_welcome_then_already(qtbot, window):
-    scan(qtbot, window, "SHIC2026-000002")
-    assert "范俊" in window.banner.text() and "欢迎" in window.banner.text()
-    assert BANNER_COLOURS[next(iter(BANNER_COLOURS))] in window.banner.styleSheet()
-    assert window.code_field.text() == ""  # ready for the next person
-    assert "已到 arrived 1 /" in window.summary.text()
-    scan(qtbot, window, "SHIC2026-000002")
-    assert "已于" in window.banner.text()
+def test_camera_checks_in_once_and_banner_turns_green(qtbot, event_store, tmp_path):
+    video = code_shown_for(tmp_path / "desk.avi", PAID, seconds=2.0)
+    window = make_window(qtbot, event_store, lambda: VideoFileSource(video))
+    try:
+        wait_outcome(qtbot, window, Outcome.OK, timeout=60_000)
+        assert window.scan.banner.colour == COLOURS[Outcome.OK]
+        assert "范俊" in window.scan.banner.text()
+        qtbot.waitUntil(lambda: "finished" in window.camera_state.text() or
+                        "已停止" in window.camera_state.text(), timeout=60_000)
+        assert window.scan.recent.count() == 1  # two seconds in view: one check-in
+    finally:
+        window.close()
 
 
-def test_unknown_code_is_red(qtbot, window):
-    scan(qtbot, window, "SHIC2026-999999")
-    assert REFUSED_COLOUR in window.banner.styleSheet()
-    assert "查无此报名编号" in window.banner.text()
+def test_same_code_again_is_amber_with_when_and_where(qtbot, idle_window):
+    idle_window.scan.submit(PAID)
+    wait_outcome(qtbot, idle_window, Outcome.OK)
+    idle_window.scan.submit(PAID)
+    wait_outcome(qtbot, idle_window, Outcome.ALREADY)
+    assert idle_window.scan.banner.colour == COLOURS[Outcome.ALREADY]
+    assert "已于 08:30:00" in idle_window.scan.banner.text()
+
+
+def test_handheld_scanner_keystrokes_check_in_wherever_focus_is(qtbot, idle_window):
+    idle_window.tabs.setCurrentIndex(1)
+    idle_window.search.query.setFocus()
+    qtbot.waitUntil(idle_window.search.query.hasFocus, timeout=5000)
+    qtbot.keyClicks(idle_window.search.query, PAID)  # a scanner types the whole code at once
+    qtbot.keyClick(idle_window.search.query, Qt.Key.Key_Return)
+    wait_outcome(qtbot, idle_window, Outcome.OK)
+    assert idle_window.search.query.text() == ""  # the burst was not left in the field
+
+
+def test_typed_code_and_unknown_code(qtbot, idle_window):
+    idle_window.scan.code_field.setText("SHIC2026-999999")
+    idle_window.scan._typed()
+    wait_outcome(qtbot, idle_window, Outcome.NOT_FOUND)
+    assert idle_window.scan.banner.colour == REFUSED
+
+
+def test_pinyin_search_and_enter_checks_in(qtbot, idle_window):
+    idle_window.search.query.setText("fanjun")
+    assert "范俊" in idle_window.search.results.item(0).text()
+    idle_window.search._enter()
+    wait_outcome(qtbot, idle_window, Outcome.OK)
+    idle_window.search.query.setText("fanjun")
+    assert idle_window.search.results.item(0).text().startswith("✓")
+
+
+def test_meal_station_refuses_a_second_lunch_and_undo_gives_it_back(qtbot, idle_window):
+    index = idle_window.station_box.findData("meal:0626-lunch")
+    idle_window.station_box.setCurrentIndex(index)
+    idle_window.scan.submit(OTHER)
+    wait_outcome(qtbot, idle_window, Outcome.OK)
+    idle_window.scan.submit(OTHER)
+    wait_outcome(qtbot, idle_window, Outcome.ALREADY)
+    idle_window.scan.recent.setCurrentRow(1)  # the admission, below the 'already'
+    idle_window.scan.undo_selected()
+    qtbot.waitUntil(lambda: "undone" in idle_window.scan.recent.item(1).text(), timeout=10_000)
+    idle_window.scan.submit(OTHER)
+    wait_outcome(qtbot, idle_window, Outcome.OK)
+
+
+def test_counts_follow_check_ins(qtbot, idle_window):
+    qtbot.waitUntil(lambda: "已到 arrived 0 / 2401" in idle_window.counts.text(), timeout=10_000)
+    idle_window.scan.submit(PAID)
+    qtbot.waitUntil(lambda: "已到 arrived 1 / 2401" in idle_window.counts.text(), timeout=10_000)
+
+
+def test_layout_holds_at_1366x768(qtbot, idle_window):
+    QApplication.processEvents()
+    assert idle_window.width() <= 1366 and idle_window.height() <= 768
+    assert idle_window.scan.banner.height() >= 260

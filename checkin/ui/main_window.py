@@ -1,60 +1,167 @@
-"""A first desk window: the event, its headcount, a code field. The full scan screen
-(camera, banner, search, printing) comes with the desk-app work."""
+"""The desk window: station and operator at the top, the scan screen and the search panel,
+a status bar with camera and counts. Everything slow runs on worker threads."""
 
 from __future__ import annotations
 
-import html
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..desk import Desk
-from ..model import Outcome
+from ..model import REGISTRATION
+from ..scanner.sources import CameraSource, FrameSource
+from ..search import SearchIndex
 from ..stats import headcounts
 from ..store import Store
+from .scan_screen import ScanScreen
+from .scanner_worker import ScannerWorker, start_worker
+from .tasks import DbRunner
+from .wedge_filter import WedgeFilter
 
-BANNER_COLOURS = {Outcome.OK: "#2e7d32", Outcome.ALREADY: "#f9a825"}
-REFUSED_COLOUR = "#c62828"
+
+class SearchPanel(QWidget):
+    """Type-ahead over name, pinyin, initials, phone tail, organisation and code; Enter on
+    a result checks that person in."""
+
+    def __init__(self, index: SearchIndex, check_in: Callable[[str], None], parent=None):
+        super().__init__(parent)
+        self.index, self.check_in = index, check_in
+        self.query = QLineEdit(placeholderText="姓名 / 拼音 / 首字母 / 手机尾号 / 单位 / 编号  (Ctrl+F)")
+        self.results = QListWidget()
+        self.query.textChanged.connect(self.refresh)
+        self.query.returnPressed.connect(self._enter)
+        self.results.itemActivated.connect(lambda item: self._enter(item))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query)
+        layout.addWidget(self.results)
+
+    def refresh(self, text: str) -> None:
+        self.results.clear()
+        for hit in self.index.search(text) if text.strip() else []:
+            mark = "✓" if hit.arrived else ("✗" if hit.missing else "·")
+            item = QListWidgetItem(f"{mark} {hit.name}  {hit.organisation or ''}  "
+                                   f"{hit.category or ''}  {hit.code}")
+            item.setData(Qt.ItemDataRole.UserRole, hit.code)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def _enter(self, item: QListWidgetItem | None = None) -> None:
+        item = item or self.results.currentItem()
+        if item is not None:
+            self.check_in(item.data(Qt.ItemDataRole.UserRole))
+            self.query.clear()
+
+
+def stations(store: Store) -> list[tuple[str, str]]:
+    """(label, station) for every station the event has."""
+    config = store.config
+    return ([("报到 Registration", REGISTRATION)]
+            + [(f"餐 {m.name}", f"meal:{m.id}") for m in config.meals]
+            + [(f"论坛 {f.name}", f"forum:{f.id}") for f in config.forums])
 
 
 class DeskWindow(QMainWindow):
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, *, operator: str | None = None, chinese: bool = True,
+                 open_source: Callable[[], FrameSource] | None = None):
         super().__init__()
-        self.desk = Desk(store, chinese=True)
+        self.store = store
+        self.desk = Desk(store, operator=operator, chinese=chinese)
+        self.runner = DbRunner(self)
         self.setWindowTitle(f"签到台 Checkin Desk — {store.config.name}")
+
+        self.station_box = QComboBox()
+        for label, station in stations(store):
+            self.station_box.addItem(label, station)
+        self.station_box.currentIndexChanged.connect(self._station_changed)
+        self.who = QLabel(f"设备 desk: {store.device_name} · 操作员 operator: {self.desk.operator}")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("站点 Station:"))
+        top.addWidget(self.station_box, stretch=1)
+        top.addWidget(self.who)
+
+        self.scan = ScanScreen(self.desk, self.runner)
+        self.scan.decided.connect(lambda _: self.refresh_counts())
+        self.scan.undone.connect(lambda _: self.refresh_counts())
+        self.search = SearchPanel(SearchIndex(store), self.scan.submit)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.scan, "扫码 Scan (F1)")
+        self.tabs.addTab(self.search, "查找 Find (F2)")
         central = QWidget()
         layout = QVBoxLayout(central)
-        self.summary = QLabel()
-        self.code_field = QLineEdit(placeholderText="扫码或输入报名编号 Scan or type a code, Enter")
-        self.code_field.setFont(QFont(self.font().family(), 16))
-        self.code_field.returnPressed.connect(self.scan_typed_code)
-        self.banner = QLabel("请扫码 Ready to scan", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.banner.setWordWrap(True)
-        self.banner.setMinimumHeight(220)
-        self.banner.setFont(QFont(self.font().family(), 28, QFont.Weight.Bold))
-        self.summary.setFont(QFont(self.font().family(), 14))
-        layout.addWidget(self.summary)
-        layout.addWidget(self.code_field)
-        layout.addWidget(self.banner, stretch=1)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs)
         self.setCentralWidget(central)
-        self.refresh_summary()
 
-    def refresh_summary(self) -> None:
-        stats = headcounts(self.desk.store)
-        self.summary.setText(f"{stats['event']} · 已到 arrived {stats['arrived']} / {stats['expected']}")
+        self.camera_state = QLabel("摄像头 camera: —")
+        self.counts = QLabel()
+        self.statusBar().addWidget(self.camera_state)
+        self.statusBar().addPermanentWidget(self.counts)
+        QShortcut(QKeySequence("F1"), self, activated=lambda: self.tabs.setCurrentIndex(0))
+        QShortcut(QKeySequence("F2"), self, activated=self._find)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._find)
 
-    def scan_typed_code(self) -> None:
-        decision = self.desk.scan(self.code_field.text())
-        colour = BANNER_COLOURS.get(decision.outcome, REFUSED_COLOUR)
-        self.banner.setStyleSheet(f"background:{colour}; color:white; border-radius:12px;")
-        name = html.escape(decision.name or "")
-        self.banner.setText(f"<div style='font-size:64pt'>{name}</div>"
-                            f"<div style='font-size:26pt'>{html.escape(decision.reason)}</div>")
-        self.code_field.clear()
-        self.refresh_summary()
+        self.wedge = WedgeFilter(parent=self)
+        self.wedge.scanned.connect(self.scan.submit)
+        QApplication.instance().installEventFilter(self.wedge)
+        self._camera_thread = None
+        self._camera: ScannerWorker | None = None
+        self.start_camera(open_source or (lambda: CameraSource(0)))
+        self._counts_timer = QTimer(self, interval=5000, timeout=self.refresh_counts)
+        self._counts_timer.start()
+        self.refresh_counts()
+
+    def _find(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.search.query.setFocus()
+
+    def _station_changed(self) -> None:
+        self.scan.station = self.station_box.currentData()
+
+    def start_camera(self, open_source: Callable[[], FrameSource]) -> None:
+        self._camera = ScannerWorker(open_source)
+        self._camera.payload.connect(self.scan.submit)
+        self._camera.preview.connect(self.scan.show_frame)
+        self._camera.state_changed.connect(self._camera_changed)
+        self._camera_thread = start_worker(self._camera)
+
+    def _camera_changed(self, state: str, message: str) -> None:
+        words = {"live": "在线 live", "lost": "断开 lost", "opening": "打开中 opening",
+                 "finished": "已停止 stopped", "error": "错误 error"}.get(state, state)
+        self.camera_state.setText(f"摄像头 camera: {words}" + (f" — {message}" if message else ""))
+
+    def refresh_counts(self) -> None:
+        def done(stats) -> None:
+            self.counts.setText(f"已到 arrived {stats['arrived']} / {stats['expected']} · "
+                                f"待同步 unsent {stats['unsent_events']}")
+
+        self.runner.run(lambda: headcounts(self.store), done)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        QApplication.instance().removeEventFilter(self.wedge)
+        if self._camera is not None:
+            self._camera.stop()
+            self._camera_thread.quit()
+            self._camera_thread.wait(5000)
+        self._counts_timer.stop()
+        self.runner.stop()
+        super().closeEvent(event)
 
 
 def run(db: Path) -> int:

@@ -1,0 +1,58 @@
+"""The answer to a scan, readable from two metres: colour, name, reason; clears itself."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel
+
+from ..model import Decision, Outcome
+
+COLOURS = {Outcome.OK: "#2e7d32", Outcome.ALREADY: "#f9a825"}
+REFUSED = "#c62828"
+IDLE = "#37474f"
+TITLES = {  # (Chinese, English) shown above the name
+    Outcome.OK: ("通过", "OK"), Outcome.ALREADY: ("已办理", "ALREADY"),
+    Outcome.NOT_FOUND: ("查无此人", "NOT FOUND"), Outcome.NOT_ELIGIBLE: ("不可入场", "REFUSED"),
+    Outcome.INVALID: ("无效二维码", "INVALID"),
+}
+
+
+class ResultBanner(QLabel):
+    def __init__(self, clear_after_ms: int = 6000, parent=None):
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setMinimumHeight(260)
+        self.colour = IDLE
+        self.outcome: Outcome | None = None
+        self._timer = QTimer(self, singleShot=True, interval=clear_after_ms)
+        self._timer.timeout.connect(self.clear_answer)
+        self.clear_answer()
+
+    def clear_answer(self) -> None:
+        self.outcome = None
+        self._paint(IDLE, "", "请扫码 · Ready to scan", "", None)
+
+    def show_decision(self, decision: Decision, category_colour: str | None = None) -> None:
+        self.outcome = decision.outcome
+        zh, en = TITLES[decision.outcome]
+        colour = COLOURS.get(decision.outcome, REFUSED)
+        self._paint(colour, f"{zh} · {en}", decision.name or decision.code or "", decision.reason,
+                    category_colour)
+        self._timer.start()
+
+    def show_error(self, message: str) -> None:
+        self.outcome = None
+        self._paint(REFUSED, "出错 · Error", "", message, None)
+        self._timer.start()
+
+    def _paint(self, colour: str, title: str, name: str, reason: str, stripe: str | None) -> None:
+        self.colour = colour
+        border = f"border-left: 28px solid {stripe};" if stripe else ""
+        self.setStyleSheet(f"background:{colour}; color:white; border-radius:14px; {border}")
+        self.setText(
+            f"<div style='font-size:22pt'>{html.escape(title)}</div>"
+            f"<div style='font-size:60pt; font-weight:bold'>{html.escape(name)}</div>"
+            f"<div style='font-size:22pt'>{html.escape(reason)}</div>")

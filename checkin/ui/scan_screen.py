@@ -1,0 +1,106 @@
+"""The scan screen: camera preview, the answer banner, a field for typed codes, and the
+last scans with undo. Codes arrive from the camera worker, a handheld scanner (the wedge
+filter) or the field; each is decided on the DB thread and answered on the banner."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..desk import Desk
+from ..model import Decision, Outcome
+from .banner import ResultBanner
+from .tasks import DbRunner
+
+RECENT = 12
+MARKS = {Outcome.OK: "✓", Outcome.ALREADY: "↺"}
+
+
+class ScanScreen(QWidget):
+    decided = Signal(object)  # the Decision, after it was shown (print queue, dashboard)
+    undone = Signal(str)
+
+    def __init__(self, desk: Desk, runner: DbRunner, station: str = "registration", parent=None):
+        super().__init__(parent)
+        self.desk, self.runner, self.station = desk, runner, station
+        self.preview = QLabel("摄像头未开启 · camera off", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(320, 180)
+        self.preview.setStyleSheet("background:#111; color:#bbb;")
+        self.banner = ResultBanner()
+        self.code_field = QLineEdit(placeholderText="输入报名编号后回车 · type a code, Enter (Ctrl+L)")
+        self.code_field.returnPressed.connect(self._typed)
+        self.recent = QListWidget()
+        self.undo_button = QPushButton("撤销所选 · Undo selected (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_selected)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_selected)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.code_field.setFocus)
+
+        left = QVBoxLayout()
+        left.addWidget(self.preview, stretch=2)
+        left.addWidget(QLabel("最近 · Recent scans"))
+        left.addWidget(self.recent, stretch=3)
+        left.addWidget(self.undo_button)
+        right = QVBoxLayout()
+        right.addWidget(self.banner, stretch=1)
+        right.addWidget(self.code_field)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, stretch=2)
+        layout.addLayout(right, stretch=5)
+
+    # -- codes in ----------------------------------------------------------------
+    @Slot(str)
+    def submit(self, payload: str) -> None:
+        """A code from any source: decided off the GUI thread, answered on the banner."""
+        station = self.station
+        self.runner.run(lambda: self.desk.scan(payload, station), self.show_decision,
+                        self.banner.show_error)
+
+    def _typed(self) -> None:
+        text = self.code_field.text().strip()
+        self.code_field.clear()
+        if text:
+            self.submit(text)
+
+    @Slot(QImage)
+    def show_frame(self, image: QImage) -> None:
+        self.preview.setPixmap(QPixmap.fromImage(image).scaled(
+            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+    # -- answers out -------------------------------------------------------------
+    def show_decision(self, decision: Decision) -> None:
+        category = self.desk.store.config.category(decision.category)
+        self.banner.show_decision(decision, category.colour if category else None)
+        mark = MARKS.get(decision.outcome, "✗")
+        item = QListWidgetItem(f"{mark} {decision.name or decision.code or '?'} — {decision.reason}")
+        item.setData(Qt.ItemDataRole.UserRole, decision.event_uuid)
+        self.recent.insertItem(0, item)
+        while self.recent.count() > RECENT:
+            self.recent.takeItem(self.recent.count() - 1)
+        self.decided.emit(decision)
+
+    def undo_selected(self) -> None:
+        """Undo the selected admission, or this desk's last one."""
+        item = self.recent.currentItem()
+        event_uuid = item.data(Qt.ItemDataRole.UserRole) if item else None
+
+        def done(undo) -> None:
+            for row in range(self.recent.count()):
+                entry = self.recent.item(row)
+                if entry.data(Qt.ItemDataRole.UserRole) == undo.ref:
+                    entry.setText(f"⟲ {entry.text()[2:]} (撤销 undone)")
+                    entry.setData(Qt.ItemDataRole.UserRole, None)
+            self.banner.clear_answer()
+            self.undone.emit(undo.ref)
+
+        self.runner.run(lambda: self.desk.undo(event_uuid), done, self.banner.show_error)
