@@ -28,6 +28,7 @@ def make_window(qtbot, store, source):
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.waitUntil(lambda: window.search.index.generation >= 0, timeout=10_000)  # built
     return window
 
 

@@ -123,6 +123,8 @@ class DeskWindow(QMainWindow):
         self._camera_thread = None
         self._camera: ScannerWorker | None = None
         self.start_camera(open_source or (lambda: CameraSource(0)))
+        # Build the search index now, off the GUI thread: the first keystroke must not wait.
+        self.runner.run(self.search.index.refresh, lambda _: None)
         self._counts_timer = QTimer(self, interval=5000, timeout=self.refresh_counts)
         self._counts_timer.start()
         self.refresh_counts()

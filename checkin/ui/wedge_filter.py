@@ -21,6 +21,7 @@ class WedgeFilter(QObject):
     def __init__(self, detector: WedgeDetector | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.detector = detector or WedgeDetector()
+        self._offset = 0.0
         self._poll = QTimer(self, interval=40)
         self._poll.timeout.connect(self._flush_silence)
         self._poll.start()
@@ -37,11 +38,16 @@ class WedgeFilter(QObject):
         key = _END.get(event.key()) or event.text()
         if len(key) != 1 or (not key.isprintable() and key not in "\r\t"):
             return False
-        events = self.detector.feed(key, time.monotonic())
+        # The key's own time stamp (when the keyboard sent it), not when we got to it: a
+        # busy GUI thread must not turn a scanner burst into "typing".
+        at = event.timestamp() / 1000 if event.timestamp() else time.monotonic()
+        self._offset = time.monotonic() - at
+        events = self.detector.feed(key, at)
         return self._handle(events, ended_by_key=key in "\r\t")
 
     def _flush_silence(self) -> None:
-        self._handle(self.detector.poll(time.monotonic()), ended_by_key=False)
+        now = time.monotonic() - self._offset  # in the key time stamps' clock
+        self._handle(self.detector.poll(now), ended_by_key=False)
 
     def _handle(self, events, ended_by_key: bool) -> bool:
         swallow = False
