@@ -152,14 +152,17 @@ def _auto_print(args, store, decision) -> list[str]:
     jobs = PrintQueue(store, printer, operator=args.operator)
     try:
         for document in documents:
-            jobs.submit(decision.code, document)
+            try:
+                jobs.submit(decision.code, document)
+            except DeskError as exc:  # printed before (by another desk, or by hand)
+                print(f"checkin: {document} not printed: {exc}", file=sys.stderr)
         jobs.wait(timeout=300)
     finally:
         jobs.close()
     for job in jobs.jobs:  # the check-in stands whatever the printer did: say what failed
         if job.state != JobState.DONE:
-            print(f"checkin: {job.document} not printed: {job.error} "
-                  f"(retry with `checkin print {job.code}`)", file=sys.stderr)
+            print(f"checkin: {job.document} not printed: {job.error} (retry with `checkin "
+                  f"print {job.code} --document {job.document}`)", file=sys.stderr)
     return [j.document for j in jobs.jobs if j.state == JobState.DONE]
 
 
@@ -627,6 +630,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (CliError, ConfigError, ImportFileError, StoreError, DeskError, StationError) as exc:
         print(f"checkin: {exc}", file=sys.stderr)
+    except (ValueError, KeyError) as exc:  # bad templates, fields, sizes: said in plain words
+        log.info("refused: %s", exc)
+        print(f"checkin: {exc.args[0] if exc.args else exc}", file=sys.stderr)
     except sqlite3.Error as exc:
         print(f"checkin: {explain_sqlite_error(exc, args.db)}", file=sys.stderr)
     except BrokenPipeError:  # `checkin list | head`: the reader has had enough

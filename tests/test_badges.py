@@ -176,3 +176,28 @@ def test_every_fixture_registrant_gets_a_badge_and_vouchers_that_read_back(event
             if index % 20 == 0:
                 assert parse_payload(qr_texts(page, dpi=150)[0]) == fields["code"]
         assert wrong == [], f"{name}: {wrong[:5]}"
+
+
+def test_a_long_unbreakable_latin_name_stays_inside_its_box(event_store):
+    from checkin.desk import Desk
+
+    Desk(event_store, operator="a").edit("SHIC2026-000002",
+                                         {"name": "Maximilian Oppenheimer-Wittgenstein"})
+    person = reg_store.get(event_store.reader(), "SHIC2026-000002")
+    for name in ("badge-a6", "badge-62mm", "badge-90x54"):
+        template = load_template(name)
+        page = pdf_of(badge_items(event_store, [person], template))[0]
+        box = next(e for e in template.elements if e.text == "{name}")
+        assert squeeze(text_in_box(page, template, box)) == squeeze(person.name), name
+
+
+@pytest.mark.parametrize("element, message", [
+    ('text = "{nmae}"', "unknown field"), ('text = "{name}"\ncolour = "red"', "colour must be"),
+    ('text = "{name}"\nalign = "middle"', "align must be"), ('text = "{name"', "literal brace"),
+])
+def test_template_mistakes_are_named(tmp_path, element, message):
+    path = tmp_path / "mine.toml"
+    path.write_text(f'[template]\npage = "A6"\n[[elements]]\ntype = "text"\nx = 5\ny = 5\nw = 50\n'
+                    f'h = 10\n{element}\n', encoding="utf-8")
+    with pytest.raises(TemplateError, match=message):
+        load_template(path)

@@ -229,3 +229,40 @@ def test_a_failed_auto_print_never_undoes_the_check_in(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0 and "[OK]" in result.stdout
     assert "badge not printed" in result.stderr and "checkin print" in result.stderr
+
+
+def test_folder_printer_never_overwrites_a_job(tmp_path):
+    printer = FolderPrinter(tmp_path)
+    printer.print_pdf(b"%PDF-1 first", "badge X")
+    printer.print_pdf(b"%PDF-1 second", "badge X")
+    assert sorted(p.read_bytes() for p in tmp_path.glob("*.pdf")) == [b"%PDF-1 first",
+                                                                      b"%PDF-1 second"]
+
+
+def test_a_printer_named_paper_is_not_out_of_paper(tmp_path):
+    bin_dir = fake_cups(tmp_path)
+    (bin_dir / "lpstat").write_text("#!/bin/sh\necho 'printer receipt-paper-80 is idle.'\n")
+    printer = CupsPrinter("receipt-paper-80", lp=str(bin_dir / "lp"), lpstat=str(bin_dir / "lpstat"))
+    printer.print_pdf(b"%PDF-1.4", "voucher")
+    assert len(list((tmp_path / "spool").glob("*.pdf"))) == 1
+
+
+def test_a_cancelled_job_is_never_printed(tmp_path, event_store, queue_factory):
+    release = threading.Event()
+    printed = []
+
+    class Slow:
+        name = "slow"
+
+        def print_pdf(self, pdf, title):
+            release.wait(30)
+            printed.append(title)
+
+    jobs = queue_factory(Slow())
+    jobs.submit(CODE)
+    second = jobs.submit("SHIC2026-000003")
+    jobs.cancel(second.id)
+    release.set()
+    assert jobs.wait(60)
+    assert printed == [f"badge {CODE}"]
+    assert {j.id: j.state for j in jobs.jobs}[second.id] == JobState.CANCELLED

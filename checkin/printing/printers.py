@@ -34,12 +34,31 @@ class FolderPrinter:
 
     def print_pdf(self, pdf: bytes, title: str) -> None:
         safe = re.sub(r"[^\w.-]+", "_", title).strip("_") or "job"
+        stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{safe}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            path = self.folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{safe}.pdf"
-            path.write_bytes(pdf)
+            write_new_file(self.folder, stem, ".pdf", pdf)
         except OSError as exc:
             raise PrinterError(f"cannot save to {self.folder}: {exc.strerror or exc}") from exc
+
+
+def write_new_file(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write `data` to a file that did not exist (stem-2, stem-3 ... on a clash); on any
+    error (a full disk) no partial file is left behind."""
+    for attempt in range(1, 1000):
+        path = folder / f"{stem}{'' if attempt == 1 else f'-{attempt}'}{suffix}"
+        try:
+            handle = path.open("xb")
+        except FileExistsError:
+            continue
+        try:
+            with handle:
+                handle.write(data)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+    raise OSError(f"too many files named {stem}{suffix} in {folder}")
 
 
 _LP_HINTS = (
@@ -78,15 +97,21 @@ class CupsPrinter:
             raise PrinterError("CUPS is not installed here (no `lp` command)") from exc
         except subprocess.TimeoutExpired as exc:
             raise PrinterError(f"printer {self.name!r} did not answer within {self._timeout:g} s") from exc
-        if result.returncode != 0:
-            said = result.stderr.decode(errors="replace").strip() or "lp failed"
-            for needle, message in _LP_HINTS:
-                if needle in said.lower() or needle in self.status().lower():
-                    raise PrinterError(message.format(name=self.name) + f" ({said})")
-            raise PrinterError(f"printer {self.name!r} refused the job: {said}")
-        status = self.status().lower()
-        if "disabled" in status or "paper" in status:
-            raise PrinterError(f"printer {self.name!r} took the job but reports: {status}")
+        if result.returncode == 0:
+            return  # CUPS holds the job now (a paused printer prints it once resumed)
+        said = result.stderr.decode(errors="replace").strip() or "lp failed"
+        state = self.state()
+        for needle, message in _LP_HINTS:
+            if needle in said.lower() or needle in state:
+                raise PrinterError(message.format(name=self.name) + f" ({said})")
+        raise PrinterError(f"printer {self.name!r} refused the job: {said}")
+
+    def state(self) -> str:
+        """lpstat's state words for this printer ('is idle.', 'disabled since ...'),
+        without the printer's own name (a printer may be called 'receipt-paper')."""
+        status = self.status()
+        prefix = f"printer {self.name}"
+        return status[len(prefix):].lower() if status.startswith(prefix) else status.lower()
 
 
 def list_cups_printers(lpstat: str = "lpstat") -> list[str]:

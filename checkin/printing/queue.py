@@ -60,8 +60,9 @@ class PrintQueue:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._pending: queue.Queue[int | None] = queue.Queue()
-        self._idle = threading.Event()
+        self._idle = threading.Event()  # set while no job is waiting or printing
         self._idle.set()
+        self._waiting = 0
         self._worker = threading.Thread(target=self._work, name="print-queue", daemon=True)
         self._worker.start()
 
@@ -90,10 +91,13 @@ class PrintQueue:
         return job
 
     def cancel(self, job_id: int) -> PrintJob:
-        job = self._jobs[job_id]
-        if job.state in (JobState.PRINTING, JobState.DONE):
-            raise DeskError(f"job {job_id} is {job.state}: too late to cancel")
-        return self._set(replace(job, state=JobState.CANCELLED))
+        with self._lock:  # the worker takes QUEUED jobs under the same lock
+            job = self._jobs[job_id]
+            if job.state in (JobState.PRINTING, JobState.DONE):
+                raise DeskError(f"job {job_id} is {job.state}: too late to cancel")
+            job = self._jobs[job_id] = replace(job, state=JobState.CANCELLED)
+        self._notify(job)
+        return job
 
     @property
     def jobs(self) -> list[PrintJob]:
@@ -110,31 +114,45 @@ class PrintQueue:
 
     # -- the worker ------------------------------------------------------------
     def _enqueue(self, job_id: int) -> None:
-        self._idle.clear()
+        with self._lock:
+            self._waiting += 1
+            self._idle.clear()
         self._pending.put(job_id)
 
     def _set(self, job: PrintJob) -> PrintJob:
         with self._lock:
             self._jobs[job.id] = job
+        self._notify(job)
+        return job
+
+    def _notify(self, job: PrintJob) -> None:
+        """Tell the listener (called on the worker thread: a Qt listener emits a signal)."""
         try:
             self.on_change(job)
         except Exception:  # a listener's bug must not stop printing
             log.exception("print queue listener failed")
-        return job
 
     def _work(self) -> None:
         while True:
             job_id = self._pending.get()
             if job_id is None:
                 return
-            job = self._jobs[job_id]
-            if job.state == JobState.QUEUED:
+            with self._lock:  # take the job only if nobody cancelled it meanwhile
+                job = self._jobs[job_id]
+                if job.state == JobState.QUEUED:
+                    job = self._jobs[job_id] = replace(job, state=JobState.PRINTING,
+                                                       attempts=job.attempts + 1)
+                else:
+                    job = None
+            if job is not None:
+                self._notify(job)
                 self._print(job)
-            if self._pending.empty():
-                self._idle.set()
+            with self._lock:
+                self._waiting -= 1
+                if self._waiting == 0:
+                    self._idle.set()
 
     def _print(self, job: PrintJob) -> None:
-        job = self._set(replace(job, state=JobState.PRINTING, attempts=job.attempts + 1))
         try:
             pdf = self._render(job)
             self.printer.print_pdf(pdf, title=f"{job.document} {job.code}")

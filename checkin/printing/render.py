@@ -4,6 +4,7 @@ printers) or N-up on A4 with cut marks (office printers, batch pre-printing)."""
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,10 +36,11 @@ def _colour(value: str, fields: dict[str, str]):
     return HexColor(fill(value, fields)) if value else white
 
 
-@lru_cache(maxsize=2)
-def _char_widths(bold: bool) -> dict[str, float]:
-    """Advance width at 1 pt of each character met so far, per weight."""
-    return {}
+@lru_cache(maxsize=65536)
+def _unit_width(bold: bool, text: str) -> float:
+    """Width at 1 pt as the font chain draws it (it picks a face per word, so measuring
+    by character could disagree); cached, since wrapping measures the same lines often."""
+    return default_chain(bold=bold).string_width(text, 1.0)
 
 
 def _draw_line(canvas: Canvas, chain: FontChain, x: float, y: float, text: str, size: float,
@@ -67,18 +69,8 @@ def _draw_text(canvas: Canvas, element: Element, fields: dict[str, str], ox: flo
     chain = default_chain(bold=element.bold)
     box_w, box_h = element.w * mm, element.h * mm
     spacing_em = NAME_SPACING_EM if _spaced(element, text) else 0.0
-    widths = _char_widths(element.bold)
-
     def measure(t: str, s: float) -> float:
-        # TrueType advance widths add up (reportlab does no kerning): measure by character,
-        # each looked up once, instead of running the font fallback for every candidate line.
-        unit = 0.0
-        for char in t:
-            width = widths.get(char)
-            if width is None:
-                width = widths[char] = chain.string_width(char, 1.0)
-            unit += width
-        return unit * s + spacing_em * s * max(0, len(t) - 1)
+        return _unit_width(element.bold, t) * s + spacing_em * s * max(0, len(t) - 1)
 
     fitted = fit(text, box_w, box_h, size=element.size, min_size=element.min_size,
                  max_lines=element.max_lines, measure=measure)
@@ -158,7 +150,8 @@ def render_pdf(items: list[tuple[Template, dict[str, str]]], out: str | Path | i
     for template, fields in items:
         check_printable(_texts_of(template, fields), default_chain())
     report = RenderReport()
-    canvas = Canvas(out if isinstance(out, io.BytesIO) else str(out), pageCompression=1)
+    buffer = out if isinstance(out, io.BytesIO) else io.BytesIO()
+    canvas = Canvas(buffer, pageCompression=1)
     canvas.setTitle(title)
     canvas.setCreator("Checkin Desk")
     if sheet:
@@ -171,7 +164,20 @@ def render_pdf(items: list[tuple[Template, dict[str, str]]], out: str | Path | i
             report.pages += 1
             report.items += 1
     canvas.save()
+    if buffer is not out:
+        replace_file(Path(out), buffer.getvalue())
     return report
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write beside the target, then swap: a full disk leaves the old file as it was."""
+    temporary = path.with_name(f".{path.name}.part")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def sheet_grid(template: Template) -> tuple[int, int]:
@@ -200,7 +206,8 @@ def _render_sheets(canvas: Canvas, items, report: RenderReport) -> None:
         x = (left + col * (template.width_mm + gap)) * mm
         y = (bottom + used_h - (row + 1) * template.height_mm - row * gap) * mm
         draw_item(canvas, template, fields, x, y, report)
-        _marks(canvas, x, y, template.width_mm * mm, template.height_mm * mm, template.tear_lines)
+        _marks(canvas, x, y, template.width_mm * mm, template.height_mm * mm, template.tear_lines,
+               gap * mm)
         report.items += 1
         slot += 1
         if slot == cols * rows:
@@ -212,7 +219,8 @@ def _render_sheets(canvas: Canvas, items, report: RenderReport) -> None:
         report.pages += 1
 
 
-def _marks(canvas: Canvas, x: float, y: float, w: float, h: float, tear: bool) -> None:
+def _marks(canvas: Canvas, x: float, y: float, w: float, h: float, tear: bool,
+           gap: float) -> None:
     """Cut marks just outside each corner, or a dashed tear-off outline for vouchers."""
     canvas.setStrokeColor(HexColor("#888888"))
     canvas.setLineWidth(0.3)
@@ -221,7 +229,9 @@ def _marks(canvas: Canvas, x: float, y: float, w: float, h: float, tear: bool) -
         canvas.rect(x, y, w, h, stroke=1, fill=0)
         canvas.setDash()
         return
-    m = CUT_MARK_MM * mm
+    m = min(CUT_MARK_MM * mm, gap / 2) if gap else CUT_MARK_MM * mm
+    if not gap:  # items touch (perforated sheets): marks would run into the neighbours
+        return
     for cx, cy in ((x, y), (x + w, y), (x, y + h), (x + w, y + h)):
         dx = -m if cx == x else m
         dy = -m if cy == y else m

@@ -5,12 +5,14 @@ changes it and names it with --template; no code changes.
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .pages import page_size_mm
 
+log = logging.getLogger(__name__)
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "templates"
 ELEMENT_TYPES = ("text", "qr", "band", "rect", "line", "image")
 
@@ -86,7 +88,11 @@ def load_template(name_or_path: str | Path) -> Template:
         unknown = set(item) - set(Element.__dataclass_fields__)
         if unknown:
             raise TemplateError(f"{where}: element #{i} has unknown keys {sorted(unknown)}")
-        element = Element(**item)
+        try:
+            element = Element(**item)
+            _check_element(element, i, where)
+        except (TypeError, ValueError) as exc:
+            raise TemplateError(f"{where}: element #{i}: {exc}") from exc
         if element.x < 0 or element.y < 0 or element.x + element.w > width + 0.01 \
                 or element.y + element.h > height + 0.01:
             raise TemplateError(f"{where}: element #{i} ({kind}) does not fit on the "
@@ -103,5 +109,37 @@ def load_template(name_or_path: str | Path) -> Template:
     )
 
 
+def _check_element(element: Element, number: int, where: str) -> None:
+    import re
+    import string
+
+    from .fields import VOUCHER_FIELDS
+
+    for name in ("x", "y", "w", "h", "size", "min_size"):
+        if not isinstance(getattr(element, name), int | float):
+            raise ValueError(f"{name} must be a number")
+    if element.type == "text" and (element.w <= 0 or element.h <= 0):
+        raise ValueError("a text box needs a width and a height")
+    if element.align not in ("left", "center", "right"):
+        raise ValueError(f"align must be left, center or right, not {element.align!r}")
+    if element.colour and not (element.colour == "{category_colour}"
+                               or re.fullmatch(r"#[0-9a-fA-F]{6}", element.colour)):
+        raise ValueError(f"colour must be like #1565c0 or {{category_colour}}, not {element.colour!r}")
+    try:
+        names = {n for _, n, _, _ in string.Formatter().parse(element.text) if n}
+    except ValueError as exc:
+        raise ValueError(f"text {element.text!r}: {exc} (write {{{{ for a literal brace)") from exc
+    unknown = names - set(VOUCHER_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown field(s) {sorted(unknown)}; fields are {', '.join(VOUCHER_FIELDS)}")
+
+
 def list_templates() -> list[Template]:
-    return [load_template(p) for p in sorted(TEMPLATE_DIR.glob("*.toml"))]
+    """Every usable template; a broken file is skipped with a warning, not fatal for all."""
+    found = []
+    for path in sorted(TEMPLATE_DIR.glob("*.toml")):
+        try:
+            found.append(load_template(path))
+        except TemplateError as exc:
+            log.warning("template skipped: %s", exc)
+    return found

@@ -34,24 +34,25 @@ def _tokens(text: str) -> list[str]:
 
 
 def wrap(text: str, width: float, size: float, measure: Measure) -> list[str]:
-    """Greedy line filling; a single token wider than the line is split by character."""
+    """Greedy line filling; a token wider than a whole line is split by character."""
     lines: list[str] = []
     line = ""
     for token in _tokens(text):
-        candidate = line + token
-        if measure(candidate.rstrip(), size) <= width or not line.strip():
-            if measure(candidate.rstrip(), size) > width and not line.strip():
-                # one word longer than the line: break it where it must
-                for char in token:
-                    if line and measure((line + char).rstrip(), size) > width:
-                        lines.append(line.rstrip())
-                        line = ""
-                    line += char
-                continue
-            line = candidate
-        else:
+        if measure((line + token).rstrip(), size) <= width:
+            line += token
+            continue
+        if line.strip():
             lines.append(line.rstrip())
-            line = token.lstrip()
+        line = ""
+        token = token.lstrip()
+        if measure(token.rstrip(), size) <= width:
+            line = token
+            continue
+        for char in token:  # one word longer than the line: break it where it must
+            if line and measure((line + char).rstrip(), size) > width:
+                lines.append(line.rstrip())
+                line = ""
+            line += char
     if line.strip():
         lines.append(line.rstrip())
     return lines or [""]
@@ -64,7 +65,8 @@ def fit(text: str, width: float, height: float, *, size: float, min_size: float,
 
     def fits(s: float) -> list[str] | None:
         lines = wrap(text, width, s, measure)
-        ok = len(lines) <= max_lines and len(lines) * s * LEADING <= height + 0.01
+        ok = (len(lines) <= max_lines and len(lines) * s * LEADING <= height + 0.01
+              and all(measure(line, s) <= width + 0.01 for line in lines))
         return lines if ok else None
 
     steps = [size - 0.5 * i for i in range(int((size - HARD_MIN_SIZE) / 0.5) + 1)]

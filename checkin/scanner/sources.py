@@ -47,12 +47,13 @@ def load_image(path: str | Path) -> np.ndarray:
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
     image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if image is None:  # OpenCV's imdecode does not read GIF: the video reader does
+    if image is None and data[:4].tobytes() == b"GIF8":  # imdecode has no GIF: the video reader
         capture = cv2.VideoCapture(str(path))
         ok, image = capture.read()
         capture.release()
-        if not ok:
-            raise SourceError(f"{path.name} is not an image OpenCV can read")
+        image = image if ok else None
+    if image is None:
+        raise SourceError(f"{path.name} is not an image OpenCV can read")
     return image
 
 

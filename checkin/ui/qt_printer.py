@@ -51,6 +51,14 @@ class QtPrinter:
     def print_pdf(self, pdf: bytes, title: str) -> None:
         printer = self._printer(title)
         document = pypdfium2.PdfDocument(pdf)
+        try:
+            if len(document) == 0:
+                raise PrinterError("the document has no pages: nothing was printed")
+            self._paint(printer, document)
+        finally:
+            document.close()
+
+    def _paint(self, printer: QPrinter, document: pypdfium2.PdfDocument) -> None:
         dpi = printer.resolution()
         painter = QPainter()
         try:
@@ -68,13 +76,18 @@ class QtPrinter:
                                            "(switched off, offline or out of paper?)")
                 elif not printer.newPage():
                     raise PrinterError(f"printer {self.name!r} stopped after page {index}")
-                pixels = page.render(scale=dpi / 72, rev_byteorder=True).to_numpy()
+                bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+                pixels = bitmap.to_numpy()  # a view of `bitmap`: both live until drawn
                 height, width = pixels.shape[:2]
                 image = QImage(pixels.data, width, height, pixels.strides[0],
                                QImage.Format.Format_RGB888 if pixels.shape[2] == 3
                                else QImage.Format.Format_RGBA8888)
-                target = QRectF(0, 0, width_pt / 72 * dpi, height_pt / 72 * dpi)
-                painter.drawImage(target, image)
-        finally:
+                painter.drawImage(QRectF(0, 0, width_pt / 72 * dpi, height_pt / 72 * dpi), image)
+                page.close()
+        except BaseException:
             if painter.isActive():
                 painter.end()
+            raise
+        if not painter.end():
+            raise PrinterError(f"printer {self.name!r} could not finish the job "
+                               "(disk full, or the printer went away?)")

@@ -55,40 +55,46 @@ class ScannerWorker(QObject):
         debouncer = Debouncer()
         try:
             source = self._open_source()
-        except SourceError as exc:
-            self.state_changed.emit("error", str(exc))
+        except Exception as exc:  # any failure to open: said, and the thread ends cleanly
+            self.state_changed.emit("error", str(exc) if isinstance(exc, SourceError)
+                                    else f"{type(exc).__name__}: {exc}")
             self.finished.emit()
             return
-        state = ""
-        last_preview = 0.0
         try:
-            while not self._stopping:
-                frame = source.read()
-                current = getattr(source, "state", "live")
-                if current != state:
-                    state = current
-                    self.state_changed.emit(state, getattr(source, "message", ""))
-                if frame is None:
-                    if source.finished:
-                        break
-                    time.sleep(self.idle_sleep_s)
-                    continue
-                self.frames += 1
-                codes = pipeline.decode(frame)
-                for text in debouncer.feed([c.text for c in codes]):
-                    self.payload.emit(text)
-                now = time.monotonic()
-                if now - last_preview >= self.preview_interval_s:
-                    last_preview = now
-                    for code in codes:
-                        if code.points:
-                            cv2.polylines(frame, [np.array(code.points, np.int32)], True,
-                                          (0, 200, 0), 6)
-                    self.preview.emit(to_qimage(frame, self.preview_width))
+            self._loop(source, pipeline, debouncer)
+        except Exception as exc:  # a broken frame or decoder: say so, do not die silently
+            self.state_changed.emit("error", f"{type(exc).__name__}: {exc}")
         finally:
             source.close()
             self.state_changed.emit("finished", "")
             self.finished.emit()
+
+    def _loop(self, source: FrameSource, pipeline, debouncer: Debouncer) -> None:
+        state = ""
+        last_preview = 0.0
+        while not self._stopping:
+            frame = source.read()
+            current = getattr(source, "state", "live")
+            if current != state:
+                state = current
+                self.state_changed.emit(state, getattr(source, "message", ""))
+            if frame is None:
+                if source.finished:
+                    break
+                time.sleep(self.idle_sleep_s)
+                continue
+            self.frames += 1
+            codes = pipeline.decode(frame)
+            for text in debouncer.feed([c.text for c in codes]):
+                self.payload.emit(text)
+            now = time.monotonic()
+            if now - last_preview >= self.preview_interval_s:
+                last_preview = now
+                for code in codes:
+                    if code.points:
+                        cv2.polylines(frame, [np.array(code.points, np.int32)], True,
+                                      (0, 200, 0), 6)
+                self.preview.emit(to_qimage(frame, self.preview_width))
 
     def stop(self) -> None:
         """Ask the loop to end after the current frame (safe from any thread)."""
