@@ -67,3 +67,24 @@ def _count_by_station(conn, kind: str) -> dict[str, int]:
         "SELECT substr(station, ?), count(*) FROM admissions WHERE station LIKE ? GROUP BY 1",
         (len(prefix) + 1, prefix + "%"))
     return dict(rows.fetchall())
+
+
+def arrivals_per_quarter_hour(store: Store, day: str | None = None) -> list[tuple[str, int]]:
+    """[('08:00', 37), ('08:15', 112), ...] for one day (default: the latest with arrivals)."""
+    conn = store.reader()
+    if day is None:
+        row = conn.execute("SELECT max(substr(wall_time, 1, 10)) FROM admissions WHERE station = ?",
+                           (REGISTRATION,)).fetchone()
+        day = row[0]
+    if not day:
+        return []
+    rows = conn.execute(
+        "SELECT substr(wall_time, 12, 2) AS hour, CAST(substr(wall_time, 15, 2) AS INTEGER) / 15 "
+        "AS quarter, count(*) FROM admissions WHERE station = ? AND wall_time LIKE ? "
+        "GROUP BY 1, 2 ORDER BY 1, 2", (REGISTRATION, f"{day}%"))
+    counts = {int(hour) * 4 + quarter: count for hour, quarter, count in rows}
+    if not counts:
+        return []
+    # Every quarter from the first arrival to the last, empty ones too: a chart's time axis.
+    return [(f"{q // 4:02d}:{q % 4 * 15:02d}", counts.get(q, 0))
+            for q in range(min(counts), max(counts) + 1)]

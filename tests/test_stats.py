@@ -32,3 +32,14 @@ def test_arrivals_by_category_day_meal_and_forum(event_store):
     assert {c["category"]: c["arrived"] for c in stats["by_category"]}["评委"] == 1
     assert next(m for m in stats["meals"] if m["slot"] == "0626-lunch")["redeemed"] == 1
     assert next(f for f in stats["forums"] if f["forum"] == "F1")["entered"] == 1
+
+
+def test_arrivals_per_quarter_hour_has_no_gaps(event_store):
+    import datetime as dt
+
+    from checkin.stats import arrivals_per_quarter_hour
+
+    for code, minute in (("SHIC2026-000002", 31), ("SHIC2026-000003", 44), ("SHIC2026-000010", 70)):
+        moment = dt.datetime(2026, 6, 26, 8, 0) + dt.timedelta(minutes=minute)
+        assert Desk(event_store, operator="a", now=lambda m=moment: m).scan(code).ok
+    assert arrivals_per_quarter_hour(event_store) == [("08:30", 2), ("08:45", 0), ("09:00", 1)]

@@ -116,3 +116,17 @@ def test_layout_holds_at_1366x768(qtbot, idle_window):
     QApplication.processEvents()
     assert idle_window.width() <= 1366 and idle_window.height() <= 768
     assert idle_window.scan.banner.height() >= 260
+
+
+def test_dashboard_counts_change_with_check_ins(qtbot, idle_window):
+    board = idle_window.dashboard
+    qtbot.waitUntil(lambda: board.last_stats is not None, timeout=10_000)
+    assert board.last_stats["arrived"] == 0
+    idle_window.scan.submit(PAID)
+    wait_outcome(qtbot, idle_window, Outcome.OK)
+    board.refresh()
+    qtbot.waitUntil(lambda: board.last_stats["arrived"] == 1, timeout=10_000)
+    assert "已到 1 / 2401" in board.total.text()
+    arrived = board.by_category.series()[0].barSets()[1]
+    assert sum(arrived.at(i) for i in range(arrived.count())) == 1
+    assert board.per_quarter.series()[0].barSets()[0].at(0) == 1  # 08:30 on the event day

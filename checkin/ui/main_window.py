@@ -29,6 +29,7 @@ from ..scanner.sources import CameraSource, FrameSource
 from ..search import SearchIndex
 from ..stats import headcounts
 from ..store import Store
+from .dashboard import Dashboard
 from .scan_screen import ScanScreen
 from .scanner_worker import ScannerWorker, start_worker
 from .tasks import DbRunner
@@ -103,6 +104,8 @@ class DeskWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.scan, "扫码 Scan (F1)")
         self.tabs.addTab(self.search, "查找 Find (F2)")
+        self.dashboard = Dashboard(store, self.runner)
+        self.tabs.addTab(self.dashboard, "看板 Dashboard (F3)")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
@@ -116,6 +119,8 @@ class DeskWindow(QMainWindow):
         QShortcut(QKeySequence("F1"), self, activated=lambda: self.tabs.setCurrentIndex(0))
         QShortcut(QKeySequence("F2"), self, activated=self._find)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._find)
+        QShortcut(QKeySequence("F3"), self, activated=lambda: self.tabs.setCurrentIndex(2))
+        QShortcut(QKeySequence("F11"), self, activated=self.toggle_full_screen)
 
         self.wedge = WedgeFilter(parent=self)
         self.wedge.scanned.connect(self.scan.submit)
@@ -128,6 +133,14 @@ class DeskWindow(QMainWindow):
         self._counts_timer = QTimer(self, interval=5000, timeout=self.refresh_counts)
         self._counts_timer.start()
         self.refresh_counts()
+
+    def toggle_full_screen(self) -> None:
+        """For a projector: the dashboard alone, full screen (F11 again to come back)."""
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.tabs.setCurrentWidget(self.dashboard)
+            self.showFullScreen()
 
     def _find(self) -> None:
         self.tabs.setCurrentIndex(1)
@@ -171,4 +184,6 @@ def run(db: Path) -> int:
     window = DeskWindow(Store(db))
     window.resize(1366, 768)
     window.show()
-    return app.exec()
+    code = app.exec()
+    window.close()  # stops the camera and DB threads before the interpreter shuts down
+    return code
