@@ -12,6 +12,7 @@ from qr_frames import code_shown_for  # noqa: E402
 
 from checkin.desk import Desk  # noqa: E402
 from checkin.model import Outcome  # noqa: E402
+from checkin.printing.printers import FolderPrinter, PrinterError  # noqa: E402
 from checkin.scanner.sources import ImageFolderSource, VideoFileSource  # noqa: E402
 from checkin.ui.banner import COLOURS, REFUSED  # noqa: E402
 from checkin.ui.main_window import DeskWindow  # noqa: E402
@@ -20,8 +21,8 @@ PAID = "SHIC2026-000002"  # 范俊
 OTHER = "SHIC2026-000003"  # 朱思佳
 
 
-def make_window(qtbot, store, source):
-    window = DeskWindow(store, operator="ui", open_source=source)
+def make_window(qtbot, store, source, printer=None):
+    window = DeskWindow(store, operator="ui", open_source=source, printer=printer)
     window.desk = window.scan.desk = Desk(store, operator="ui", chinese=True, now=lambda: EVENT_DAY)
     qtbot.addWidget(window)
     window.resize(1366, 768)
@@ -34,7 +35,8 @@ def make_window(qtbot, store, source):
 
 @pytest.fixture
 def idle_window(qtbot, event_store, tmp_path):
-    window = make_window(qtbot, event_store, lambda: ImageFolderSource([]))
+    window = make_window(qtbot, event_store, lambda: ImageFolderSource([]),
+                         FolderPrinter(tmp_path / "printed"))
     yield window
     window.close()
 
@@ -130,3 +132,32 @@ def test_dashboard_counts_change_with_check_ins(qtbot, idle_window):
     arrived = board.by_category.series()[0].barSets()[1]
     assert sum(arrived.at(i) for i in range(arrived.count())) == 1
     assert board.per_quarter.series()[0].barSets()[0].at(0) == 1  # 08:30 on the event day
+
+
+def test_badge_prints_on_check_in_and_a_failing_printer_never_blocks_scanning(
+        qtbot, event_store, tmp_path):
+    class Jammed:
+        name = "jammed"
+        fixed = False
+
+        def print_pdf(self, pdf, title):
+            if not self.fixed:
+                raise PrinterError("printer 'jammed' is out of paper")
+            (tmp_path / f"{title}.pdf").write_bytes(pdf)
+
+    printer = Jammed()
+    window = make_window(qtbot, event_store, lambda: ImageFolderSource([]), printer)
+    try:
+        window.scan.submit(PAID)
+        wait_outcome(qtbot, window, Outcome.OK)
+        qtbot.waitUntil(lambda: "out of paper" in window.printing.state.text(), timeout=20_000)
+        assert window.printing.retry_button.isVisibleTo(window)
+        window.scan.submit(OTHER)  # the next person is not held up by the printer
+        qtbot.waitUntil(lambda: window.scan.recent.count() == 2, timeout=10_000)
+        printer.fixed = True
+        window.printing.retry_failed()
+        qtbot.waitUntil(lambda: (tmp_path / f"badge {PAID}.pdf").exists(), timeout=20_000)
+        qtbot.waitUntil(lambda: not window.printing.retry_button.isVisibleTo(window),
+                        timeout=20_000)
+    finally:
+        window.close()

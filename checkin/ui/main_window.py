@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from ..desk import Desk
 from ..model import REGISTRATION
+from ..printing.printers import Printer
 from ..scanner.sources import CameraSource, FrameSource
 from ..search import SearchIndex
 from ..stats import headcounts
 from ..store import Store
 from .dashboard import Dashboard
+from .print_panel import PrintPanel, default_printer
 from .scan_screen import ScanScreen
 from .scanner_worker import ScannerWorker, start_worker
 from .tasks import DbRunner
@@ -80,7 +82,8 @@ def stations(store: Store) -> list[tuple[str, str]]:
 
 class DeskWindow(QMainWindow):
     def __init__(self, store: Store, *, operator: str | None = None, chinese: bool = True,
-                 open_source: Callable[[], FrameSource] | None = None):
+                 open_source: Callable[[], FrameSource] | None = None,
+                 printer: Printer | None = None):
         super().__init__()
         self.store = store
         self.desk = Desk(store, operator=operator, chinese=chinese)
@@ -114,7 +117,11 @@ class DeskWindow(QMainWindow):
 
         self.camera_state = QLabel("摄像头 camera: —")
         self.counts = QLabel()
+        self.printing = PrintPanel(store, self.runner, printer or default_printer(),
+                                   operator=self.desk.operator)
+        self.scan.decided.connect(self.printing.after_decision)
         self.statusBar().addWidget(self.camera_state)
+        self.statusBar().addWidget(self.printing)
         self.statusBar().addPermanentWidget(self.counts)
         QShortcut(QKeySequence("F1"), self, activated=lambda: self.tabs.setCurrentIndex(0))
         QShortcut(QKeySequence("F2"), self, activated=self._find)
@@ -176,6 +183,7 @@ class DeskWindow(QMainWindow):
             self._camera_thread.wait(5000)
         self._counts_timer.stop()
         self.runner.stop()
+        self.printing.close_queue()
         super().closeEvent(event)
 
 
