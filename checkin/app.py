@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="event database (default: $CHECKIN_DB)")
     parser.add_argument("--demo", action="store_true",
                         help="open the demo event (created on first use)")
+    parser.add_argument("--station", default="registration",
+                        help="registration, meal (the slot being served now), meal:<slot>, "
+                             "forum:<id>")
     args = parser.parse_args(argv)
     db = args.db or (paths.data_dir() / "demo.db" if args.demo else paths.default_db())
     if args.demo and not db.exists():
@@ -25,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         cli_main(["demo", "--db", str(db)])
     from .ui.main_window import run
 
-    return run(db)
+    return run(db, station=args.station)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ capacity.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .model import (
@@ -103,3 +104,16 @@ def decide(station: Station, reg: Registrant | None, code: str, config: EventCon
     return Decision(Outcome.OK, station.key, code=reg.code, name=reg.name, category=reg.category,
                     reason_code="welcome" if station.kind == REGISTRATION else "admitted",
                     registrant=reg)
+
+
+def current_meal(config: EventConfig, now: dt.datetime) -> MealSlot | None:
+    """The meal slot a meal station should start on: the one being served now, else the
+    next one today, else the first of the event."""
+    today, clock = now.date().isoformat(), now.strftime("%H:%M")
+    todays = [m for m in config.meals if m.date == today]
+    for slot in todays:
+        if (slot.start or "00:00") <= clock <= (slot.end or "23:59"):
+            return slot
+    upcoming = [m for m in todays if (m.start or "00:00") > clock]
+    return upcoming[0] if upcoming else (todays[-1] if todays else
+                                         (config.meals[0] if config.meals else None))

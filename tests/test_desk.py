@@ -230,3 +230,14 @@ def test_scans_are_stamped_in_the_event_time_zone(event_store):
     decision = desk.scan(PAID)
     event = eventlog.get(event_store.reader(), decision.event_uuid)
     assert event.wall_time.startswith("2026-06-26T08:30:00") and event.wall_time.endswith("+08:00")
+
+
+def test_meal_station_starts_on_the_slot_being_served(event_store):
+    from checkin.policy import current_meal
+
+    config = event_store.config
+    at = lambda h, m: dt.datetime(2026, 6, 26, h, m)  # noqa: E731
+    assert current_meal(config, at(12, 0)).id == "0626-lunch"
+    assert current_meal(config, at(15, 0)).id == "0626-dinner"  # next today
+    assert current_meal(config, at(21, 0)).id == "0626-dinner"  # last of the day
+    assert current_meal(config, dt.datetime(2026, 6, 27, 9, 0)).id == "0627-lunch"

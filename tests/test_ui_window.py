@@ -1,6 +1,8 @@
 """Whole desk flows in the real window (offscreen): camera, handheld scanner, typing,
 search, meal station, undo. The camera is a recorded video of a real QR code."""
 
+import datetime as dt
+
 import pytest
 
 pytest.importorskip("PySide6")
@@ -161,3 +163,11 @@ def test_badge_prints_on_check_in_and_a_failing_printer_never_blocks_scanning(
                         timeout=20_000)
     finally:
         window.close()
+
+
+def test_meal_mode_preselects_the_current_slot(qtbot, idle_window):
+    idle_window.desk._now = lambda: dt.datetime(2026, 6, 26, 12, 5)
+    idle_window.select_station("meal")
+    assert idle_window.scan.station == "meal:0626-lunch"
+    idle_window.select_station("forum:F2")
+    assert idle_window.scan.station == "forum:F2"

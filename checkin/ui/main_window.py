@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..desk import Desk
 from ..model import REGISTRATION
+from ..policy import current_meal
 from ..printing.printers import Printer
 from ..scanner.sources import CameraSource, FrameSource
 from ..search import SearchIndex
@@ -141,6 +142,17 @@ class DeskWindow(QMainWindow):
         self._counts_timer.start()
         self.refresh_counts()
 
+    def select_station(self, station: str) -> None:
+        """'meal' alone picks the slot being served now (or next); others by key."""
+        if station == "meal":
+            slot = current_meal(self.store.config, self.desk.now())
+            station = f"meal:{slot.id}" if slot else REGISTRATION
+        else:
+            station = self.desk.parse_station(station).key
+        index = self.station_box.findData(station)
+        if index >= 0:
+            self.station_box.setCurrentIndex(index)
+
     def toggle_full_screen(self) -> None:
         """For a projector: the dashboard alone, full screen (F11 again to come back)."""
         if self.isFullScreen():
@@ -187,9 +199,10 @@ class DeskWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def run(db: Path) -> int:
+def run(db: Path, station: str = REGISTRATION) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     window = DeskWindow(Store(db))
+    window.select_station(station)
     window.resize(1366, 768)
     window.show()
     code = app.exec()
