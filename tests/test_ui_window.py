@@ -131,9 +131,9 @@ def test_dashboard_counts_change_with_check_ins(qtbot, idle_window):
     board.refresh()
     qtbot.waitUntil(lambda: board.last_stats["arrived"] == 1, timeout=10_000)
     assert "已到 1 / 2401" in board.total.text()
-    arrived = board.by_category.series()[0].barSets()[1]
+    arrived = board.by_category.bar_sets[1]
     assert sum(arrived.at(i) for i in range(arrived.count())) == 1
-    assert board.per_quarter.series()[0].barSets()[0].at(0) == 1  # 08:30 on the event day
+    assert board.per_quarter.bar_sets[0].at(0) == 1  # 08:30 on the event day
 
 
 def test_badge_prints_on_check_in_and_a_failing_printer_never_blocks_scanning(

@@ -22,38 +22,40 @@ from .tasks import DbRunner
 GREEN, GREY, BLUE = "#2e7d32", "#b0bec5", "#1565c0"
 
 
-def _bar_chart(title: str) -> tuple[QChart, QChartView]:
-    chart = QChart()
-    chart.setTitle(title)
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    view = QChartView(chart)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(220)
-    return chart, view
+class BarChart:
+    """A bar chart built once; refreshes only change values and categories (creating and
+    deleting Qt series on every refresh churns objects Python and Qt both track)."""
 
+    def __init__(self, title: str, sets: list[tuple[str, str]]):
+        self.chart = QChart()
+        self.chart.setTitle(title)
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.series = QBarSeries()
+        self.bar_sets = []
+        for label, colour in sets:
+            bar_set = QBarSet(label)
+            bar_set.setColor(QColor(colour))
+            self.series.append(bar_set)
+            self.bar_sets.append(bar_set)
+        self.chart.addSeries(self.series)
+        self.x_axis = QBarCategoryAxis()
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%d")
+        self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        self.series.attachAxis(self.x_axis)
+        self.series.attachAxis(self.y_axis)
+        self.view = QChartView(self.chart)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.view.setMinimumHeight(220)
 
-def _fill(chart: QChart, categories: list[str], sets: list[tuple[str, str, list[int]]]) -> None:
-    """Replace the chart's bars: sets are (label, colour, values per category)."""
-    chart.removeAllSeries()
-    for axis in chart.axes():
-        chart.removeAxis(axis)
-    series = QBarSeries()
-    for label, colour, values in sets:
-        bar_set = QBarSet(label)
-        bar_set.setColor(QColor(colour))
-        bar_set.append([float(v) for v in values])
-        series.append(bar_set)
-    chart.addSeries(series)
-    x_axis = QBarCategoryAxis()
-    x_axis.append(categories or ["—"])
-    y_axis = QValueAxis()
-    y_axis.setRange(0, max([1, *(v for _, _, values in sets for v in values)]) * 1.1)
-    y_axis.setLabelFormat("%d")
-    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(x_axis)
-    series.attachAxis(y_axis)
+    def show(self, categories: list[str], values: list[list[int]]) -> None:
+        self.x_axis.setCategories(categories or ["—"])
+        for bar_set, numbers in zip(self.bar_sets, values, strict=True):
+            bar_set.remove(0, bar_set.count())
+            bar_set.append([float(v) for v in numbers])
+        self.y_axis.setRange(0, max([1, *(v for numbers in values for v in numbers)]) * 1.1)
 
 
 class Dashboard(QWidget):
@@ -62,15 +64,16 @@ class Dashboard(QWidget):
         self.store, self.runner = store, runner
         self.total = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.total.setStyleSheet("font-size: 40pt; font-weight: bold;")
-        self.by_category, by_category_view = _bar_chart("到场 / 应到 · Arrived vs expected")
-        self.per_quarter, per_quarter_view = _bar_chart("每15分钟到场 · Arrivals per 15 min")
-        self.meals, meals_view = _bar_chart("用餐 · Meals per slot")
-        self.forums, forums_view = _bar_chart("分论坛 · Forum attendance")
+        self.by_category = BarChart("到场 / 应到 · Arrived vs expected",
+                                    [("应到 expected", GREY), ("已到 arrived", GREEN)])
+        self.per_quarter = BarChart("每15分钟到场 · Arrivals per 15 min", [("到场 arrivals", BLUE)])
+        self.meals = BarChart("用餐 · Meals per slot",
+                              [("应领 entitled", GREY), ("已领 redeemed", GREEN)])
+        self.forums = BarChart("分论坛 · Forum attendance",
+                               [("座位 capacity", GREY), ("入场 entered", GREEN)])
         grid = QGridLayout()
-        grid.addWidget(by_category_view, 0, 0)
-        grid.addWidget(per_quarter_view, 0, 1)
-        grid.addWidget(meals_view, 1, 0)
-        grid.addWidget(forums_view, 1, 1)
+        for i, chart in enumerate((self.by_category, self.per_quarter, self.meals, self.forums)):
+            grid.addWidget(chart.view, i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.total)
         layout.addLayout(grid, stretch=1)
@@ -89,15 +92,13 @@ class Dashboard(QWidget):
         self.last_stats = stats
         share = stats["arrived"] / stats["expected"] * 100 if stats["expected"] else 0
         self.total.setText(f"已到 {stats['arrived']} / {stats['expected']} 人 ({share:.0f}%)")
-        categories = [c["category"] for c in stats["by_category"]]
-        _fill(self.by_category, categories, [
-            ("应到 expected", GREY, [c["expected"] for c in stats["by_category"]]),
-            ("已到 arrived", GREEN, [c["arrived"] for c in stats["by_category"]])])
-        _fill(self.per_quarter, [q for q, _ in quarters],
-              [("到场 arrivals", BLUE, [n for _, n in quarters])])
-        _fill(self.meals, [m["name"] for m in stats["meals"]], [
-            ("应领 entitled", GREY, [m["entitled"] for m in stats["meals"]]),
-            ("已领 redeemed", GREEN, [m["redeemed"] for m in stats["meals"]])])
-        _fill(self.forums, [f["name"] for f in stats["forums"]], [
-            ("座位 capacity", GREY, [f["capacity"] or 0 for f in stats["forums"]]),
-            ("入场 entered", GREEN, [f["entered"] for f in stats["forums"]])])
+        cats = stats["by_category"]
+        self.by_category.show([c["category"] for c in cats],
+                              [[c["expected"] for c in cats], [c["arrived"] for c in cats]])
+        self.per_quarter.show([q for q, _ in quarters], [[n for _, n in quarters]])
+        meals = stats["meals"]
+        self.meals.show([m["name"] for m in meals],
+                        [[m["entitled"] for m in meals], [m["redeemed"] for m in meals]])
+        forums = stats["forums"]
+        self.forums.show([f["name"] for f in forums],
+                         [[f["capacity"] or 0 for f in forums], [f["entered"] for f in forums]])

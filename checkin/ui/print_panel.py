@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from ..model import REGISTRATION, Decision
 from ..paths import data_dir
 from ..printing.printers import FolderPrinter, Printer
-from ..printing.queue import JobState, PrintJob, PrintQueue
+from ..printing.queue import JobState, PrintQueue
 from ..store import Store
 from .tasks import DbRunner
 
@@ -29,14 +29,15 @@ def default_printer() -> Printer:
 
 
 class PrintPanel(QWidget):
-    changed = Signal(object)  # PrintJob, emitted from the queue's worker thread
+    changed = Signal(int)  # a job id, emitted from the queue's worker thread
 
     def __init__(self, store: Store, runner: DbRunner, printer: Printer, *,
                  operator: str | None = None, auto_print: bool = True, parent: QObject = None):
         super().__init__(parent)
         self.runner = runner
         self.auto_print = auto_print
-        self.queue = PrintQueue(store, printer, operator=operator, on_change=self.changed.emit)
+        self.queue = PrintQueue(store, printer, operator=operator,
+                                on_change=lambda job: self.changed.emit(job.id))
         self.state = QLabel(f"打印机 printer: {printer.name}")
         self.retry_button = QPushButton("重试打印 Retry print")
         self.retry_button.setVisible(False)
@@ -61,7 +62,8 @@ class PrintPanel(QWidget):
             if job.state == JobState.FAILED:
                 self.queue.retry(job.id)
 
-    def _show(self, job: PrintJob) -> None:
+    def _show(self, job_id: int) -> None:
+        job = next(j for j in self.queue.jobs if j.id == job_id)
         words = {JobState.QUEUED: "排队 queued", JobState.PRINTING: "打印中 printing",
                  JobState.DONE: "已打印 printed", JobState.FAILED: "失败 FAILED",
                  JobState.CANCELLED: "取消 cancelled"}[job.state]

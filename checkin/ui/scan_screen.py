@@ -27,7 +27,7 @@ MARKS = {Outcome.OK: "✓", Outcome.ALREADY: "↺"}
 
 
 class ScanScreen(QWidget):
-    decided = Signal(object)  # the Decision, after it was shown (print queue, dashboard)
+    decided = Signal(object)  # the Decision, after it was shown (same thread: no marshalling)
     undone = Signal(str)
 
     def __init__(self, desk: Desk, runner: DbRunner, station: str = "registration", parent=None):

@@ -17,27 +17,37 @@ log = logging.getLogger(__name__)
 
 
 class _Worker(QObject):
-    finished = Signal(int, object, str)  # job id, result, error message ('' when ok)
+    finished = Signal(int)  # job id: the result waits in DbRunner._results
 
-    @Slot(int, object)
-    def execute(self, job_id: int, fn) -> None:
+    def __init__(self, runner: DbRunner):
+        super().__init__()
+        self._runner = runner
+
+    @Slot(int)
+    def execute(self, job_id: int) -> None:
+        fn = self._runner._jobs.pop(job_id)
         try:
-            result, error = fn(), ""
+            outcome = (fn(), "")
         except Exception as exc:  # reported to the caller on the GUI thread
             if not isinstance(exc, ValueError):  # DeskError and friends are expected answers
                 log.exception("desk task failed")
-            result, error = None, str(exc) or type(exc).__name__
-        self.finished.emit(job_id, result, error)
+            outcome = (None, str(exc) or type(exc).__name__)
+        self._runner._results[job_id] = outcome
+        self.finished.emit(job_id)
 
 
 class DbRunner(QObject):
-    _submit = Signal(int, object)
+    # Only job ids cross threads: PySide's marshalling of arbitrary Python objects through
+    # queued signals has corrupted reference counts (a crash at exit) in tests.
+    _submit = Signal(int)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
+        self._jobs: dict[int, Callable[[], object]] = {}
+        self._results: dict[int, tuple[object, str]] = {}
         self._thread = QThread()
         self._thread.setObjectName("desk-db")
-        self._worker = _Worker()
+        self._worker = _Worker(self)
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.execute)
         self._worker.finished.connect(self._on_finished)
@@ -49,14 +59,16 @@ class DbRunner(QObject):
             failed: Callable[[str], None] | None = None) -> None:
         job_id = next(self._ids)
         self._callbacks[job_id] = (done, failed)
-        self._submit.emit(job_id, fn)
+        self._jobs[job_id] = fn
+        self._submit.emit(job_id)
 
     @property
     def busy(self) -> bool:
         return bool(self._callbacks)
 
-    @Slot(int, object, str)
-    def _on_finished(self, job_id: int, result, error: str) -> None:
+    @Slot(int)
+    def _on_finished(self, job_id: int) -> None:
+        result, error = self._results.pop(job_id)
         done, failed = self._callbacks.pop(job_id)
         if error:
             if failed:
