@@ -65,6 +65,8 @@ def _draw_text(canvas: Canvas, element: Element, fields: dict[str, str], ox: flo
                page_h: float, report: RenderReport, who: str) -> None:
     text = fill(element.text, fields).strip()
     if not text:
+        if not element.optional:
+            report.warnings.append(f"{who}: {element.text} is empty")
         return
     chain = default_chain(bold=element.bold)
     box_w, box_h = element.w * mm, element.h * mm

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .pages import page_size_mm
@@ -37,7 +37,7 @@ class Element:
     colour: str = "#000000"  # fill/text colour; "{category_colour}" allowed
     path: str = ""  # image file, relative to the template
     cjk_name_spacing: bool = False  # two-character Chinese names spaced as 张　三
-    optional: bool = False  # skip silently when its text is empty
+    optional: bool = False  # may be empty (a title, a team); otherwise an empty value is reported
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,6 @@ class Template:
     sheet_margin_mm: float = 8.0  # unprinted border of the A4 sheet (0: perforated sheets)
     tear_lines: bool = False  # dashed tear-off lines between items on sheets (vouchers)
     notes: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def load_template(name_or_path: str | Path) -> Template:
