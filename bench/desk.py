@@ -1,0 +1,136 @@
+"""Desk window benchmark: cold start to ready-to-scan, and the longest GUI-thread stall.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.desk [--people 100000]
+
+Cold start is measured in a fresh process (imports included) from launch until the window
+is shown, the search index is built and a first scan has been answered. The stall is the
+longest gap between ticks of a 5 ms GUI timer while the camera worker decodes a recorded
+video of a code and the desk answers scans. Reference: the same start-up with an empty
+event. Timings are never asserted; the exit status is 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROBE = r"""
+import sys, time
+start = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+from checkin.scanner.sources import ImageFolderSource
+from checkin.store import Store
+from checkin.ui.main_window import DeskWindow
+from checkin.printing.printers import FolderPrinter
+app = QApplication([])
+store = Store(sys.argv[1])
+window = DeskWindow(store, operator="bench", open_source=lambda: ImageFolderSource([]),
+                    printer=FolderPrinter(sys.argv[2]))
+window.show()
+code = sys.argv[3]
+while window.search.index.generation < 0:
+    app.processEvents()
+if code:
+    window.scan.submit(code)
+    while window.scan.banner.outcome is None:
+        app.processEvents()
+print(f"{time.perf_counter() - start:.3f}")
+window.close()
+"""
+
+
+def cold_start(db: Path, code: str, work: Path) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", PROBE, str(db), str(work / "printed"), code],
+                            capture_output=True, text=True, env=env, timeout=600)
+    if result.returncode != 0 and not result.stdout.strip():
+        raise RuntimeError(result.stderr[-2000:])
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def gui_stall(db: Path, work: Path) -> tuple[float, int]:
+    """Longest gap between 5 ms timer ticks while a 10 s video with codes is decoded."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+    from qr_frames import frame_with, write_video
+
+    from checkin.printing.printers import FolderPrinter
+    from checkin.scanner.sources import VideoFileSource
+    from checkin.store import Store
+    from checkin.ui.main_window import DeskWindow
+
+    store = Store(db)
+    codes = [r[0] for r in store.reader().execute("SELECT code FROM registrants LIMIT 10")]
+    frames = []
+    for code in codes:  # each code held up for a second, then an empty desk for a second
+        frames += [frame_with([code])] * 30 + [frame_with([])] * 30
+    video = write_video(work / "session.avi", frames)
+    app = QApplication.instance() or QApplication([])
+    window = DeskWindow(store, operator="bench", open_source=lambda: VideoFileSource(video),
+                        printer=FolderPrinter(work / "printed"))
+    window.show()
+    while window.search.index.generation < 0:  # the window is up and ready to scan
+        app.processEvents()
+    for _ in range(50):  # first paints of every widget are start-up, not scanning
+        app.processEvents()
+        time.sleep(0.002)
+    clock, longest, gaps = QElapsedTimer(), [0], []
+    clock.start()
+
+    def tick() -> None:
+        gap = clock.restart()
+        gaps.append(gap)
+        longest[0] = max(longest[0], gap)
+
+    timer = QTimer(interval=5, timeout=tick)
+    timer.start()
+    deadline = time.monotonic() + 120
+    while "已停止" not in window.camera_state.text() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    print("longest gaps (ms):", sorted(gaps)[-5:], file=sys.stderr)
+    answered = window.scan.recent.count()
+    window.close()
+    return longest[0] / 1000, answered
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.desk", description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        db, empty = work / "event.db", work / "empty.db"
+        print(f"building a {args.people:,}-person demo event ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "checkin.cli", "--db", str(db), "demo", "--people",
+                        str(args.people)], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "checkin.cli", "--db", str(empty), "demo",
+                        "--people", "1"], check=True, capture_output=True)
+        print("cold starts ...", file=sys.stderr)
+        start = cold_start(db, "DEMO-000002", work)
+        reference = cold_start(empty, "DEMO-000001", work)
+        print("scanning session ...", file=sys.stderr)
+        stall, answered = gui_stall(db, work)
+    rows = [
+        [f"cold start to ready-to-scan, {args.people:,} people", f"{start:.2f} s", "<= 3 s",
+         f"same with 1 person: {reference:.2f} s", "within" if start <= 3 else "MISSED"],
+        ["longest GUI-thread stall while scanning", f"{stall * 1000:.0f} ms", "<= 50 ms",
+         f"{answered} scans answered in the session", "within" if stall <= 0.05 else "MISSED"],
+    ]
+    headers = ["metric", "measured", "target", "reference (same run)", "verdict"]
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    for row in [headers, ["-" * w for w in widths], *rows]:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
