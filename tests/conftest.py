@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything loads Qt
 
@@ -89,19 +88,3 @@ def _collect_qt_garbage_on_the_gui_thread(request):
         QApplication.processEvents()
         gc.collect()
 
-
-_exit_status = {}
-
-
-def pytest_sessionfinish(session, exitstatus):
-    _exit_status["code"] = int(exitstatus)
-
-
-def pytest_unconfigure(config):
-    """PySide6 6.12 can abort while the interpreter tears down Qt wrappers *after* every
-    test has run and the summary is printed (seen only for some orders of the Qt test
-    files). The verdict is already known then: leave with it, skipping that teardown."""
-    if "PySide6.QtWidgets" in sys.modules and "code" in _exit_status:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_exit_status["code"])
