@@ -88,3 +88,14 @@ def arrivals_per_quarter_hour(store: Store, day: str | None = None) -> list[tupl
     # Every quarter from the first arrival to the last, empty ones too: a chart's time axis.
     return [(f"{q // 4:02d}:{q % 4 * 15:02d}", counts.get(q, 0))
             for q in range(min(counts), max(counts) + 1)]
+
+
+def arrival_summary(store: Store) -> dict[str, int]:
+    """The status bar's three numbers, without the per-category and per-meal work."""
+    conn = store.reader()
+    return {
+        "expected": conn.execute("SELECT count(*) FROM registrants WHERE missing = 0").fetchone()[0],
+        "arrived": conn.execute("SELECT count(*) FROM admissions WHERE station = ?",
+                                (REGISTRATION,)).fetchone()[0],
+        "unsent_events": conn.execute("SELECT count(*) FROM outbox").fetchone()[0],
+    }

@@ -124,6 +124,8 @@ def test_layout_holds_at_1366x768(qtbot, idle_window):
 
 def test_dashboard_counts_change_with_check_ins(qtbot, idle_window):
     board = idle_window.dashboard
+    assert board.last_stats is None  # hidden: not counted
+    idle_window.tabs.setCurrentWidget(board)
     qtbot.waitUntil(lambda: board.last_stats is not None, timeout=10_000)
     assert board.last_stats["arrived"] == 0
     idle_window.scan.submit(PAID)

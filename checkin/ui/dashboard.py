@@ -80,10 +80,16 @@ class Dashboard(QWidget):
         self.last_stats: dict | None = None
         self._timer = QTimer(self, interval=refresh_ms, timeout=self.refresh)
         self._timer.start()
-        self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.refresh()  # at once when opened; the timer keeps it fresh while shown
 
     def refresh(self) -> None:
-        """Counts are read on the DB thread; the charts are redrawn here when they arrive."""
+        """Counts are read on the DB thread; the charts are redrawn here when they arrive.
+        Nothing is counted while the dashboard is hidden: the desk's scans come first."""
+        if not self.isVisible():
+            return
         store = self.store
         self.runner.run(lambda: (headcounts(store), arrivals_per_quarter_hour(store)), self._show)
 

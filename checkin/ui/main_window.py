@@ -29,7 +29,7 @@ from ..policy import current_meal
 from ..printing.printers import Printer
 from ..scanner.sources import CameraSource, FrameSource
 from ..search import SearchIndex
-from ..stats import headcounts
+from ..stats import arrival_summary
 from ..store import Store
 from .dashboard import Dashboard
 from .print_panel import PrintPanel, default_printer
@@ -185,7 +185,7 @@ class DeskWindow(QMainWindow):
             self.counts.setText(f"已到 arrived {stats['arrived']} / {stats['expected']} · "
                                 f"待同步 unsent {stats['unsent_events']}")
 
-        self.runner.run(lambda: headcounts(self.store), done)
+        self.runner.run(lambda: arrival_summary(self.store), done)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         QApplication.instance().removeEventFilter(self.wedge)
