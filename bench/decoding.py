@@ -27,6 +27,8 @@ from checkin.scanner.decoders import available_decoders
 from checkin.scanner.pipeline import PASSES, DecodePipeline
 from checkin.scanner.synthetic import frame_set
 
+from .table import print_table
+
 ROOT = Path(__file__).resolve().parent.parent
 BLACKBOX = ROOT.parent / "shared" / "qr-samples" / "zxing-blackbox"
 MEDIAN_TARGET_MS, P95_TARGET_MS = 15.0, 40.0
@@ -185,11 +187,7 @@ def table(title: str, results: list[Result], missing: dict[str, str], timed_targ
     for name, reason in missing.items():
         rows.append([f"{name} alone", "missing", "-", "-", "-", reason[:60]])
     print(f"\n## {title}\n")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for i, cells in enumerate([header, *rows]):
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |")
-        if i == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print_table(rows, header)
 
 
 def notes(results: list[Result], samples: list[Sample], tiers: list[str]) -> None:
@@ -245,11 +243,7 @@ def pass_table(title: str, samples: list[Sample]) -> None:
                      f"{statistics.median(times):.2f}"])
         earlier |= hits
     print(f"\n## {title}: passes alone (budget off)\n")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for i, cells in enumerate([header, *rows]):
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |")
-        if i == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print_table(rows, header)
     print(f"\nall passes together: {len(earlier)}/{len(coded)}")
 
 

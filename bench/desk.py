@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .table import print_table
+
 PROBE = r"""
 import sys, time
 start = time.perf_counter()
@@ -125,10 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         ["longest GUI-thread stall while scanning", f"{stall * 1000:.0f} ms", "<= 50 ms",
          f"{answered} scans answered in the session", "within" if stall <= 0.05 else "MISSED"],
     ]
-    headers = ["metric", "measured", "target", "reference (same run)", "verdict"]
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    for row in [headers, ["-" * w for w in widths], *rows]:
-        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    print_table(rows)
     return 0
 
 

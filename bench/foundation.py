@@ -32,6 +32,8 @@ from checkin.pinyin import syllables
 from checkin.search import SearchIndex
 from checkin.store import Store
 
+from .table import print_table
+
 KINDS = ("surname", "full name", "pinyin", "initials", "phone tail", "organisation", "code")
 SEARCH_PER_KIND = 60  # queries of each kind in the mix
 SEARCH_ROUNDS = 3  # the mix is run this many times (the naive reference once)
@@ -198,15 +200,6 @@ def bench_scan(store: Store, floor_db: Path, start: dt.date,
     note = "scan outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
     return row(f"scan + durable commit, {len(times):,} scans", ms(times), "p95 <= 5 ms",
                f"bare commit: {ms(floor_times)}", p95(times) <= 0.005), note
-
-
-def print_table(rows: list[list[str]]) -> None:
-    header = ["metric", "measured", "target", "reference (same run)", "verdict"]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for i, cells in enumerate([header, *rows]):
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |")
-        if i == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
 
 
 def run(people: int, work: Path) -> None:

@@ -25,6 +25,8 @@ from checkin.printing.fields import badge_fields
 from checkin.printing.render import render_pdf
 from checkin.printing.templates import load_template
 
+from .table import print_table
+
 
 def people(n: int) -> list[Registrant]:
     """Demo registrants (the realistic mix: long organisations, teams, rare characters)."""
@@ -71,10 +73,7 @@ def main(argv: list[str] | None = None) -> int:
          f"{batch / args.badges * 1e3:.1f} ms per badge; {size_mb:.1f} MB PDF",
          "within" if batch <= 30 else "MISSED"],
     ]
-    headers = ["metric", "measured", "target", "reference (same run)", "verdict"]
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    for row in [headers, ["-" * w for w in widths], *rows]:
-        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    print_table(rows)
     return 0
 
 
