@@ -1,0 +1,325 @@
+"""The ASGI app: routes, roles, error bodies, body-size limits. `create_app(db_url)`.
+
+Routes are thin: each checks who is asking and hands the work to one module (auth,
+conferences, imports, registrants/events, stats, live). Handlers are plain functions, so
+FastAPI runs them in its thread pool and the event loop never waits on the database.
+"""
+
+# No `from __future__ import annotations` here: FastAPI reads the routes' annotations, and
+# some of them (Who, the bearer scheme) are local to create_app.
+import datetime as dt
+import logging
+import time
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..clock import HybridClock
+from . import auth, conferences, events, feeds, imports, live, registrants, stats
+from .auth import Principal
+from .db import Database, default_url
+from .db import registrants as registrant_rows
+from .errors import ApiError
+from .wire import Enrol, EventBatch, NewEnrolment, NewEvent, RegistrantEdit
+
+log = logging.getLogger("checkin.server")
+
+PROTOCOL_VERSION = 1
+MAX_JSON_BYTES = 1 << 20  # 1 MiB
+MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB, an import's file
+LIVE_CACHE_SECONDS = 5.0
+
+_WORDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large",
+          415: "unsupported_media_type", 422: "invalid_request", 429: "too_many_requests"}
+
+EventId = Annotated[str, Path(min_length=1, max_length=64, description="the event id")]
+After = Annotated[int, Query(ge=0, description="the cursor: the last feed number applied")]
+Limit = Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT, description="page size")]
+
+
+def create_app(db_url: str | None = None, *, public_url: str | None = None,
+               max_json_bytes: int = MAX_JSON_BYTES,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+    """The central list over the database at `db_url` (migrated here, before serving).
+    `public_url`: how desks reach this server, for enrolment QR codes (default: the URL the
+    organiser's request came in on)."""
+    db = Database(db_url or default_url())
+    clock = HybridClock(events.CENTRAL_DEVICE)
+    live_cache: dict[str, tuple[float, str]] = {}
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="Checkin Desk central list", version=__version__, lifespan=lifespan,
+        description="Registrants flow down to desks, events flow up and across. "
+                    "The protocol: docs/sync-protocol.md.")
+    app.state.db = db
+    app.add_middleware(BodyLimit, limits=(("/imports", max_upload_bytes),),
+                       default=max_json_bytes)
+    _error_handlers(app)
+    bearer = HTTPBearer(auto_error=False, description="an organiser or desk token")
+
+    def who(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+        header = f"{creds.scheme} {creds.credentials}" if creds else None
+        return auth.authenticate(db, header)
+
+    Who = Annotated[Principal, Depends(who)]
+
+    def event_for(who: Principal, event_id: str, *, organiser: bool = False) -> None:
+        if organiser:
+            auth.require_organiser(who)
+        auth.require_event(who, event_id)
+        with db.read() as conn:
+            conferences.require(conn, event_id)
+
+    api = APIRouter(prefix="/api/v1")
+
+    @app.get("/health", include_in_schema=False)
+    @api.get("/health", tags=["service"])
+    def health() -> dict:
+        return {"ok": True, "version": PROTOCOL_VERSION, "server_id": db.server_id}
+
+    # -- organiser: events, imports, enrolment, devices --------------------------------------
+    @api.post("/events", status_code=201, tags=["organiser"])
+    def create_event(body: NewEvent, who: Who) -> dict:
+        auth.require_organiser(who)
+        return conferences.create(db, body.id, body.config_toml)
+
+    @api.get("/events", tags=["organiser"])
+    def list_events(who: Who) -> dict:
+        auth.require_organiser(who)
+        return {"items": conferences.list_all(db)}
+
+    @api.post("/events/{event}/imports", tags=["organiser"], openapi_extra={
+        "requestBody": {"required": True, "content": {"application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"}}}}})
+    async def import_export(
+            request: Request, event: EventId,
+            filename: Annotated[str, Query(min_length=1, max_length=255,
+                                           description="the file's name: .xlsx or .csv")],
+            mark_missing: Annotated[str, Query(pattern="^(auto|true|false)$")] = "auto",
+            dry_run: bool = False,
+            creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
+    ) -> JSONResponse:
+        principal = await run_in_threadpool(who, creds)
+        await run_in_threadpool(event_for, principal, event, organiser=True)
+        data = await request.body()
+        report = await run_in_threadpool(imports.run_import, db, event, data, filename,
+                                         mark_missing, dry_run)
+        return JSONResponse(report)
+
+    @api.post("/events/{event}/enrolments", status_code=201, tags=["organiser"])
+    def create_enrolment(event: EventId, body: NewEnrolment, request: Request, who: Who) -> dict:
+        event_for(who, event, organiser=True)
+        made = auth.new_enrolment(db, event, body.device_name,
+                                  dt.timedelta(hours=body.valid_hours))
+        base = (public_url or str(request.base_url)).rstrip("/")
+        return {**made, "event": event, "qr": f"checkin-enrol:{base}#{made['code']}"}
+
+    @api.post("/enrol", tags=["desk"])
+    def enrol(body: Enrol) -> dict:
+        return auth.enrol(db, body.code, body.device_id, body.device_name)
+
+    @api.get("/events/{event}/devices", tags=["organiser"])
+    def list_devices(event: EventId, who: Who) -> dict:
+        event_for(who, event, organiser=True)
+        return {"items": auth.list_devices(db, event)}
+
+    @api.post("/events/{event}/devices/{device_id}/revoke", tags=["organiser"])
+    def revoke(event: EventId, device_id: Annotated[str, Path(max_length=100)],
+               who: Who) -> dict:
+        event_for(who, event, organiser=True)
+        return auth.revoke_device(db, event, device_id)
+
+    # -- registrants ----------------------------------------------------------------------------
+    @api.get("/events/{event}/registrants", tags=["desk"])
+    def registrant_feed(event: EventId, who: Who, after: After = 0,
+                        limit: Limit = feeds.DEFAULT_LIMIT) -> JSONResponse:
+        event_for(who, event)
+        with db.read() as conn:
+            page = feeds.page(conn, registrant_rows, event, after, limit, registrants.to_item)
+        return JSONResponse(page)
+
+    @api.put("/events/{event}/registrants/{code:path}", tags=["organiser"])
+    def edit_registrant(event: EventId, code: str, body: RegistrantEdit, who: Who) -> dict:
+        event_for(who, event, organiser=True)
+        return events.organiser_edit(db, event, code, body.base_version, body.fields, who,
+                                     clock, body.reason)
+
+    # -- events ---------------------------------------------------------------------------------
+    @api.post("/events/{event}/events", tags=["desk"])
+    def upload(event: EventId, body: EventBatch, who: Who) -> dict:
+        event_for(who, event)
+        batch = [e.model_dump() for e in body.events]
+        return {"results": events.upload(db, event, who, batch)}
+
+    @api.get("/events/{event}/events", tags=["desk"])
+    def event_feed(event: EventId, who: Who, after: After = 0,
+                   limit: Limit = feeds.DEFAULT_LIMIT,
+                   exclude_device: Annotated[str | None, Query(max_length=100)] = None,
+                   ) -> JSONResponse:
+        event_for(who, event)
+        return JSONResponse(events.feed(db, event, after, limit, exclude_device))
+
+    @api.get("/events/{event}/conflicts", tags=["desk"])
+    def list_conflicts(event: EventId, who: Who) -> dict:
+        event_for(who, event)
+        return {"items": events.open_conflicts(db, event)}
+
+    @api.get("/events/{event}/stats", tags=["desk"])
+    def event_stats(event: EventId, who: Who) -> dict:
+        event_for(who, event)
+        return stats.headcounts(db, event)
+
+    app.include_router(api)
+
+    # -- the public live page -------------------------------------------------------------------
+    @app.get("/live/{event}", response_class=HTMLResponse, tags=["service"])
+    def live_page(event: EventId) -> HTMLResponse:
+        cached = live_cache.get(event)
+        if cached and time.monotonic() - cached[0] < LIVE_CACHE_SECONDS:
+            return HTMLResponse(cached[1])
+        with db.read() as conn:
+            known = conferences.exists(conn, event)
+        if not known:
+            return HTMLResponse(live.not_found(event), status_code=404)
+        page = live.render(stats.headcounts(db, event, with_devices=False))
+        live_cache[event] = (time.monotonic(), page)
+        return HTMLResponse(page)
+
+    return app
+
+
+# -- errors -------------------------------------------------------------------------------------
+def _error(status: int, error: str, message: str, **extra) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message, **extra}, status_code=status)
+
+
+def _validation_message(errors: list[dict]) -> str:
+    first = errors[0] if errors else {}
+    if first.get("type") == "json_invalid":
+        reason = (first.get("ctx") or {}).get("error", "")
+        return f"the body is not valid JSON ({reason})".replace(" ()", "")
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "request"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{where}: {first.get('msg', 'invalid')}{more}"
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request, exc: ApiError):
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request, exc: RequestValidationError):
+        errors = list(exc.errors())
+        return _error(422, "invalid_request", _validation_message(errors),
+                      detail=jsonable_encoder(errors, custom_encoder={Exception: str}))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request, exc: StarletteHTTPException):
+        word = _WORDS.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else word.replace("_", " ")
+        if exc.status_code == 404 and message == "Not Found":
+            message = "there is no such address on this server (the API is under /api/v1)"
+        return JSONResponse({"error": word, "message": message}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_down(_request, exc):
+        log.warning("database unavailable: %s", exc)
+        return _error(503, "database_unavailable", "the server cannot reach its database just "
+                      "now; nothing was changed: try again shortly")
+
+    @app.exception_handler(IntegrityError)
+    async def integrity(_request, exc):
+        log.warning("integrity error: %s", exc)
+        return _error(409, "conflict", "this clashes with data stored at the same moment; "
+                      "nothing was changed: try again")
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request, exc: Exception):
+        log.exception("unexpected error", exc_info=exc)
+        return _error(500, "internal", f"the server failed ({type(exc).__name__}); nothing "
+                      "was changed by this request")
+
+
+# -- body size ----------------------------------------------------------------------------------
+class BodyLimit:
+    """413 for bodies over the limit: at once when Content-Length says so (the body is read
+    and dropped, up to a bound, so the client gets the answer rather than a reset), else as
+    soon as a streamed body passes it."""
+
+    DRAIN_BOUND = 64 << 20
+
+    def __init__(self, app, *, limits: tuple[tuple[str, int], ...], default: int):
+        self.app = app
+        self.limits = limits
+        self.default = default
+
+    def limit_for(self, path: str) -> int:
+        return next((n for suffix, n in self.limits if path.endswith(suffix)), self.default)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = self.limit_for(scope["path"])
+        length = dict(scope["headers"]).get(b"content-length")
+        try:
+            declared = int(length) if length is not None else None
+        except ValueError:
+            declared = None
+        if declared is not None and declared > limit:
+            if declared <= self.DRAIN_BOUND:
+                await _drain(receive)
+            return await _too_large(send, limit)
+        received = 0
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # FastAPI passes an HTTPException raised while reading the body through
+                    raise StarletteHTTPException(413, _too_large_message(limit))
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large_message(limit: int) -> str:
+    size = f"{limit / (1 << 20):g} MiB" if limit >= 1 << 20 else f"{limit:,} bytes"
+    return (f"the request body is larger than this server accepts here ({size}); send fewer "
+            "events per batch, or a smaller file")
+
+
+async def _drain(receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
+
+
+async def _too_large(send, limit: int) -> None:
+    response = _error(413, "too_large", _too_large_message(limit))
+    response.headers["connection"] = "close"
+    await response({"type": "http"}, _never, send)
+
+
+async def _never():  # pragma: no cover - a Response never reads its receive channel here
+    return {"type": "http.disconnect"}

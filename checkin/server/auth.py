@@ -1,0 +1,187 @@
+"""Who is asking: bearer tokens (stored only as SHA-256 hashes), the two roles, enrolment codes.
+
+- organiser tokens are made on the server machine (`checkin server token`);
+- a desk token is handed out once, in exchange for a one-time enrolment code that an organiser
+  made for one event; the desk token is bound to that event and device.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from .db import Database, conferences, devices, enrolments, organiser_tokens, utcnow
+from .errors import ApiError, not_found
+
+ORGANISER, DESK = "organiser", "desk"
+# Enrolment codes: no 0/O, 1/I/L, so they can be read out and typed; 31^8 ≈ 8.5e11 codes.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+DEFAULT_CODE_TTL = dt.timedelta(hours=24)
+# last_seen is written at most this often per device, so reads do not turn into writes.
+SEEN_EVERY = dt.timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: str
+    event_id: str | None = None  # desks: the one event the token is for
+    device_id: str | None = None
+    label: str = ""  # organiser token label or device name
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == ORGANISER
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_token(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def create_organiser_token(db: Database, label: str = "organiser") -> str:
+    """A new organiser token; only its hash is kept, so it is shown once."""
+    token = new_token("org")
+    with db.write() as conn:
+        conn.execute(organiser_tokens.insert().values(
+            token_hash=hash_secret(token), label=label or "organiser", created_at=utcnow()))
+    return token
+
+
+def _bearer(header: str | None) -> str:
+    scheme, _, token = (header or "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        raise ApiError(401, "unauthorized",
+                       "send a token: 'Authorization: Bearer <token>' (an organiser token from "
+                       "`checkin server token`, or the desk token given at enrolment)")
+    return token
+
+
+def authenticate(db: Database, header: str | None) -> Principal:
+    digest = hash_secret(_bearer(header))
+    with db.read() as conn:
+        org = conn.execute(
+            select(organiser_tokens.c.label)
+            .where(organiser_tokens.c.token_hash == digest, organiser_tokens.c.revoked_at.is_(None))
+        ).first()
+        if org is not None:
+            return Principal(ORGANISER, label=org.label)
+        desk = conn.execute(select(devices).where(devices.c.token_hash == digest)).first()
+    if desk is None:
+        raise ApiError(401, "unauthorized", "this token is not known to the server")
+    if desk.revoked_at is not None:
+        raise ApiError(401, "revoked", f"this desk ({desk.name}) was revoked by an organiser on "
+                       f"{desk.revoked_at[:16].replace('T', ' ')} UTC; it may no longer sync")
+    now = utcnow()
+    stale = (dt.datetime.now(dt.UTC) - SEEN_EVERY).isoformat(timespec="milliseconds")
+    if desk.last_seen is None or desk.last_seen < stale:
+        with db.write() as conn:
+            conn.execute(update(devices).values(last_seen=now).where(
+                devices.c.event_id == desk.event_id, devices.c.device_id == desk.device_id))
+    return Principal(DESK, event_id=desk.event_id, device_id=desk.device_id, label=desk.name)
+
+
+def require_organiser(who: Principal) -> None:
+    if not who.is_organiser:
+        raise ApiError(403, "forbidden", "this needs an organiser token; a desk token cannot do it")
+
+
+def require_event(who: Principal, event_id: str) -> None:
+    """A desk token works only for its own event."""
+    if not who.is_organiser and who.event_id != event_id:
+        raise ApiError(403, "forbidden", f"this desk is enrolled for event {who.event_id!r}, "
+                       f"not {event_id!r}")
+
+
+# -- enrolment ---------------------------------------------------------------------------------
+def normalise_code(code: str) -> str:
+    """'k7q2-9xpd', 'K7Q2 9XPD' -> 'K7Q29XPD' (what was typed or scanned, made comparable)."""
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def new_enrolment(db: Database, event_id: str, device_name: str,
+                  ttl: dt.timedelta = DEFAULT_CODE_TTL) -> dict:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    code = f"{raw[:4]}-{raw[4:]}"
+    expires = (dt.datetime.now(dt.UTC) + ttl).isoformat(timespec="milliseconds")
+    with db.write() as conn:
+        if conn.execute(select(conferences.c.id).where(conferences.c.id == event_id)).first() is None:
+            raise not_found(f"event {event_id!r}")
+        conn.execute(enrolments.insert().values(
+            code_hash=hash_secret(raw), event_id=event_id, device_name=device_name,
+            created_at=utcnow(), expires_at=expires))
+    return {"code": code, "expires_at": expires, "device_name": device_name}
+
+
+def enrol(db: Database, code: str, device_id: str, device_name: str) -> dict:
+    """Exchange a one-time code for a desk token. A device id enrolled and not revoked for the
+    event is refused (409 device_taken, the code stays unused): a laptop holding a copy of
+    another desk's database would otherwise take over that desk's token and both would upload
+    under one id, their double admissions never seen. A revoked device enrols again (new
+    token, no longer revoked)."""
+    digest = hash_secret(normalise_code(code))
+    token = new_token("desk")
+    now = utcnow()
+    with db.write() as conn:
+        row = conn.execute(select(enrolments).where(enrolments.c.code_hash == digest)).first()
+        if row is None:
+            raise ApiError(401, "unauthorized", "this enrolment code is not known: check it, or "
+                           "ask the organiser for a new one")
+        if row.used_at is not None:
+            raise ApiError(410, "code_used", "this enrolment code was already used; each code "
+                           "enrols one desk: ask the organiser for a new one")
+        if row.expires_at <= now:
+            raise ApiError(410, "code_expired", "this enrolment code has expired: ask the "
+                           "organiser for a new one")
+        key = (devices.c.event_id == row.event_id) & (devices.c.device_id == device_id)
+        enrolled = conn.execute(select(devices.c.name, devices.c.revoked_at).where(key)).first()
+        if enrolled is not None and enrolled.revoked_at is None:
+            raise ApiError(409, "device_taken", f"device {device_id} is already enrolled for "
+                           f"this event as {enrolled.name!r}: a copy of another desk's database "
+                           "cannot enrol; enrol with a fresh desk database (to enrol that desk "
+                           "again, the organiser revokes it first). The code was not used.")
+        claimed = conn.execute(
+            update(enrolments).values(used_at=now, device_id=device_id)
+            .where(enrolments.c.code_hash == digest, enrolments.c.used_at.is_(None)))
+        if claimed.rowcount != 1:
+            raise ApiError(410, "code_used", "this enrolment code was just used by another desk")
+        name = row.device_name or device_name or device_id
+        if enrolled is None:
+            conn.execute(devices.insert().values(
+                event_id=row.event_id, device_id=device_id, name=name,
+                token_hash=hash_secret(token), enrolled_at=now))
+        else:
+            conn.execute(update(devices).where(key).values(
+                name=name, token_hash=hash_secret(token), enrolled_at=now, revoked_at=None))
+        config_toml = conn.execute(select(conferences.c.config_toml)
+                                   .where(conferences.c.id == row.event_id)).scalar_one()
+    return {"token": token, "event": row.event_id, "device_id": device_id, "device_name": name,
+            "config_toml": config_toml, "server_id": db.server_id}
+
+
+def list_devices(db: Database, event_id: str) -> list[dict]:
+    with db.read() as conn:
+        rows = conn.execute(select(devices).where(devices.c.event_id == event_id)
+                            .order_by(devices.c.enrolled_at)).all()
+    return [{"device_id": r.device_id, "name": r.name, "enrolled_at": r.enrolled_at,
+             "last_seen": r.last_seen, "last_upload": r.last_upload,
+             "revoked": r.revoked_at is not None, "revoked_at": r.revoked_at} for r in rows]
+
+
+def revoke_device(db: Database, event_id: str, device_id: str) -> dict:
+    with db.write() as conn:
+        key = (devices.c.event_id == event_id) & (devices.c.device_id == device_id)
+        row = conn.execute(select(devices).where(key)).first()
+        if row is None:
+            raise not_found(f"device {device_id!r} in event {event_id!r}")
+        revoked_at = row.revoked_at or utcnow()
+        conn.execute(update(devices).where(key).values(revoked_at=revoked_at))
+    return {"device_id": device_id, "name": row.name, "revoked": True, "revoked_at": revoked_at}

@@ -1,0 +1,334 @@
+"""`checkin` subcommands of this package. Heavy imports stay inside the command functions,
+so `checkin --help` and the desk commands start fast.
+
+    checkin serve [--db URL] [--host H] [--port P] [--public-url URL]
+    checkin server token [--db URL] [--label NAME]          (on the server machine)
+    checkin server create-event EVENT_TOML --id ID          (the rest over HTTP, organiser
+    checkin server import FILE --event ID                    token from --token or
+    checkin server enrol --event ID --device-name NAME       $CHECKIN_ORGANISER_TOKEN,
+    checkin server devices --event ID                        server from --server or
+    checkin server revoke DEVICE --event ID                  $CHECKIN_SERVER)
+    checkin server events | stats --event ID
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+DEFAULT_PORT = 8765
+TOKEN_ENV = "CHECKIN_ORGANISER_TOKEN"
+SERVER_ENV = "CHECKIN_SERVER"
+
+
+class ServerCommandError(ValueError):
+    """Said on one line by `checkin` (exit code 2)."""
+
+
+def register(command) -> None:
+    """Add this package's subcommands; `command(name, func, help)` returns an argparse parser."""
+    p = command("serve", cmd_serve, "run the central list service (desks sync with it)")
+    _url_db_option(p)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; "
+                        "0.0.0.0: every network, for desks on the venue network)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+    p.add_argument("--public-url", help="how desks reach this server, for enrolment QR codes "
+                                        "(default: the address the organiser used)")
+
+    p = command("server", _needs_subcommand, "organiser commands for the central list")
+    _drop_option(p, "--db")
+    sub = p.add_subparsers(dest="server_command", required=True, metavar="SUBCOMMAND")
+
+    def subcommand(name, func, help_text, *, over_http: bool = True):
+        q = sub.add_parser(name, help=help_text, description=help_text)
+        q.set_defaults(func=func)
+        q.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                       help="print JSON for scripts")
+        if over_http:
+            q.add_argument("--server", default=os.environ.get(SERVER_ENV),
+                           help=f"the service's URL (default: ${SERVER_ENV}, "
+                                f"else http://127.0.0.1:{DEFAULT_PORT})")
+            q.add_argument("--token", default=None,
+                           help=f"organiser token (default: ${TOKEN_ENV})")
+        return q
+
+    q = subcommand("token", cmd_token, "make an organiser token (run on the server machine)",
+                   over_http=False)
+    _url_db_option(q)
+    q.add_argument("--label", default="organiser", help="whose token (shown in logs)")
+    q = subcommand("create-event", cmd_create_event, "create an event from an event TOML file")
+    q.add_argument("event_file", type=Path)
+    q.add_argument("--id", required=True, help="the event's id, e.g. shic2026")
+    subcommand("events", cmd_events, "list the events on the server")
+    q = subcommand("import", cmd_import, "import a registration export (XLSX or CSV)")
+    q.add_argument("file", type=Path)
+    q.add_argument("--event", required=True)
+    q.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    missing = q.add_mutually_exclusive_group()
+    missing.add_argument("--mark-missing", dest="mark_missing", action="store_const",
+                         const="true", default="auto",
+                         help="mark everyone not in this file as gone, however many")
+    missing.add_argument("--supplement", dest="mark_missing", action="store_const",
+                         const="false", help="this file adds to the list: mark nobody as gone")
+    q = subcommand("enrol", cmd_enrol, "make a one-time code (and QR) that enrols one desk")
+    q.add_argument("--event", required=True)
+    q.add_argument("--device-name", required=True, help="e.g. 报到处1")
+    q.add_argument("--hours", type=float, default=24, help="how long the code works (default 24)")
+    q.add_argument("--qr-png", type=Path, help="also save the QR code as a PNG image")
+    q.add_argument("--no-qr", action="store_true", help="do not draw the QR in the terminal")
+    q = subcommand("devices", cmd_devices, "list the desks enrolled for an event")
+    q.add_argument("--event", required=True)
+    q = subcommand("revoke", cmd_revoke, "revoke a desk: its token stops working at once")
+    q.add_argument("device")
+    q.add_argument("--event", required=True)
+    q = subcommand("stats", cmd_stats, "headcounts across every desk")
+    q.add_argument("--event", required=True)
+
+
+# -- argparse plumbing ----------------------------------------------------------------------------
+def _drop_option(parser: argparse.ArgumentParser, option: str) -> None:
+    """Remove an option this parser inherited from the shared parent parser, in this parser
+    only (argparse shares the action objects with the parent, so no 'resolve' handler)."""
+    action = parser._option_string_actions.get(option)
+    if action is None:
+        return
+    for opt in action.option_strings:
+        parser._option_string_actions.pop(opt, None)
+    parser._actions.remove(action)
+    for group in parser._action_groups:
+        if action in group._group_actions:
+            group._group_actions.remove(action)
+
+
+def _url_db_option(parser: argparse.ArgumentParser) -> None:
+    # The shared --db is a Path, which would turn postgresql://host into postgresql:/host.
+    _drop_option(parser, "--db")
+    parser.add_argument("--db", dest="db_url", default=None, metavar="URL",
+                        help="database URL: sqlite:///path/central.db or "
+                             "postgresql+psycopg://user@host:5432/dbname, or a file path "
+                             "(default: central.db in the user data folder)")
+
+
+def _needs_subcommand(_args) -> int:  # argparse requires the subcommand; never reached
+    return 2
+
+
+def _emit(args, data, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+# -- on the server machine ------------------------------------------------------------------------
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .app import create_app
+    from .db import default_url, display_url, normalise_url
+
+    url = normalise_url(args.db_url) if args.db_url else default_url()
+    public = args.public_url or _guess_public_url(args.host, args.port)
+    try:
+        app = create_app(url, public_url=public)
+    except Exception as exc:
+        raise ServerCommandError(f"cannot open the database {display_url(url)}: "
+                                 f"{_first_line(exc)}") from exc
+    print(f"Checkin central list on http://{args.host}:{args.port}  (database: {display_url(url)})")
+    print(f"desks connect to {public}; live headcount: {public}/live/<event>")
+    if args.host in ("127.0.0.1", "localhost"):
+        print("listening on this machine only: use --host 0.0.0.0 for desks on the network")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False,
+                timeout_graceful_shutdown=10)
+    return 0
+
+
+def _guess_public_url(host: str, port: int) -> str:
+    """The LAN address desks will use when listening on every interface (no packet is sent:
+    connecting a UDP socket only picks the outgoing interface)."""
+    import socket
+
+    if host not in ("0.0.0.0", "::", ""):
+        return f"http://{host}:{port}"
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed
+            address = s.getsockname()[0]
+    except OSError:
+        address = socket.gethostname()
+    return f"http://{address}:{port}"
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def cmd_token(args) -> int:
+    from .auth import create_organiser_token
+    from .db import Database, default_url, display_url, normalise_url
+
+    url = normalise_url(args.db_url) if args.db_url else default_url()
+    try:
+        db = Database(url)
+    except Exception as exc:
+        raise ServerCommandError(f"cannot open the database {display_url(url)}: "
+                                 f"{_first_line(exc)}") from exc
+    try:
+        token = create_organiser_token(db, args.label)
+    finally:
+        db.dispose()
+    _emit(args, {"token": token, "label": args.label},
+          f"{token}\n(organiser token for {args.label}: shown only now, the server keeps only "
+          f"its hash; pass it with --token or export {TOKEN_ENV}=...)")
+    return 0
+
+
+# -- over HTTP ------------------------------------------------------------------------------------
+def _call(args, method: str, path: str, **kwargs):
+    import httpx
+
+    base = (args.server or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
+    token = args.token or os.environ.get(TOKEN_ENV)
+    if not token:
+        raise ServerCommandError(f"an organiser token is needed: --token or ${TOKEN_ENV} "
+                                 "(make one with `checkin server token` on the server machine)")
+    headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+    try:
+        response = httpx.request(method, f"{base}/api/v1{path}", headers=headers,
+                                 timeout=kwargs.pop("timeout", 30.0), **kwargs)
+    except httpx.TimeoutException as exc:
+        raise ServerCommandError(f"the server at {base} did not answer in time") from exc
+    except httpx.HTTPError as exc:
+        raise ServerCommandError(f"cannot reach the server at {base}: {exc}") from exc
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.is_success and body is not None:
+        return body
+    message = body.get("message") if isinstance(body, dict) else None
+    raise ServerCommandError(message or f"the server answered {response.status_code} "
+                             f"{response.reason_phrase} (is {base} a Checkin Desk server?)")
+
+
+def _seg(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def cmd_create_event(args) -> int:
+    try:
+        text = args.event_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ServerCommandError(f"cannot read {args.event_file}: {exc}") from exc
+    made = _call(args, "POST", "/events", json={"id": args.id, "config_toml": text})
+    _emit(args, made, f"created event {made['id']}: {made['name']}")
+    return 0
+
+
+def cmd_events(args) -> int:
+    items = _call(args, "GET", "/events")["items"]
+    lines = [f"{e['id']}  {e['name']}  ({e['registrants']} registrants, {e['devices']} desks)"
+             for e in items]
+    _emit(args, items, "\n".join(lines) or "no events yet")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from ..importer import ImportReport, Problem
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ServerCommandError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    body = _call(args, "POST", f"/events/{_seg(args.event)}/imports", content=data,
+                 params={"filename": args.file.name, "mark_missing": args.mark_missing,
+                         "dry_run": str(args.dry_run).lower()},
+                 headers={"Content-Type": "application/octet-stream"}, timeout=600.0)
+    report = ImportReport(**{**body, "mapping": [(m["column"], m["field"]) for m in body["mapping"]],
+                             "problems": [Problem(**p) for p in body["problems"]]})
+    _emit(args, body, report.to_text())
+    return 0
+
+
+def cmd_enrol(args) -> int:
+    made = _call(args, "POST", f"/events/{_seg(args.event)}/enrolments",
+                 json={"device_name": args.device_name, "valid_hours": args.hours})
+    lines = [f"enrolment code for {made['device_name']} ({args.event}): {made['code']}",
+             f"works once, until {made['expires_at'][:16].replace('T', ' ')} UTC",
+             f"QR: {made['qr']}"]
+    if args.qr_png:
+        save_qr_png(made["qr"], args.qr_png)
+        lines.append(f"QR image saved to {args.qr_png}")
+    if not args.no_qr and not getattr(args, "json", False):
+        lines += ["", terminal_qr(made["qr"])]
+    _emit(args, made, "\n".join(lines))
+    return 0
+
+
+def cmd_devices(args) -> int:
+    items = _call(args, "GET", f"/events/{_seg(args.event)}/devices")["items"]
+
+    def when(stamp):
+        return stamp[:16].replace("T", " ") if stamp else "—"
+
+    lines = [f"{d['device_id']}  {d['name']}  enrolled {when(d['enrolled_at'])}  last seen "
+             f"{when(d['last_seen'])}  last upload {when(d['last_upload'])}"
+             + ("  REVOKED" if d["revoked"] else "") for d in items]
+    _emit(args, items, "\n".join(lines) or "no desks enrolled yet")
+    return 0
+
+
+def cmd_revoke(args) -> int:
+    done = _call(args, "POST", f"/events/{_seg(args.event)}/devices/{_seg(args.device)}/revoke")
+    _emit(args, done, f"revoked {done['device_id']} ({done['name']}): it can no longer sync")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    s = _call(args, "GET", f"/events/{_seg(args.event)}/stats")
+    lines = [f"{s['name']}: {s['arrived']} of {s['expected']} arrived"]
+    lines += [f"  {c['category']}: {c['arrived']} / {c['expected']}" for c in s["by_category"]]
+    lines += [f"  {m['name']}: {m['redeemed']} / {m['entitled']}" for m in s["meals"]]
+    lines += [f"  {f['name']}: {f['entered']}" + (f" / {f['capacity']}" if f["capacity"] else "")
+              for f in s["forums"]]
+    if s["conflicts"]:
+        lines.append(f"{s['conflicts']} open conflict(s)")
+    _emit(args, s, "\n".join(lines))
+    return 0
+
+
+# -- QR codes -------------------------------------------------------------------------------------
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The QR code's modules (True = dark), with its quiet zone."""
+    import numpy as np
+    import zxingcpp
+
+    image = np.asarray(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
+                       .to_image(scale=1, add_quiet_zones=True))
+    return [[bool(v < 128) for v in row] for row in image]
+
+
+def terminal_qr(text: str) -> str:
+    """The QR in half-block characters, two module rows per line: light modules are drawn,
+    dark ones left as the (dark) terminal background, so phones read it as printed."""
+    rows = qr_matrix(text)
+    if len(rows) % 2:
+        rows.append([False] * len(rows[0]))
+    glyph = {(False, False): "█", (False, True): "▀", (True, False): "▄", (True, True): " "}
+    return "\n".join("".join(glyph[(top, bottom)] for top, bottom in zip(a, b, strict=True))
+                     for a, b in zip(rows[::2], rows[1::2], strict=True))
+
+
+def save_qr_png(text: str, path: Path, scale: int = 10) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode).to_image(
+        scale=scale, add_quiet_zones=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(image).save(path)

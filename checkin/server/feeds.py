@@ -1,0 +1,75 @@
+"""Feed numbers and cursor pages (docs/sync-protocol.md, "Cursors are server sequences").
+
+Every stored event and every registrant change takes the next number of its conference's
+feed counter with `UPDATE counters SET value = value + n ... RETURNING value` inside the
+writing transaction. That statement holds the counter row's lock until COMMIT, so a second
+writer waits for the first to commit before it gets a number: numbers become visible in
+order, and a reader that has seen N never later finds a new row below N (a database sequence
+would not promise that on PostgreSQL: N+1 could commit before N).
+
+Lock order, to keep writers free of deadlocks: the events counter first, then the
+registrants counter (an upload may apply an edit; an import touches only registrants).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Table, select, update
+
+from .db import Connection, counters
+
+REGISTRANTS, EVENTS = "registrants", "events"
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 5000
+
+
+def _where(event_id: str, feed: str):
+    return (counters.c.event_id == event_id) & (counters.c.feed == feed)
+
+
+def lock(conn: Connection, event_id: str, feed: str) -> int:
+    """Take the feed's lock now (SELECT ... FOR UPDATE; SQLite: the write lock is already
+    held) and return its current value; later checks in this transaction then see every
+    earlier writer's rows."""
+    return conn.execute(select(counters.c.value).where(_where(event_id, feed))
+                        .with_for_update()).scalar_one()
+
+
+def take(conn: Connection, event_id: str, feed: str, count: int = 1) -> range:
+    """Reserve `count` consecutive feed numbers; they become visible when this commits."""
+    if count <= 0:
+        return range(0)
+    last = conn.execute(update(counters).where(_where(event_id, feed))
+                        .values(value=counters.c.value + count)
+                        .returning(counters.c.value)).scalar_one()
+    return range(last - count + 1, last + 1)
+
+
+def page(conn: Connection, table: Table, event_id: str, after: int, limit: int,
+         to_item: Callable, *conditions) -> dict:
+    """Rows with a feed number above `after`, in order: {"items", "cursor", "more"}; ask
+    again with the cursor. When nothing more is there, the cursor is the end of the feed
+    (its counter), also when `conditions` left out the last rows: a desk that asks for the
+    events of other desks moves past its own, instead of asking after them (and the server
+    reading past them) at every round.
+
+    The counter is read first, and only rows up to it are returned: every number up to it
+    was committed with it (feed numbers become visible in order), so the end is never past
+    a row this page did not see, even on PostgreSQL where each statement sees the latest
+    commits."""
+    feed = table.name  # the tables are named after their feeds
+    top = conn.execute(select(counters.c.value)
+                       .where(_where(event_id, feed))).scalar_one_or_none()
+    bound = [table.c.seq <= top] if top is not None else []
+    rows = conn.execute(
+        select(table).where(table.c.event_id == event_id, table.c.seq > after, *bound,
+                            *conditions)
+        .order_by(table.c.seq).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if more:
+        cursor = rows[-1].seq
+    else:
+        cursor = max(after, top if top is not None else rows[-1].seq if rows else after)
+    return {"items": [to_item(r) for r in rows], "cursor": cursor, "more": more}

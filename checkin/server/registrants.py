@@ -1,0 +1,127 @@
+"""Registrant master data on the server: rows <-> wire items, changes with version bumps.
+
+Every change writes version + 1 and a new registrants-feed number, so it reaches every desk
+through the feed. Fields changed at a desk or by an organiser are remembered
+(`edited_fields`) so that a re-import keeps the correction, as the desk importer does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import Row, select, update
+
+from .. import normalize as norm
+from ..jsonutil import dumps
+from ..model import REGISTRANT_FIELDS, EventConfig, Registrant
+from . import feeds
+from .db import Connection, registrants, utcnow
+from .errors import ApiError
+
+EDITABLE = tuple(f for f in REGISTRANT_FIELDS if f != "code")
+_LISTS = ("meals", "forums")
+
+
+def to_item(row: Row) -> dict:
+    """The wire form: every REGISTRANT_FIELDS field plus version, missing, source, extra, seq."""
+    item = {f: getattr(row, f) for f in REGISTRANT_FIELDS}
+    item["meals"] = json.loads(row.meals)
+    item["forums"] = json.loads(row.forums)
+    item.update(version=row.version, missing=bool(row.missing), source=row.source,
+                extra=json.loads(row.extra), seq=row.seq)
+    return item
+
+
+def master_values(reg: Registrant) -> dict:
+    """Column values of a Registrant's master data (lists and extras as JSON text)."""
+    values = {f: getattr(reg, f) for f in EDITABLE}
+    for f in _LISTS:
+        values[f] = dumps(list(values[f] or []))
+    values["extra"] = dumps(reg.extra or {})
+    return values
+
+
+def column_value(field: str, value):
+    return dumps(list(value or [])) if field in _LISTS else value
+
+
+def same(a, b) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return float(a) == float(b)
+    return a == b
+
+
+def get(conn: Connection, event_id: str, code: str) -> Row | None:
+    return conn.execute(select(registrants).where(
+        registrants.c.event_id == event_id, registrants.c.code_key == code.upper())).first()
+
+
+def current(row: Row) -> dict:
+    """A row's master fields as Python values (lists decoded)."""
+    return {f: (json.loads(getattr(row, f)) if f in _LISTS else getattr(row, f))
+            for f in REGISTRANT_FIELDS}
+
+
+def insert(conn: Connection, event_id: str, people: Iterable[Registrant], *,
+           source: str | None = None) -> int:
+    """New registrants, version 1, each with a new feed number."""
+    people = list(people)
+    numbers = feeds.take(conn, event_id, feeds.REGISTRANTS, len(people))
+    now = utcnow()
+    rows = [{**master_values(p), "event_id": event_id, "code": p.code,
+             "code_key": p.code.upper(), "source": source or p.source, "missing": False,
+             "version": 1, "seq": seq, "edited_fields": "[]", "updated_at": now}
+            for p, seq in zip(people, numbers, strict=True)]
+    if rows:
+        conn.execute(registrants.insert(), rows)
+    return len(rows)
+
+
+def change(conn: Connection, event_id: str, row: Row, values: dict, *,
+           edited: Iterable[str] = ()) -> dict:
+    """Apply column values to one registrant (version + 1, new feed number); -> the new item.
+    `edited`: fields a person changed, kept over later imports."""
+    (seq,) = feeds.take(conn, event_id, feeds.REGISTRANTS)
+    marks = sorted(set(json.loads(row.edited_fields)) | set(edited))
+    conn.execute(update(registrants).where(
+        registrants.c.event_id == event_id, registrants.c.code == row.code).values(
+        **values, version=row.version + 1, seq=seq, edited_fields=dumps(marks),
+        updated_at=utcnow()))
+    return to_item(get(conn, event_id, row.code))
+
+
+# -- checking values that come from desks and organisers ----------------------------------------
+def value_problem(field: str, value) -> str | None:
+    """Why a value cannot be stored in `field` (types only: desks send normalised values)."""
+    if field not in EDITABLE:
+        return f"{field!r} is not a registrant field that can be changed"
+    if field in _LISTS:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else f"{field} must be a list of texts"
+    if field == "amount":
+        ok = value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+        return None if ok else "amount must be a number"
+    if field == "name":
+        return None if isinstance(value, str) and value.strip() else "the name cannot be empty"
+    return None if value is None or isinstance(value, str) else f"{field} must be a text"
+
+
+def normalise_fields(fields: dict, config: EventConfig) -> dict:
+    """An organiser's typed changes, normalised as an import would (422 on a bad value)."""
+    if "code" in fields:
+        raise ApiError(422, "invalid_field", "a registration code cannot be changed")
+    clean = {}
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise ApiError(422, "invalid_field", f"{key!r} is not a registrant field "
+                           f"(fields: {', '.join(EDITABLE)})")
+        if key in _LISTS:
+            clean[key] = [str(v) for v in value] if isinstance(value, list) else norm.items(value)
+        elif key == "category":
+            clean[key], _ = norm.category(value, norm.event_category_words(config))
+        else:
+            clean[key], problem = norm.FIELD_NORMALISERS[key](value)
+            if problem:
+                raise ApiError(422, "invalid_field", f"{key}: {problem}")
+    return clean
