@@ -1,0 +1,200 @@
+"""A thin HTTP client for the central list (docs/sync-protocol.md), over httpx.
+
+Every failure becomes one of four exceptions the sync round can act on:
+- Offline: no answer we can use (cannot connect, timeout, connection dropped, 5xx): retry later;
+- Unauthorized: the token is unknown or malformed (401 "unauthorized");
+- Revoked: this device was revoked (401 "revoked"): stop syncing and say so;
+- Rejected: any other 4xx, with the server's plain-sentence message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+API = "/api/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+UPLOAD_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
+IMPORT_TIMEOUT = httpx.Timeout(300.0, connect=3.0)
+
+
+class SyncError(Exception):
+    """Base of every client error; `message` is a plain sentence for the desk."""
+
+    def __init__(self, message: str, *, status: int | None = None, error: str = "",
+                 body: Any = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error = error
+        self.body = body
+
+
+class Offline(SyncError):
+    """The server could not be reached or could not answer (network, timeout, 5xx)."""
+
+
+class Unauthorized(SyncError):
+    """401: the token is unknown, malformed or (as Revoked) revoked."""
+
+
+class Revoked(Unauthorized):
+    """401 {"error": "revoked"}: this desk may no longer sync."""
+
+
+class Rejected(SyncError):
+    """A 4xx other than 401: the request itself was refused (message from the server)."""
+
+
+def parse_enrol_link(text: str) -> tuple[str, str | None]:
+    """'checkin-enrol:<base url>#<code>' (the QR an organiser shows) -> (base url, code);
+    a plain URL -> (url, None)."""
+    text = text.strip()
+    if text.startswith("checkin-enrol:"):
+        text = text[len("checkin-enrol:"):]
+        url, _, code = text.partition("#")
+        return url.rstrip("/"), (code or None)
+    return text.rstrip("/"), None
+
+
+def _seg(value: str) -> str:
+    """One path segment: codes may hold '/', '#' or '+', which must not change the path."""
+    return quote(str(value), safe="")
+
+
+class SyncClient:
+    """One server, one token. Thread-safe enough for one sync worker (httpx.Client is)."""
+
+    def __init__(self, base_url: str, token: str | None = None, *,
+                 timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+                 transport: httpx.BaseTransport | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        headers = {"Accept": "application/json", "User-Agent": "checkin-desk-sync/1"}
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers,
+                                  transport=transport, follow_redirects=False)
+
+    # -- plumbing ------------------------------------------------------------
+    def retarget(self, base_url: str, token: str | None) -> None:
+        """Follow a desk that was enrolled again (new token) or told the server moved."""
+        self.token = token
+        base_url = base_url.rstrip("/")
+        if base_url != self.base_url:
+            self.base_url = base_url
+            self._http.base_url = base_url
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
+                content: bytes | None = None, timeout: httpx.Timeout | None = None,
+                auth: bool = True) -> Any:
+        headers = {}
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if content is not None:
+            headers["Content-Type"] = "application/octet-stream"
+        url = f"{API}{path}"
+        kwargs: dict[str, Any] = {"headers": headers, "params": params}
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        try:
+            if content is not None:
+                response = self._http.request(method, url, content=content, **kwargs)
+            else:
+                response = self._http.request(method, url, json=json, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise Offline(f"the server at {self.base_url} did not answer in time") from exc
+        except httpx.TransportError as exc:  # connect errors, dropped connections, bad HTTP
+            raise Offline(f"cannot reach the server at {self.base_url} "
+                          f"({type(exc).__name__}: {exc or 'connection lost'})") from exc
+        return self._answer(response)
+
+    def _answer(self, response: httpx.Response) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.is_success:
+            if body is None and response.content:
+                raise Offline(f"the server answered {response.status_code} without JSON "
+                              f"(is {self.base_url} a Checkin Desk server?)",
+                              status=response.status_code)
+            return body
+        error = body.get("error", "") if isinstance(body, dict) else ""
+        message = body.get("message") if isinstance(body, dict) else None
+        message = message or f"the server answered {response.status_code} {response.reason_phrase}"
+        status = response.status_code
+        if status >= 500:
+            raise Offline(f"server error: {message}", status=status, error=error, body=body)
+        if status == 401:
+            cls = Revoked if error == "revoked" else Unauthorized
+            raise cls(message, status=status, error=error or "unauthorized", body=body)
+        raise Rejected(message, status=status, error=error, body=body)
+
+    # -- open ----------------------------------------------------------------
+    def health(self) -> dict:
+        return self.request("GET", "/health", auth=False)
+
+    def enrol(self, code: str, device_id: str, device_name: str) -> dict:
+        """-> {"token", "event", "device_id", "config_toml", "server_id"}"""
+        return self.request("POST", "/enrol", auth=False,
+                            json={"code": code, "device_id": device_id,
+                                  "device_name": device_name})
+
+    # -- desk ----------------------------------------------------------------
+    def registrants(self, event: str, after: int, limit: int = 1000) -> dict:
+        return self.request("GET", f"/events/{_seg(event)}/registrants",
+                            params={"after": after, "limit": limit})
+
+    def upload(self, event: str, events: list[dict]) -> dict:
+        return self.request("POST", f"/events/{_seg(event)}/events", json={"events": events},
+                            timeout=UPLOAD_TIMEOUT)
+
+    def events(self, event: str, after: int, limit: int = 1000,
+               exclude_device: str | None = None) -> dict:
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if exclude_device:
+            params["exclude_device"] = exclude_device
+        return self.request("GET", f"/events/{_seg(event)}/events", params=params)
+
+    def conflicts(self, event: str) -> Any:
+        return self.request("GET", f"/events/{_seg(event)}/conflicts")
+
+    def stats(self, event: str) -> dict:
+        return self.request("GET", f"/events/{_seg(event)}/stats")
+
+    # -- organiser -----------------------------------------------------------
+    def create_event(self, event: str, config_toml: str) -> dict:
+        return self.request("POST", "/events", json={"id": event, "config_toml": config_toml})
+
+    def list_events(self) -> Any:
+        return self.request("GET", "/events")
+
+    def import_export(self, event: str, filename: str, data: bytes,
+                      mark_missing: str = "auto") -> dict:
+        return self.request("POST", f"/events/{_seg(event)}/imports", content=data,
+                            params={"filename": filename, "mark_missing": mark_missing},
+                            timeout=IMPORT_TIMEOUT)
+
+    def create_enrolment(self, event: str, device_name: str) -> dict:
+        return self.request("POST", f"/events/{_seg(event)}/enrolments",
+                            json={"device_name": device_name})
+
+    def devices(self, event: str) -> Any:
+        return self.request("GET", f"/events/{_seg(event)}/devices")
+
+    def revoke(self, event: str, device_id: str) -> Any:
+        return self.request("POST", f"/events/{_seg(event)}/devices/{_seg(device_id)}/revoke")
+
+    def edit_registrant(self, event: str, code: str, base_version: int, fields: dict) -> dict:
+        return self.request("PUT", f"/events/{_seg(event)}/registrants/{_seg(code)}",
+                            json={"base_version": base_version, "fields": fields})

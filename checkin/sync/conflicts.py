@@ -1,0 +1,144 @@
+"""Conflicts as a desk sees them, and their resolution (an event too).
+
+Two sources:
+- double admissions, derived from the local event log: a (code, station) with admissions in
+  force (not undone) from more than one device. Every desk that has both events lists it,
+  whichever desk uploaded second. The person counts once (the admission in force is the
+  earliest by HLC), so nothing about the headcount waits for the resolution.
+- what the server answered to this desk's uploads (table `sync_conflicts`): stale edits,
+  walk-ins whose code was taken, and events the server refused outright.
+
+A `resolve` event (ref = one of the conflicting events, data.resolution) closes a conflict on
+every desk it reaches. For a double admission the resolve also lists the admissions it saw
+(data.events): an admission from a third desk that arrives later opens the conflict again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+
+from ..model import ADMISSION_KINDS, EventKind, LoggedEvent
+from ..store import Store, eventlog
+
+_ADMISSIONS_SQL = ",".join(f"'{k}'" for k in ADMISSION_KINDS)
+
+
+class ConflictError(ValueError):
+    """A resolution that cannot be recorded; the message says why."""
+
+
+@dataclass
+class Conflict:
+    type: str  # double_admission | stale_edit | code_taken | rejected | ...
+    code: str | None
+    station: str | None
+    uuid: str  # the event to name in `checkin conflicts --resolve UUID`
+    name: str | None = None  # the registrant's name, when known here
+    events: list[dict] = field(default_factory=list)  # the conflicting events, oldest first
+    detail: dict = field(default_factory=dict)  # what the server said
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _resolutions(conn: sqlite3.Connection) -> tuple[set[str], list[tuple[str, str, set[str]]]]:
+    """(uuids named by a resolve, [(resolve hlc, ref, data.events)])."""
+    named: set[str] = set()
+    resolves = []
+    for hlc, ref, data in conn.execute(
+            "SELECT hlc, ref, data FROM events WHERE kind = 'resolve'"):
+        listed = set(json.loads(data).get("events") or [])
+        named |= listed | ({ref} if ref else set())
+        resolves.append((hlc, ref, listed))
+    return named, resolves
+
+
+def _event_json(conn: sqlite3.Connection, store: Store | None, e: LoggedEvent) -> dict:
+    return {"uuid": e.uuid, "kind": e.kind, "device_id": e.device_id,
+            "device": store.device_label(e.device_id) if store else e.device_id,
+            "operator": e.operator, "wall_time": e.wall_time, "hlc": e.hlc}
+
+
+def double_admissions(conn: sqlite3.Connection, store: Store | None = None) -> list[Conflict]:
+    """(code, station) pairs with admissions in force from different devices, unresolved."""
+    pairs = conn.execute(
+        f"""SELECT code, station FROM events e
+            WHERE kind IN ({_ADMISSIONS_SQL})
+              AND NOT EXISTS (SELECT 1 FROM events u WHERE u.ref = e.uuid AND u.kind = 'undo')
+            GROUP BY code, station HAVING count(DISTINCT device_id) > 1
+            ORDER BY code, station""").fetchall()
+    if not pairs:
+        return []
+    named, resolves = _resolutions(conn)
+    found = []
+    for code, station in pairs:
+        rows = conn.execute(
+            f"""SELECT * FROM events e WHERE code = ? AND station = ? AND kind IN ({_ADMISSIONS_SQL})
+                  AND NOT EXISTS (SELECT 1 FROM events u WHERE u.ref = e.uuid AND u.kind = 'undo')
+                ORDER BY hlc""", (code, station)).fetchall()
+        events = [eventlog.from_row(r) for r in rows]
+        uuids = {e.uuid for e in events}
+        covered = uuids & named
+        for hlc, ref, listed in resolves:
+            if ref in uuids and not listed:  # a resolve naming only one event covers what
+                covered |= {e.uuid for e in events if e.hlc <= hlc}  # was there before it
+        if covered >= uuids:
+            continue
+        reg = conn.execute("SELECT name FROM registrants WHERE code = ?", (code,)).fetchone()
+        found.append(Conflict(  # named by the admission in force: every server-side
+            # conflict of this pair names it too (as its event or as the other one)
+            type="double_admission", code=events[0].code, station=station, uuid=events[0].uuid,
+            name=reg[0] if reg else None, events=[_event_json(conn, store, e) for e in events],
+            detail={"in_force": events[0].uuid}))
+    return found
+
+
+def reported(conn: sqlite3.Connection, store: Store | None = None) -> list[Conflict]:
+    """Conflicts the server answered to this desk's uploads, other than double admissions
+    (those are listed from the log, which also knows when an undo made them moot)."""
+    named, _ = _resolutions(conn)
+    found = []
+    for row in conn.execute(
+            "SELECT c.*, r.name FROM sync_conflicts c LEFT JOIN registrants r ON r.code = c.code "
+            "WHERE c.type != 'double_admission' ORDER BY c.reported_at, c.event_uuid"):
+        if row["event_uuid"] in named:
+            continue
+        event = eventlog.get(conn, row["event_uuid"])
+        found.append(Conflict(
+            type=row["type"], code=row["code"], station=row["station"], uuid=row["event_uuid"],
+            name=row["name"], events=[_event_json(conn, store, event)] if event else [],
+            detail=json.loads(row["detail"])))
+    return found
+
+
+def open_conflicts(store: Store) -> list[Conflict]:
+    conn = store.reader()
+    return double_admissions(conn, store) + reported(conn, store)
+
+
+def resolve(store: Store, event_uuid: str, *, operator: str, reason: str,
+            keep: str | None = None) -> LoggedEvent:
+    """Close the open conflict that `event_uuid` belongs to, with a resolve event."""
+    if not reason.strip():
+        raise ConflictError("a resolution needs a reason")
+    with store.transaction() as conn:
+        conflict = next((c for c in double_admissions(conn) + reported(conn)
+                         if event_uuid == c.uuid or event_uuid in {e["uuid"] for e in c.events}),
+                        None)
+        if conflict is None:
+            raise ConflictError(f"no open conflict with event {event_uuid}")
+        uuids = [e["uuid"] for e in conflict.events] or [event_uuid]
+        if keep is not None and keep not in uuids:
+            raise ConflictError(f"--keep must name one of the conflicting events: "
+                                f"{', '.join(uuids)}")
+        data = {"resolution": "keep" if keep else "acknowledged", "reason": reason.strip(),
+                "type": conflict.type, "events": uuids}
+        if keep:
+            data["keep"] = keep
+        event = eventlog.new_event(store.clock, EventKind.RESOLVE, code=conflict.code,
+                                   station=conflict.station, operator=operator, ref=event_uuid,
+                                   data=data)
+        eventlog.append(conn, event)
+    return event

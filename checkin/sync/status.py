@@ -1,0 +1,131 @@
+"""The sync status every screen shows: kept in the desk database (meta `sync.status`), so the
+CLI (`checkin sync-status`) and the desk window read the same thing whoever ran the round.
+
+The pending count is never stored: it is counted from the outbox when the status is read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from ..clock import now_iso
+from ..store import Store
+
+# Meta keys of the sync state (values are text).
+SERVER_URL = "sync.server_url"
+EVENT = "sync.event"
+TOKEN = "sync.token"
+SERVER_ID = "sync.server_id"
+REGISTRANT_CURSOR = "sync.registrant_cursor"
+EVENT_CURSOR = "sync.event_cursor"
+STATUS = "sync.status"
+
+NOT_ENROLLED = "not_enrolled"  # no server yet: a desk on its own
+ONLINE = "online"  # the last round reached the server
+OFFLINE = "offline"  # the server could not be reached (or failed): retrying with backoff
+REVOKED = "revoked"  # the organiser revoked this desk: no more attempts (enrol again)
+UNAUTHORIZED = "unauthorized"  # the server does not know our token: no more attempts
+ERROR = "error"  # the server refused a request (a bug or a version mismatch): retrying
+PURGED = "purged"  # `checkin purge` ran: rounds only send the outbox, nothing comes down
+
+STOPPED_STATES = (REVOKED, UNAUTHORIZED)  # states in which the desk no longer tries
+
+_LABELS = {
+    NOT_ENROLLED: "not enrolled (this desk works on its own)",
+    ONLINE: "online",
+    OFFLINE: "offline",
+    REVOKED: "revoked by the organiser: this desk no longer syncs",
+    UNAUTHORIZED: "the server does not accept this desk's token: enrol again",
+    ERROR: "the server refused a request",
+    PURGED: "purged: this desk no longer downloads the list (enrol again to use it)",
+}
+WIPED = "privacy.wiped"  # meta set by checkin.privacy.wipe (purge, revocation); enrolment clears it
+
+
+def label(state: str) -> str:
+    return _LABELS.get(state, state)
+
+
+@dataclass
+class SyncStatus:
+    state: str = NOT_ENROLLED
+    pending: int = 0  # events recorded here and not yet acknowledged by the server
+    last_success: str | None = None  # wall time of the last complete round
+    last_attempt: str | None = None
+    last_error: str | None = None  # plain sentence; None after a success
+    last_error_at: str | None = None
+    next_attempt: str | None = None  # when the worker tries again (None: not scheduled)
+    failures: int = 0  # failed rounds in a row
+    server_url: str | None = None
+    event: str | None = None
+
+    @property
+    def label(self) -> str:
+        return label(self.state)
+
+    @property
+    def stopped(self) -> bool:
+        return self.state in STOPPED_STATES
+
+    def to_json(self) -> dict:
+        return {**dataclasses.asdict(self), "label": self.label}
+
+    def text(self) -> str:
+        parts = [f"sync: {self.label}"]
+        if self.server_url:
+            parts.append(f"server {self.server_url} event {self.event}")
+        parts.append(f"{self.pending} event(s) not yet sent")
+        if self.last_success:
+            parts.append(f"last success {self.last_success[:19].replace('T', ' ')}")
+        if self.last_error:
+            parts.append(f"last error: {self.last_error}")
+        if self.next_attempt and not self.stopped:
+            parts.append(f"next attempt {self.next_attempt[:19].replace('T', ' ')}")
+        return "\n".join(parts)
+
+
+_STORED = ("state", "last_success", "last_attempt", "last_error", "last_error_at",
+           "next_attempt", "failures")
+
+
+def load(store: Store) -> SyncStatus:
+    conn = store.reader()
+    stored = json.loads(store.meta(STATUS) or "{}")
+    status = SyncStatus(**{k: v for k, v in stored.items() if k in _STORED})
+    status.server_url = store.meta(SERVER_URL)
+    status.event = store.meta(EVENT)
+    if not status.server_url or not store.meta(TOKEN):
+        status.state = NOT_ENROLLED
+    elif status.state == ONLINE and store.meta(WIPED):  # purged since the last round
+        status.state = PURGED
+    status.pending = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    return status
+
+
+def save(store: Store, conn, status: SyncStatus) -> None:
+    """Write inside the caller's transaction."""
+    store.set_meta(conn, STATUS, json.dumps({k: getattr(status, k) for k in _STORED},
+                                            ensure_ascii=False))
+
+
+def update(store: Store, **changes) -> SyncStatus:
+    """Change some fields of the stored status (a short write of its own) and return it."""
+    with store.transaction() as conn:
+        stored = json.loads(store._meta(conn, STATUS) or "{}")
+        status = SyncStatus(**{k: v for k, v in stored.items() if k in _STORED})
+        for key, value in changes.items():
+            setattr(status, key, value)
+        save(store, conn, status)
+    return load(store)
+
+
+def at(seconds_from_now: float) -> str:
+    moment = dt.datetime.now().astimezone() + dt.timedelta(seconds=seconds_from_now)
+    return moment.isoformat(timespec="milliseconds")
+
+
+def now() -> str:
+    return now_iso()
