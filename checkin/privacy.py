@@ -1,0 +1,455 @@
+"""Personal data at the desk (issue 7; docs/personal-data.md). Plain Python, no Qt.
+
+- Masking: a desk shows 138****8000 and z***@example.org; only the organiser role sees
+  phone numbers and e-mails whole (`display_registrant`, `mask_data` for event details).
+- The organiser role is unlocked with a PIN whose salted scrypt hash is in the event file
+  (`[privacy] organiser_pin_hash`); every attempt, right or wrong, is in the audit trail, and
+  after LOCKOUT_ATTEMPTS wrong ones in LOCKOUT_WINDOW the desk stops checking PINs for a while.
+- Field minimisation: `[privacy] desk_fields` lists what a desk stores (`minimise`).
+- Wipe: the registrants and the personal data inside walk-in and edit events are removed
+  (`wipe`: on revocation by the organiser, and `checkin purge` after the event).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+from pathlib import Path
+
+from .jsonutil import dumps
+from .model import REGISTRANT_FIELDS, Registrant
+from .store import audit
+from .sync import status as sync_status
+
+log = logging.getLogger("checkin.privacy")
+
+
+class PrivacyError(Exception):
+    """Refused for privacy reasons; the message says why in plain words."""
+
+
+# -- roles ------------------------------------------------------------------------
+class Role(StrEnum):
+    DESK = "desk"  # registration staff and volunteers: personal data masked
+    ORGANISER = "organiser"  # sees phone numbers and e-mails, exports, purges
+
+
+def can_see_personal(role: Role | str | None) -> bool:
+    return role == Role.ORGANISER
+
+
+# -- masking ----------------------------------------------------------------------
+def mask_phone(phone: str | None) -> str | None:
+    """13800138000 -> 138****8000; +86 138-0013-8000 -> +86 138****8000; a landline
+    010-62345678 -> 010****5678; shorter numbers keep their last digits at most."""
+    if phone is None:
+        return None
+    text = str(phone).strip()
+    if not text:
+        return text
+    digits = re.sub(r"\D", "", text)
+    prefix = ""
+    if text.startswith(("+", "00")):
+        if text.startswith("00"):
+            digits = digits[2:]
+        if digits.startswith("86") and len(digits) > 2:
+            prefix, digits = "+86 ", digits[2:]
+        else:
+            prefix = "+"
+    elif len(digits) == 13 and digits.startswith("861"):
+        prefix, digits = "+86 ", digits[2:]
+    n = len(digits)
+    if n >= 10:
+        return f"{prefix}{digits[:3]}****{digits[-4:]}"
+    if n >= 7:
+        return f"{prefix}****{digits[-4:]}"
+    if n >= 5:
+        return f"{prefix}***{digits[-2:]}"
+    return f"{prefix}****"
+
+
+def mask_email(email: str | None) -> str | None:
+    """zhang.san@example.org -> z***@example.org (the domain stays: it is rarely personal)."""
+    if email is None:
+        return None
+    text = str(email).strip()
+    if not text:
+        return text
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return f"{text[:1]}***"
+    return f"{local[:1]}***@{domain}"
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d){8}(?!\d)"
+                    r"|(?<![\d-])0\d{2,3}-\d{7,8}(?!\d)")
+
+
+def mask_text(text: str | None) -> str | None:
+    """Free text (remarks, extra columns) with phone numbers, e-mails and ID card numbers
+    inside it masked; the rest unchanged ("素食，电话13800138000" -> "素食，电话138****8000")."""
+    if not text:
+        return text
+    text = _EMAIL.sub(lambda m: mask_email(m.group()), str(text))
+    text = _ID_CARD.sub(lambda m: f"{m.group()[:3]}****{m.group()[-4:]}", text)
+    return _PHONE.sub(lambda m: mask_phone(m.group()), text)
+
+
+def mask_data(value, key: str | None = None):
+    """A copy of event data / JSON with personal values masked: `phone` and `email` keys
+    (also inside lists, as in an edit's {"phone": [old, new]}), other text via mask_text."""
+    if isinstance(value, dict):
+        return {k: mask_data(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_data(v, key) for v in value]
+    if isinstance(value, str):
+        if key == "phone":
+            return mask_phone(value)
+        if key == "email":
+            return mask_email(value)
+        return mask_text(value)
+    return value
+
+
+def display_registrant(reg: Registrant, role: Role | str | None) -> Registrant:
+    """The registrant as this role may see it: the organiser sees it whole, a desk a copy
+    with phone, e-mail and numbers inside remarks and extra columns masked."""
+    if can_see_personal(role):
+        return reg
+    return dataclasses.replace(
+        reg, phone=mask_phone(reg.phone), email=mask_email(reg.email),
+        remarks=mask_text(reg.remarks),
+        extra={k: mask_text(v) if isinstance(v, str) else v for k, v in reg.extra.items()})
+
+
+# -- the organiser PIN ------------------------------------------------------------
+MIN_PIN_LENGTH = 6
+LOCKOUT_ATTEMPTS = 5  # wrong PINs in a row on one desk ...
+LOCKOUT_WINDOW = dt.timedelta(minutes=15)  # ... within this time lock the organiser role
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2 ** 14, 8, 1  # ~16 MiB and ~50 ms per attempt
+_MAX_SCRYPT_MEMORY = 256 * 2 ** 20
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    """'scrypt$N$r$p$<salt>$<hash>' (base64) for the event file's organiser_pin_hash."""
+    pin = (pin or "").strip()
+    if len(pin) < MIN_PIN_LENGTH:
+        raise PrivacyError(f"an organiser PIN has at least {MIN_PIN_LENGTH} characters")
+    salt = salt or os.urandom(16)
+    digest = _scrypt(pin, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(pin.strip().encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32,
+                          maxmem=2 * 128 * n * r * p + 2 ** 20)
+
+
+def _parse_pin_hash(stored: str) -> tuple[int, int, int, bytes, bytes]:
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt":
+        raise ValueError("not a PIN hash of the form scrypt$N$r$p$salt$hash")
+    try:
+        n, r, p = (int(x) for x in parts[1:4])
+        salt = base64.b64decode(parts[4], validate=True)
+        digest = base64.b64decode(parts[5], validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise ValueError("a damaged PIN hash (numbers or base64 unreadable)") from exc
+    if n < 2 ** 10 or n & (n - 1) or not 1 <= r <= 32 or not 1 <= p <= 16 \
+            or 128 * n * r * p > _MAX_SCRYPT_MEMORY:
+        raise ValueError("scrypt parameters out of range")
+    if len(salt) < 8 or len(digest) < 16:
+        raise ValueError("salt or hash too short")
+    return n, r, p, salt, digest
+
+
+def check_pin_hash(stored: str) -> str | None:
+    """Why `stored` is not a usable PIN hash, or None."""
+    try:
+        _parse_pin_hash(stored)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def verify_pin(pin: str | None, stored: str | None) -> bool:
+    if not pin or not stored:
+        return False
+    try:
+        n, r, p, salt, digest = _parse_pin_hash(stored)
+    except ValueError:
+        return False
+    return hmac.compare_digest(_scrypt(pin, salt, n, r, p)[:len(digest)], digest)
+
+
+def has_organiser_pin(store) -> bool:
+    return bool(store.config.privacy.organiser_pin_hash)
+
+
+NO_PIN = ("this event has no organiser PIN, so nobody has the organiser role on this desk: "
+          "make one with `checkin privacy pin`, put the line it prints under [privacy] in the "
+          "event file and `checkin init` it (or `checkin privacy pin --save` on this desk)")
+
+
+def unlock(store, pin: str | None, *, operator: str | None = None, purpose: str = "") -> Role:
+    """The organiser role for this operator, if `pin` is the event's organiser PIN; else
+    PrivacyError. Right and wrong attempts both go into the audit trail."""
+    stored = store.config.privacy.organiser_pin_hash
+    if not stored:
+        raise PrivacyError(NO_PIN)
+    if not pin:
+        raise PrivacyError("the organiser role needs the organiser PIN: --pin PIN or "
+                           "CHECKIN_ORGANISER_PIN")
+    now = audit.parse_time(audit.now(store))
+    failures = audit.recent_failed_unlocks(store.reader(), store.device_id, LOCKOUT_WINDOW, now)
+    if failures >= LOCKOUT_ATTEMPTS:
+        audit.log(store, audit.UNLOCK, operator=operator,
+                  details={"ok": False, "reason": "locked", "purpose": purpose})
+        minutes = int(LOCKOUT_WINDOW.total_seconds() // 60)
+        raise PrivacyError(f"{failures} wrong organiser PINs on this desk: the organiser role is "
+                           f"locked; try again in {minutes} minutes (attempt recorded)")
+    ok = verify_pin(pin, stored)
+    audit.log(store, audit.UNLOCK, operator=operator, details={"ok": ok, "purpose": purpose})
+    if not ok:
+        raise PrivacyError("wrong organiser PIN (the attempt is recorded in the audit trail)")
+    return Role.ORGANISER
+
+
+# -- field minimisation -----------------------------------------------------------
+_EMPTY = {"meals": [], "forums": []}
+
+
+def minimise(reg: Registrant, desk_fields: Iterable[str] | None) -> Registrant:
+    """Keep only `desk_fields` of `reg` (in place; returned): the others become None (or
+    empty lists), extra columns stay only with "extra" or "extra.<header>". None: all."""
+    if desk_fields is None:
+        return reg
+    keep = set(desk_fields)
+    for name in REGISTRANT_FIELDS:
+        if name not in keep and name not in ("code", "name"):
+            setattr(reg, name, list(_EMPTY[name]) if name in _EMPTY else None)
+    if "extra" not in keep and reg.extra:
+        reg.extra = {k: v for k, v in reg.extra.items() if f"extra.{k}" in keep}
+    return reg
+
+
+def minimise_record(record: dict, desk_fields: Iterable[str] | None) -> dict:
+    """A registrant as a dict (a walk-in's `fields`, an edit's `changes`, a conflict's
+    `current`) without the fields `desk_fields` leaves out (a copy; None: unchanged)."""
+    if desk_fields is None or not isinstance(record, dict):
+        return record
+    keep = set(desk_fields) | {"code", "name"}
+    out = {}
+    for key, value in record.items():
+        if key in REGISTRANT_FIELDS and key not in keep:
+            continue
+        if key == "extra" and "extra" not in keep:
+            if isinstance(value, dict):
+                value = {k: v for k, v in value.items() if f"extra.{k}" in keep}
+            elif isinstance(value, list):  # an edit's [old, new]
+                value = [{k: v for k, v in x.items() if f"extra.{k}" in keep}
+                         if isinstance(x, dict) else x for x in value]
+        out[key] = value
+    return out
+
+
+def minimise_event(event, desk_fields: Iterable[str] | None):
+    """Another desk's (or the organiser's) walk-in or edit, as this desk may keep it: the
+    values of fields `desk_fields` leaves out are not stored here (the central list has the
+    whole fact). Applied before the event is appended; stored events never change."""
+    if desk_fields is None or event.kind not in ("walk_in", "edit"):
+        return event
+    key = "fields" if event.kind == "walk_in" else "changes"
+    if not isinstance(event.data.get(key), dict):
+        return event
+    data = {**event.data, key: minimise_record(event.data[key], desk_fields)}
+    return dataclasses.replace(event, data=data)
+
+
+def apply_desk_fields(conn, desk_fields: Iterable[str] | None) -> int:
+    """Minimise the registrants already stored (after `desk_fields` changed); returns how
+    many rows lost data. Run it in Store.secure_transaction so the old values are zeroed."""
+    if desk_fields is None:
+        return 0
+    keep = set(desk_fields)
+    dropped = [f for f in REGISTRANT_FIELDS if f not in keep and f not in ("code", "name")]
+    changed: set[str] = set()
+    for name in dropped:
+        empty = "'[]'" if name in _EMPTY else "NULL"
+        filled = f"{name} != '[]'" if name in _EMPTY else f"{name} IS NOT NULL"
+        changed |= {r[0] for r in conn.execute(f"SELECT code FROM registrants WHERE {filled}")}
+        conn.execute(f"UPDATE registrants SET {name} = {empty} WHERE {filled}")
+    if "extra" not in keep:
+        for code, extra in conn.execute(
+                "SELECT code, extra FROM registrants WHERE extra != '{}'").fetchall():
+            old = json.loads(extra)
+            new = {k: v for k, v in old.items() if f"extra.{k}" in keep}
+            if new != old:
+                conn.execute("UPDATE registrants SET extra = ? WHERE code = ?", (dumps(new), code))
+                changed.add(code)
+    return len(changed)
+
+
+# -- wipe and purge ---------------------------------------------------------------
+WIPED = "privacy.wiped"  # meta: what the last wipe removed, and when (JSON)
+COUNTS = "privacy.counts"  # meta: the anonymous headcounts taken just before it (JSON)
+
+
+def scrubbed_data(kind: str, data: dict, at: str) -> dict:
+    """What stays of a walk-in's or an edit's data: that it happened, which fields an edit
+    changed, never the values (the event's code, time, desk and operator stay too)."""
+    kept: dict = {"wiped": at}
+    if kind == "edit":
+        changes = data.get("changes")
+        if isinstance(changes, dict):
+            kept["changed"] = sorted(changes)
+        if "base_version" in data:
+            kept["base_version"] = data["base_version"]
+    return kept
+
+
+def wiped_state(store) -> dict | None:
+    """What the last wipe or purge removed ({"at", "reason", "registrants", ...}), or None."""
+    text = store.meta(WIPED)
+    return json.loads(text) if text else None
+
+
+def anonymous_counts(store) -> dict | None:
+    text = store.meta(COUNTS)
+    return json.loads(text) if text else None
+
+
+def default_pdf_folders() -> list[Path]:
+    """Where the desk saves badges and vouchers as PDFs (the settings' PDF folder)."""
+    from .settings import load_settings
+
+    try:
+        return [load_settings().printed_folder()]
+    except Exception:  # unreadable settings: the default folder  # noqa: BLE001
+        from . import paths
+
+        return [paths.data_dir() / "printed"]
+
+
+_PDF_NAME = re.compile(r"^\d{8}-\d{6}-[A-Za-z]+_(?P<rest>.+)\.pdf$")
+
+
+def pdf_files(folders: Iterable[str | Path], codes: Iterable[str]) -> list[Path]:
+    """PDFs the print queue saved for these codes (named <time>-<document>_<code>[-n].pdf)."""
+    wanted = {re.sub(r"[^\w.-]+", "_", c).strip("_").upper() for c in codes}
+    found = []
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.pdf")):
+            m = _PDF_NAME.match(path.name)
+            if not m:
+                continue
+            rest = m.group("rest").upper()
+            if rest in wanted or re.sub(r"-\d+$", "", rest) in wanted:
+                found.append(path)
+    return found
+
+
+def wipe(store, *, reason: str, operator: str | None = None,
+         pdf_folders: Iterable[str | Path] | None = None, action: str = audit.WIPE,
+         details: dict | None = None) -> dict:
+    """Remove the personal data of registrants from this desk, in one transaction:
+
+    - every registrant row (and the search index with it: the generation is bumped);
+    - the data of walk-in and edit events (names, phones ... typed at a desk or by the
+      organiser) is replaced by its scrubbed form, through the wipe permit that the
+      event log's trigger accepts for exactly this (migration 0003_privacy); the events
+      themselves stay, so the counts of admissions stay;
+    - registrant copies inside sync conflict details;
+    then the PDFs the desk saved for those people, and the file is compacted so that the
+    deleted data is not left in free pages or the WAL. Audited (`action`). Returns a
+    summary, also kept in meta `privacy.wiped`."""
+    from .stats import headcounts
+
+    at = audit.now(store)
+    try:
+        counts = headcounts(store)
+        counts.pop("unsent_events", None)
+        counts["taken_at"] = at
+    except Exception:  # the counts are a courtesy: never a reason not to wipe  # noqa: BLE001
+        log.exception("no headcounts before the wipe")
+        counts = None
+    codes = [r[0] for r in store.reader().execute("SELECT code FROM registrants")]
+    folders = list(pdf_folders) if pdf_folders is not None else default_pdf_folders()
+    pdfs = pdf_files(folders, codes)
+    with store.secure_transaction() as conn:
+        registrants = conn.execute("SELECT count(*) FROM registrants").fetchone()[0]
+        conn.execute("DELETE FROM registrants")
+        conn.execute("INSERT OR REPLACE INTO wipe_permit (id, reason, at) VALUES (1, ?, ?)",
+                      (reason, at))
+        scrubbed = 0
+        for seq, kind, data in conn.execute(
+                "SELECT seq, kind, data FROM events WHERE kind IN ('walk_in', 'edit')").fetchall():
+            data = json.loads(data)
+            if "wiped" in data:
+                continue
+            conn.execute("UPDATE events SET data = ? WHERE seq = ?",
+                         (dumps(scrubbed_data(kind, data, at)), seq))
+            scrubbed += 1
+        conn.execute("DELETE FROM wipe_permit")
+        conflicts = 0
+        for uuid, detail in conn.execute(
+                "SELECT event_uuid, detail FROM sync_conflicts").fetchall():
+            detail = json.loads(detail)
+            if "current" in detail:
+                detail.pop("current")
+                detail["wiped"] = at
+                conn.execute("UPDATE sync_conflicts SET detail = ? WHERE event_uuid = ?",
+                             (dumps(detail), uuid))
+                conflicts += 1
+        store.set_meta(conn, sync_status.REGISTRANT_CURSOR, "0")  # enrolled again: download again
+        store.bump_registrant_generation(conn)
+        summary = {"at": at, "reason": reason, "registrants": registrants,
+                   "events_scrubbed": scrubbed, "conflicts_scrubbed": conflicts,
+                   "pdfs": len(pdfs), **(details or {})}
+        store.set_meta(conn, WIPED, dumps(summary))
+        if counts is not None:
+            store.set_meta(conn, COUNTS, dumps(counts))
+        audit.record(store, conn, action, operator=operator, details=summary, at=at)
+    failed = []
+    for path in pdfs:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            failed.append(f"{path}: {exc.strerror or exc}")
+    if failed:
+        log.warning("PDFs not deleted: %s", "; ".join(failed))
+        audit.log(store, action, operator=operator,
+                  details={"at": at, "pdfs_not_deleted": failed})
+    summary["pdfs_not_deleted"] = failed
+    summary["file_compacted"] = store.compact()
+    return summary
+
+
+def event_ended(store, today: dt.date | None = None) -> bool | None:
+    """True after the event's last day (in its zone); None when the event has no end date."""
+    config = store.config
+    if not config.end:
+        return None
+    today = today or dt.datetime.now(config.zone()).date()
+    return today > dt.date.fromisoformat(config.end)

@@ -1,0 +1,153 @@
+"""`checkin keys ...` and `checkin tickets ...`: signing keys, signed tickets, revocation.
+
+Private keys stay in a folder on the organiser's machine (files readable by the owner only);
+public keys go into the event configuration (`[tickets.keys]`), which travels to every desk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+from . import tickets
+
+EXPORT_COLUMNS = ("code", "name", "phone", "email", "ticket", "ticket_id")
+
+
+class TicketCommandError(Exception):
+    pass
+
+
+def _write_private_key(path: Path, pem: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+
+
+def cmd_keys_new(args) -> int:
+    key_id = args.id or dt.date.today().strftime("k%Y%m%d")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", key_id):
+        raise TicketCommandError("a key id is 1-32 letters, digits, - or _")
+    path = args.dir / f"{key_id}.pem"
+    if path.exists():
+        raise TicketCommandError(f"{path} exists: choose another --id (keys are never overwritten)")
+    key = tickets.new_private_key()
+    _write_private_key(path, tickets.private_key_pem(key))
+    public = tickets.public_key_text(key)
+    print(f"private key: {path} (keep it secret; only the organiser's machine needs it)")
+    print("add to the event file so desks trust it, then `checkin init` it on desks:")
+    print(f'[tickets.keys]\n{key_id} = "{public}"')
+    return 0
+
+
+def cmd_keys_list(args) -> int:
+    for path in sorted(args.dir.glob("*.pem")):
+        key = tickets.load_private_key(path.read_bytes())
+        print(f"{path.stem}\t{tickets.public_key_text(key)}")
+    return 0
+
+
+def _timestamp(day: str | None, end_of_day: bool, zone) -> int:
+    if not day:
+        return 0
+    date = dt.date.fromisoformat(day)
+    moment = dt.datetime.combine(date, dt.time.max if end_of_day else dt.time.min, zone)
+    return int(moment.timestamp())
+
+
+def cmd_tickets_issue(args, store) -> int:
+    from .printing.documents import letter_items, select
+    from .printing.render import render_pdf
+    from .printing.templates import load_template
+
+    config = store.config
+    event = config.short_name
+    if not event:
+        raise TicketCommandError("the event needs a short_name (its id in tickets): set it in "
+                                 "the event file and run `checkin init` again")
+    key_id = args.key.stem
+    if config.ticket_keys.get(key_id) is None:
+        raise TicketCommandError(f"the event does not list key {key_id!r} under [tickets.keys]: "
+                                 "desks would refuse these tickets")
+    key = tickets.load_private_key(args.key.read_bytes())
+    if tickets.public_key_text(key) != config.ticket_keys[key_id]:
+        raise TicketCommandError(f"{args.key} is not the key the event lists as {key_id!r}")
+    zone = config.zone()
+    valid_from = _timestamp(args.valid_from or config.start, False, zone)
+    valid_until = _timestamp(args.valid_until or config.end, True, zone)
+    people = select(store, category=args.category, sort="code")
+    if not people:
+        raise TicketCommandError("nobody to issue tickets for" + (
+            f" in category {args.category!r}" if args.category else ": import the list first"))
+    issued = [(p, tickets.issue(key, key_id, event, p.code, valid_from=valid_from,
+                                valid_until=valid_until)) for p in people]
+    if args.output:
+        from .export import write_table
+
+        rows = ((p.code, p.name, p.phone, p.email, text, tickets.decode(text).id)
+                for p, text in issued)
+        write_table(args.output, EXPORT_COLUMNS, rows, sheet="tickets")
+        print(f"{len(issued)} tickets written to {args.output}")
+    if args.letters:
+        try:
+            items = letter_items(store, [p for p, _ in issued], load_template(args.template),
+                                 {p.code: text for p, text in issued})
+        except ValueError as exc:
+            raise TicketCommandError(str(exc)) from exc
+        report = render_pdf(items, args.letters)
+        print(f"{len(issued)} confirmation letters written to {args.letters}")
+        for warning in report.warnings[:10]:
+            print(f"  warning: {warning}")
+    if not args.output and not args.letters:
+        raise TicketCommandError("say where the tickets go: -o FILE.csv/.xlsx and/or --letters FILE.pdf")
+    return 0
+
+
+def cmd_tickets_revoke(args, open_store) -> int:
+    from .desk import Desk
+
+    with open_store(args) as store:
+        event = Desk(store, operator=args.operator).revoke_ticket(args.ticket, args.reason)
+    ticket_id = event.data["ticket_id"]
+    if args.json:
+        print(json.dumps({"ticket_id": ticket_id, "code": event.code, "reason": args.reason,
+                          "event_uuid": event.uuid}, ensure_ascii=False, indent=2))
+    else:
+        whose = f" (of {event.code})" if event.code else ""
+        print(f"ticket {ticket_id}{whose} revoked: this desk refuses it now, the other desks "
+              "once they sync; a re-issued ticket still admits")
+    return 0
+
+
+def register(command, common, open_store) -> None:
+    p = command("keys", None, "ticket signing keys: `keys new`, `keys list`")
+    sub = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    new = sub.add_parser("new", parents=[common], help="make a new signing key (rotation: a new id)")
+    new.add_argument("--dir", type=Path, required=True, help="folder of private keys")
+    new.add_argument("--id", help="key id (default kYYYYMMDD)")
+    new.set_defaults(func=cmd_keys_new)
+    listing = sub.add_parser("list", parents=[common], help="keys in a folder with their public halves")
+    listing.add_argument("--dir", type=Path, required=True)
+    listing.set_defaults(func=cmd_keys_list)
+
+    p = command("tickets", None, "signed tickets: `tickets issue`, `tickets revoke`")
+    sub = p.add_subparsers(dest="tickets_command", required=True, metavar="ACTION")
+    issue = sub.add_parser("issue", parents=[common], help="sign a ticket for everyone: an export column, letters")
+    issue.add_argument("--key", type=Path, required=True, help="private key file (keys/ID.pem)")
+    issue.add_argument("-o", "--output", type=Path, help="FILE.csv or FILE.xlsx with a ticket column")
+    issue.add_argument("--letters", type=Path, help="confirmation letters with the QR (PDF)")
+    issue.add_argument("--template", default="letter-a4")
+    issue.add_argument("--category", help="only this category")
+    issue.add_argument("--valid-from", help="YYYY-MM-DD (default: the event's start)")
+    issue.add_argument("--valid-until", help="YYYY-MM-DD (default: the event's end)")
+    issue.set_defaults(func=lambda args: cmd_tickets_issue(args, open_store(args)))
+    revoke = sub.add_parser("revoke", parents=[common],
+                            help="withdraw one ticket (lost, resold): desks refuse it from now on")
+    revoke.add_argument("ticket", metavar="TICKET_ID",
+                        help="the ticket id (ticket_id column of `tickets issue -o`) or the ticket")
+    revoke.add_argument("--reason", required=True, help="why (lost, resold, reissued ...)")
+    revoke.set_defaults(func=lambda args: cmd_tickets_revoke(args, open_store))

@@ -1,0 +1,178 @@
+"""Hostile input: random payloads and files give a documented error, never a crash or a hang;
+zip bombs, huge cells, formula cells and wrong types are reported, not obeyed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import zipfile
+
+import openpyxl
+import pytest
+from conftest import EVENT_TOML
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checkin.config import load_config
+from checkin.export import export_attendance
+from checkin.importer import ImportFileError, import_file
+from checkin.importer.run import read_export
+from checkin.tokens import InvalidPayload, parse_payload
+
+CONFIG = load_config(EVENT_TOML)
+HEADER = ["报名编号", "姓名", "手机", "单位", "参会类型", "缴费状态"]
+
+
+# -- QR payloads -----------------------------------------------------------------------
+@settings(max_examples=2000, deadline=None)
+@given(st.text(max_size=3000) | st.binary(max_size=600).map(lambda b: b.decode("latin-1")))
+def test_any_payload_is_a_code_or_a_documented_refusal(text):
+    try:
+        code = parse_payload(text)
+    except InvalidPayload as refused:
+        assert refused.reason_code in ("empty", "too_long", "not_a_code")
+    else:
+        assert 0 < len(code) <= 64 and "\n" not in code
+
+
+def test_an_oversized_payload_is_refused_before_any_parsing():
+    started = time.perf_counter()
+    with pytest.raises(InvalidPayload) as caught:
+        parse_payload("{" * 5_000_000)
+    assert caught.value.reason_code == "too_long"
+    assert time.perf_counter() - started < 1  # refused by length, not after parsing JSON
+
+
+# -- files ------------------------------------------------------------------------------
+def _csv_bytes(rows) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _xlsx(path, rows) -> None:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=4000), suffix=st.sampled_from([".csv", ".xlsx", ".tsv"]))
+def test_random_bytes_are_read_or_refused_in_words(tmp_path, data, suffix):
+    path = tmp_path / f"export{suffix}"
+    path.write_bytes(data)
+    try:
+        read_export(path, CONFIG)
+    except ImportFileError as exc:
+        assert str(exc)
+
+
+cells = st.one_of(st.none(), st.text(max_size=40), st.integers(), st.floats(allow_nan=True),
+                  st.booleans())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(cells, max_size=8), max_size=12))
+def test_any_table_under_a_real_header_imports_or_reports(tmp_path, rows):
+    path = tmp_path / "export.csv"
+    path.write_bytes(_csv_bytes([HEADER, *rows]))
+    try:
+        people, report, _ = read_export(path, CONFIG)
+    except ImportFileError:
+        return
+    assert report.rows_read == len(people) + report.skipped_error
+    assert all(p.code and p.name for p in people)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    _xlsx(path, [HEADER, ["A-1", "张三", "13800138000", "某医院", "参会代表", "已缴费"]])
+    with zipfile.ZipFile(path) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    padding = b" " * (1 << 30)  # a gigabyte of spaces inside the sheet: ~1 MB compressed
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"<sheetData>", b"<sheetData>" + padding, 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+        for name, content in parts.items():
+            bomb.writestr(name, content)
+    del padding, parts
+    assert path.stat().st_size < 5_000_000
+    started = time.perf_counter()
+    with pytest.raises(ImportFileError) as caught:
+        read_export(path, CONFIG)
+    assert "expand" in str(caught.value) or "too large" in str(caught.value)
+    assert time.perf_counter() - started < 5
+
+
+def test_a_huge_cell_is_reported_and_does_not_reach_the_list(tmp_path, store):
+    path = tmp_path / "export.csv"
+    path.write_bytes(_csv_bytes([
+        HEADER,
+        ["A-1", "张" * 200_000, "13800138000", "某医院", "参会代表", "已缴费"],
+        ["A-2", "李四", "13800138001", "医" * 300_000, "参会代表", "已缴费"],
+        ["A-3", "王五", "13800138002", "某医院", "参会代表", "已缴费"],
+    ]))
+    report = import_file(store, path)
+    names = {r[0]: r[1] for r in store.reader().execute("SELECT code, name FROM registrants")}
+    assert names.get("A-3") == "王五"
+    assert "A-1" not in names  # a 200,000-character name is not a name: refused, reported
+    assert max(len(v or "") for r in store.reader().execute("SELECT * FROM registrants")
+               for v in r if isinstance(v, str)) < 5000
+    assert any(p.row == 2 for p in report.problems) and any(p.row == 3 for p in report.problems)
+
+
+def test_formula_cells_are_data_never_formulas_and_exports_stay_inert(tmp_path, store):
+    """An XLSX formula is read as the value the spreadsheet saved for it (never evaluated
+    here; none saved: an empty cell). Text that merely looks like a formula stays text, and
+    every export neutralises it."""
+    book = tmp_path / "export.xlsx"
+    _xlsx(book, [HEADER,
+                 ["A-1", "=HYPERLINK(\"http://evil\",\"点我\")", "13800138000", "=1+1",
+                  "参会代表", "已缴费"],
+                 ["A-2", "@SUM(1)", "+8613800138001", "-2+3", "参会代表", "已缴费"]])
+    report = import_file(store, book)
+    assert any(p.row == 2 and "no name" in p.message for p in report.problems)
+    text = tmp_path / "more.csv"
+    text.write_bytes(_csv_bytes([HEADER, ["A-3", "=cmd|' /C calc'!A0", "13800138002",
+                                          "+1 hospital", "参会代表", "已缴费"]]))
+    import_file(store, text, mark_missing=False)
+    rows = {r["code"]: r for r in store.reader().execute("SELECT * FROM registrants")}
+    assert "A-1" not in rows  # the formula saved no value: no name, row refused in words
+    assert (rows["A-2"]["name"], rows["A-2"]["organisation"]) == ("@SUM(1)", "-2+3")
+    assert rows["A-3"]["name"] == "=cmd|' /C calc'!A0"  # kept exactly as typed
+    for suffix in (".csv", ".xlsx"):
+        out = tmp_path / f"attendance{suffix}"
+        export_attendance(store, out)
+        if suffix == ".csv":
+            values = [v for row in csv.reader(io.StringIO(out.read_text("utf-8-sig"))) for v in row]
+        else:
+            values = [v for row in openpyxl.load_workbook(out).active.values for v in row]
+        texts = [v for v in values if isinstance(v, str)]
+        assert not any(v.startswith(("=", "+", "-", "@")) for v in texts), texts
+        assert "'=cmd|' /C calc'!A0" in texts and "'@SUM(1)" in texts
+
+
+def test_wrong_types_are_read_as_what_a_person_meant_or_reported(tmp_path, store):
+    import datetime as dt
+
+    path = tmp_path / "export.xlsx"
+    _xlsx(path, [HEADER,
+                 ["A-1", "张三", 13800138000, "某医院", "参会代表", "已缴费"],  # phone as a number
+                 ["A-2", dt.datetime(2026, 6, 26), 13800138001.0, True, "参会代表", "已缴费"],
+                 [3, "王五", "13800138002", 42, "参会代表", "已缴费"]])  # code as a number
+    report = import_file(store, path)
+    rows = {r["code"]: r for r in store.reader().execute("SELECT * FROM registrants")}
+    assert rows["A-1"]["phone"] == "13800138000"
+    assert "3" in rows and rows["3"]["organisation"] == "42"
+    assert "A-2" not in rows or rows["A-2"]["name"]  # a date is no name: refused or kept as text
+    assert report.rows_read == 3
+
+
+def test_a_broken_utf16_file_is_refused_in_words(tmp_path):
+    """Found by the atheris fuzzer: a UTF-16 byte-order mark followed by an odd byte count."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\xfe\xff\xd0hhhh")
+    with pytest.raises(ImportFileError, match="UTF-8 or XLSX"):
+        read_export(path, CONFIG)
