@@ -54,8 +54,7 @@ def test_camera_checks_in_once_and_banner_turns_green(qtbot, event_store, tmp_pa
         wait_outcome(qtbot, window, Outcome.OK, timeout=60_000)
         assert window.scan.banner.colour == COLOURS[Outcome.OK]
         assert "范俊" in window.scan.banner.text()
-        qtbot.waitUntil(lambda: "finished" in window.camera_state.text() or
-                        "已停止" in window.camera_state.text(), timeout=60_000)
+        qtbot.waitUntil(lambda: "stopped" in window.camera_state.text(), timeout=60_000)
         assert window.scan.recent.count() == 1  # two seconds in view: one check-in
     finally:
         window.close()
@@ -111,9 +110,9 @@ def test_meal_station_refuses_a_second_lunch_and_undo_gives_it_back(qtbot, idle_
 
 
 def test_counts_follow_check_ins(qtbot, idle_window):
-    qtbot.waitUntil(lambda: "已到 arrived 0 / 2401" in idle_window.counts.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Arrived 0 / 2401" in idle_window.counts.text(), timeout=10_000)
     idle_window.scan.submit(PAID)
-    qtbot.waitUntil(lambda: "已到 arrived 1 / 2401" in idle_window.counts.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Arrived 1 / 2401" in idle_window.counts.text(), timeout=10_000)
 
 
 def test_layout_holds_at_1366x768(qtbot, idle_window):
@@ -132,7 +131,7 @@ def test_dashboard_counts_change_with_check_ins(qtbot, idle_window):
     wait_outcome(qtbot, idle_window, Outcome.OK)
     board.refresh()
     qtbot.waitUntil(lambda: board.last_stats["arrived"] == 1, timeout=10_000)
-    assert "已到 1 / 2401" in board.total.text()
+    assert "Arrived 1 / 2401" in board.total.text()
     arrived = board.by_category.bar_sets[1]
     assert sum(arrived.at(i) for i in range(arrived.count())) == 1
     assert board.per_quarter.bar_sets[0].at(0) == 1  # 08:30 on the event day
@@ -173,3 +172,20 @@ def test_meal_mode_preselects_the_current_slot(qtbot, idle_window):
     assert idle_window.scan.station == "meal:0626-lunch"
     idle_window.select_station("forum:F2")
     assert idle_window.scan.station == "forum:F2"
+
+
+def test_the_station_list_marks_the_meal_being_served_and_f4_picks_it(qtbot, idle_window):
+    box = idle_window.station_box
+
+    def marked() -> list[str]:
+        return [box.itemData(i) for i in range(box.count()) if "F4" in box.itemText(i)]
+
+    idle_window.desk._now = lambda: dt.datetime(2026, 6, 26, 12, 5)
+    idle_window.mark_current_meal()
+    assert marked() == ["meal:0626-lunch"]
+    qtbot.keyClick(idle_window, Qt.Key.Key_F4)
+    assert idle_window.scan.station == "meal:0626-lunch"
+    idle_window.desk._now = lambda: dt.datetime(2026, 6, 27, 11, 0)  # next day, before lunch
+    idle_window.mark_current_meal()
+    assert marked() == ["meal:0627-lunch"]  # the mark moves with the clock
+    assert "F4" not in box.itemText(box.findData("meal:0626-lunch"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
 from ..model import Decision, Outcome
@@ -12,10 +12,12 @@ from ..model import Decision, Outcome
 COLOURS = {Outcome.OK: "#2e7d32", Outcome.ALREADY: "#f9a825"}
 REFUSED = "#c62828"
 IDLE = "#37474f"
-TITLES = {  # (Chinese, English) shown above the name
-    Outcome.OK: ("通过", "OK"), Outcome.ALREADY: ("已办理", "ALREADY"),
-    Outcome.NOT_FOUND: ("查无此人", "NOT FOUND"), Outcome.NOT_ELIGIBLE: ("不可入场", "REFUSED"),
-    Outcome.INVALID: ("无效二维码", "INVALID"),
+TITLES = {  # shown above the name (translated when shown)
+    Outcome.OK: QT_TRANSLATE_NOOP("ResultBanner", "OK"),
+    Outcome.ALREADY: QT_TRANSLATE_NOOP("ResultBanner", "ALREADY"),
+    Outcome.NOT_FOUND: QT_TRANSLATE_NOOP("ResultBanner", "NOT FOUND"),
+    Outcome.NOT_ELIGIBLE: QT_TRANSLATE_NOOP("ResultBanner", "REFUSED"),
+    Outcome.INVALID: QT_TRANSLATE_NOOP("ResultBanner", "INVALID"),
 }
 
 
@@ -33,19 +35,18 @@ class ResultBanner(QLabel):
 
     def clear_answer(self) -> None:
         self.outcome = None
-        self._paint(IDLE, "", "请扫码 · Ready to scan", "", None)
+        self._paint(IDLE, "", self.tr("Ready to scan"), "", None)
 
     def show_decision(self, decision: Decision, category_colour: str | None = None) -> None:
         self.outcome = decision.outcome
-        zh, en = TITLES[decision.outcome]
         colour = COLOURS.get(decision.outcome, REFUSED)
-        self._paint(colour, f"{zh} · {en}", decision.name or decision.code or "", decision.reason,
-                    category_colour)
+        self._paint(colour, self.tr(TITLES[decision.outcome]),
+                    decision.name or decision.code or "", decision.reason, category_colour)
         self._timer.start()
 
     def show_error(self, message: str) -> None:
         self.outcome = None
-        self._paint(REFUSED, "出错 · Error", "", message, None)
+        self._paint(REFUSED, self.tr("Error"), "", message, None)
         self._timer.start()
 
     def _paint(self, colour: str, title: str, name: str, reason: str, stripe: str | None) -> None:

@@ -1,7 +1,15 @@
 """Live headcounts for organisers: arrived vs expected, arrivals per 15 minutes, meals per
-slot, forum attendance against capacity. Refreshes itself; F11 for a projector."""
+slot, forum attendance against capacity. Refreshes itself; F11 for a projector.
+
+When the desk is enrolled with a central list, a column on the right lists the desks this desk
+has heard from (each one's latest event as received here: honest offline, it is what this desk
+knows) and the open sync conflicts, which an organiser resolves here (a `resolve` event,
+recorded on the DbRunner and sent up by the next round)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -11,15 +19,43 @@ from PySide6.QtCharts import (
     QChartView,
     QValueAxis,
 )
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMargins, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..privacy import mask_text
 from ..stats import arrivals_per_quarter_hour, headcounts
 from ..store import Store
+from ..sync import status as st
+from ..sync.conflicts import Conflict, open_conflicts, resolve
+from .forms import action_buttons, message_line
+from .sync_panel import event_zone, state_word
 from .tasks import DbRunner
 
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
+
 GREEN, GREY, BLUE = "#2e7d32", "#b0bec5", "#1565c0"
+COLUMN_WIDTH = 310  # px of the desks-and-conflicts column (charts keep the rest of 1366)
 
 
 class BarChart:
@@ -28,6 +64,9 @@ class BarChart:
 
     def __init__(self, title: str, sets: list[tuple[str, str]]):
         self.chart = QChart()
+        self.chart.setMargins(QMargins(4, 4, 4, 0))  # the bars get the room, not the frame
+        self.chart.layout().setContentsMargins(0, 0, 0, 0)
+        self.chart.setBackgroundRoundness(0)
         self.chart.setTitle(title)
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -40,44 +79,316 @@ class BarChart:
             self.bar_sets.append(bar_set)
         self.chart.addSeries(self.series)
         self.x_axis = QBarCategoryAxis()
+        self.x_axis.setTruncateLabels(False)  # fit_labels shortens them
+        self.names: list[str] = []  # the categories in full
         self.y_axis = QValueAxis()
         self.y_axis.setLabelFormat("%d")
         self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         self.series.attachAxis(self.x_axis)
         self.series.attachAxis(self.y_axis)
-        self.view = QChartView(self.chart)
+        self.view = _ChartView(self.chart, self.fit_labels)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setMinimumHeight(220)
 
+    def fit_labels(self) -> None:
+        """Category names that fit under their bars: a size smaller when the chart is narrow
+        (beside the sync column at 1366 px '参赛团队' still fits), back to normal when wide
+        (F11), and shortened with … only when even that is too wide. Done here because
+        QtCharts' own truncation cuts more than needed (always the last name)."""
+        names = self.names or ["—"]
+        room = max(20.0, (self.view.width() - 90) / len(names) - 8)  # per bar, about
+        base = QApplication.font().pointSizeF()
+        font = QFont(self.x_axis.labelsFont())
+        for size in (base, base - 1, base - 1.5):
+            font.setPointSizeF(size)
+            metrics = QFontMetricsF(font)
+            if max(metrics.horizontalAdvance(n) for n in names) <= room:
+                break
+        shown: list[str] = []
+        for name in names:
+            label = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room)
+            while label in shown:  # the axis wants distinct names
+                label += "\u200b"
+            shown.append(label)
+        if self.x_axis.labelsFont().pointSizeF() != font.pointSizeF():
+            self.x_axis.setLabelsFont(font)
+        if self.x_axis.categories() != shown:
+            self.x_axis.setCategories(shown)
+
     def show(self, categories: list[str], values: list[list[int]]) -> None:
-        self.x_axis.setCategories(categories or ["—"])
+        self.names = list(categories)
+        self.fit_labels()
         for bar_set, numbers in zip(self.bar_sets, values, strict=True):
             bar_set.remove(0, bar_set.count())
             bar_set.append([float(v) for v in numbers])
-        self.y_axis.setRange(0, max([1, *(v for numbers in values for v in numbers)]) * 1.1)
+        top = max([1, *(v for numbers in values for v in numbers)])
+        top, ticks = nice_axis(top)
+        self.y_axis.setRange(0, top)
+        self.y_axis.setTickCount(ticks)
+
+
+class _ChartView(QChartView):
+    def __init__(self, chart: QChart, resized):
+        super().__init__(chart)
+        self._resized = resized
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._resized()
+
+
+def nice_axis(top: float, most_ticks: int = 6) -> tuple[float, int]:
+    """(axis maximum, tick count) with whole, round steps above `top`: 1 -> (2, 3),
+    2100 -> (2500, 6), 1642 -> (2000, 5)."""
+    if top <= 4:
+        return float(int(top) + 1), int(top) + 2
+    for magnitude in (10 ** k for k in range(0, 12)):
+        for step in (1 * magnitude, 2 * magnitude, 5 * magnitude):
+            ticks = -(-top * 1.05 // step)  # steps up to a little above the highest bar
+            if ticks + 1 <= most_ticks:
+                return float(ticks * step), int(ticks) + 1
+    return float(top), 2
+
+
+# -- desks and conflicts (read on the DbRunner) ---------------------------------------
+def desks_seen(store: Store) -> list[dict]:
+    """Every desk this desk knows of, with its latest event as received here (wall time of
+    that desk's clock) and how many of its events are here; this desk first."""
+    conn = store.reader()
+    names = dict(conn.execute("SELECT device_id, name FROM devices").fetchall())
+    rows = {device: (latest, count) for device, latest, count in conn.execute(
+        "SELECT device_id, max(wall_time), count(*) FROM events GROUP BY device_id")}
+    desks = []
+    for device in set(names) | set(rows) | {store.device_id}:
+        latest, count = rows.get(device, (None, 0))
+        desks.append({"device_id": device, "name": store.device_label(device),
+                      "latest": latest, "events": count, "this": device == store.device_id})
+    desks.sort(key=lambda d: d["name"])
+    desks.sort(key=lambda d: d["latest"] or "", reverse=True)  # the most recent first
+    desks.sort(key=lambda d: not d["this"])  # this desk on top
+    return desks
+
+
+def when_text(stamp: str | None, zone: dt.tzinfo | None = None,
+              today: dt.date | None = None) -> str:
+    """08:31:02 on the same day as today, 06-25 08:31 otherwise, — never. Stamps with a UTC
+    offset are shown in `zone` (the event's time zone, as the banner and histories are)."""
+    if not stamp:
+        return "—"
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:19]
+    if moment.tzinfo is not None and zone is not None:
+        moment = moment.astimezone(zone)
+    today = today or dt.datetime.now(zone).date()
+    return moment.strftime("%H:%M:%S" if moment.date() == today else "%m-%d %H:%M")
+
+
+CONFLICT_TYPES = {  # translated when shown
+    "double_admission": QT_TRANSLATE_NOOP("Dashboard", "admitted at two desks"),
+    "stale_edit": QT_TRANSLATE_NOOP("Dashboard", "edit on old data"),
+    "code_taken": QT_TRANSLATE_NOOP("Dashboard", "code already taken"),
+    "unknown_code": QT_TRANSLATE_NOOP("Dashboard", "code unknown centrally"),
+    "rejected": QT_TRANSLATE_NOOP("Dashboard", "refused by the server"),
+    "invalid": QT_TRANSLATE_NOOP("Dashboard", "not usable"),
+}
+
+
+def conflict_type(kind: str) -> str:
+    return QCoreApplication.translate("Dashboard", CONFLICT_TYPES[kind]) \
+        if kind in CONFLICT_TYPES else kind
+
+
+def station_label(store: Store, station: str | None) -> str:
+    if not station:
+        return "—"
+    if station == "registration":
+        return translate("Station", "Registration")
+    kind, _, key = station.partition(":")
+    config = store.config
+    if kind == "meal":
+        slot = next((m for m in config.meals if m.id == key), None)
+        return translate("Station", "Meal: {0}").format(slot.name if slot else key)
+    if kind == "forum":
+        forum = next((f for f in config.forums if f.id == key), None)
+        return translate("Station", "Forum: {0}").format(forum.name if forum else key)
+    return station
+
+
+def conflict_lines(store: Store, conflict: Conflict) -> tuple[str, str]:
+    """(who and where, what happened) for the conflicts list."""
+    who = " ".join(p for p in (conflict.code, conflict.name) if p) or "—"
+    zone = event_zone(store)
+    head = (f"{who} · {station_label(store, conflict.station)} · "
+            f"{conflict_type(conflict.type)}")
+    if conflict.type == "double_admission":
+        what = "  /  ".join(f"{e['device']} {when_text(e['wall_time'], zone)}"
+                            for e in conflict.events)
+    else:
+        # The server's sentence may quote a value: a phone or an e-mail in it is masked.
+        what = mask_text(str(conflict.detail.get("message") or conflict.detail.get("fields")
+                             or ""))
+        if conflict.events:
+            e = conflict.events[0]
+            what = f"{e['device']} {when_text(e['wall_time'], zone)} {what}".strip()
+    return head, what
+
+
+class ResolveDialog(QDialog):
+    """An organiser closes a conflict: which admission stands (double admissions), why,
+    and who decided. `submitted(keep uuid or "", reason, resolved by)`."""
+
+    submitted = Signal(str, str, str)
+
+    def __init__(self, store: Store, conflict: Conflict, operator: str, parent=None):
+        super().__init__(parent)
+        self.conflict = conflict
+        self.setWindowTitle(self.tr("Resolve a conflict"))
+        self.setMinimumWidth(520)
+        head, what = conflict_lines(store, conflict)
+        note = QLabel(f"{head}\n{what}")
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(note)
+        self.keep = QButtonGroup(self)
+        if conflict.type == "double_admission":
+            box = QVBoxLayout()
+            for i, event in enumerate(conflict.events):
+                first = self.tr("(in force)") if i == 0 else ""
+                when = when_text(event["wall_time"], event_zone(store))
+                radio = QRadioButton(f"{event['device']} · {when} · {event['operator']} {first}")
+                radio.setProperty("uuid", event["uuid"])
+                radio.setChecked(i == 0)
+                self.keep.addButton(radio)
+                box.addWidget(radio)
+            form.addRow(self.tr("Keep"), box)
+            hint = QLabel(self.tr("The person counts once; the kept admission stands."))
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color:#607d8b")
+            form.addRow("", hint)
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems(["", self.tr("same person scanned twice"),
+                              self.tr("checked with the person"),
+                              self.tr("central data stands")])
+        self.who = QLineEdit(operator)
+        self.who.setPlaceholderText(self.tr("who decides"))
+        self.reason.currentTextChanged.connect(lambda _: self.message.setVisible(False))
+        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow(self.tr("Resolved by"), self.who)
+        self.message = message_line()
+        self.action = QPushButton(self.tr("Resolve"))
+        self.action.clicked.connect(self._submit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(action_buttons(self, self.action, self.tr("Cancel")))
+
+    def kept(self) -> str:
+        button = self.keep.checkedButton()
+        return str(button.property("uuid")) if button is not None else ""
+
+    def show_error(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+        self.action.setEnabled(True)
+
+    def _submit(self) -> None:
+        reason, who = self.reason.currentText().strip(), self.who.text().strip()
+        missing = ([] if reason else [self.tr("A reason is required")]) + \
+            ([] if who else [self.tr("Say who decides")])
+        if missing:
+            self.show_error("\n".join(missing))
+            return
+        self.message.setVisible(False)
+        self.action.setEnabled(False)  # one click, one event
+        self.submitted.emit(self.kept(), reason, who)
+
+
+class SyncColumn(QWidget):
+    """Desks' last sync and the open conflicts, beside the charts."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFixedWidth(COLUMN_WIDTH)
+        title = QLabel(self.tr("Desks' last sync"))
+        title.setStyleSheet("font-weight:bold; font-size:11pt")
+        self.own = QLabel()
+        self.own.setWordWrap(True)
+        note = QLabel(self.tr("Latest event: the newest record this desk has received from "
+                              "each desk (its clock)."))
+        note.setWordWrap(True)
+        note.setStyleSheet("color:#607d8b; font-size:8pt")
+        self.desks = QTableWidget(0, 3)
+        self.desks.setHorizontalHeaderLabels(
+            [self.tr("Desk"), self.tr("Latest"), self.tr("Events")])
+        self.desks.verticalHeader().setVisible(False)
+        self.desks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.desks.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.desks.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.desks.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.conflicts_title = QLabel()
+        self.conflicts_title.setStyleSheet("font-weight:bold; font-size:11pt")
+        self.conflicts = QListWidget()
+        self.conflicts.setWordWrap(True)
+        self.conflicts.setAlternatingRowColors(True)
+        self.resolve_button = QPushButton(self.tr("Resolve selected…"))
+        self.resolve_button.setEnabled(False)
+        self.conflicts.currentRowChanged.connect(
+            lambda row: self.resolve_button.setEnabled(row >= 0))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(self.own)
+        layout.addWidget(self.desks, stretch=2)
+        layout.addWidget(note)
+        layout.addWidget(self.conflicts_title)
+        layout.addWidget(self.conflicts, stretch=3)
+        layout.addWidget(self.resolve_button)
 
 
 class Dashboard(QWidget):
-    def __init__(self, store: Store, runner: DbRunner, refresh_ms: int = 5000, parent=None):
+    resolved = Signal(str)  # the resolve event's uuid (same thread): the window syncs it now
+
+    def __init__(self, store: Store, runner: DbRunner, refresh_ms: int = 5000, parent=None,
+                 operator: Callable[[], str] | None = None):
         super().__init__(parent)
         self.store, self.runner = store, runner
+        self.operator = operator or (lambda: "")
         self.total = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.total.setStyleSheet("font-size: 40pt; font-weight: bold;")
-        self.by_category = BarChart("到场 / 应到 · Arrived vs expected",
-                                    [("应到 expected", GREY), ("已到 arrived", GREEN)])
-        self.per_quarter = BarChart("每15分钟到场 · Arrivals per 15 min", [("到场 arrivals", BLUE)])
-        self.meals = BarChart("用餐 · Meals per slot",
-                              [("应领 entitled", GREY), ("已领 redeemed", GREEN)])
-        self.forums = BarChart("分论坛 · Forum attendance",
-                               [("座位 capacity", GREY), ("入场 entered", GREEN)])
+        self.by_category = BarChart(self.tr("Arrived vs expected"),
+                                    [(self.tr("expected"), GREY), (self.tr("arrived"), GREEN)])
+        self.per_quarter = BarChart(self.tr("Arrivals per 15 min"),
+                                    [(self.tr("arrivals"), BLUE)])
+        self.meals = BarChart(self.tr("Meals per slot"),
+                              [(self.tr("entitled"), GREY), (self.tr("redeemed"), GREEN)])
+        self.forums = BarChart(self.tr("Forum attendance"),
+                               [(self.tr("capacity"), GREY), (self.tr("entered"), GREEN)])
         grid = QGridLayout()
         for i, chart in enumerate((self.by_category, self.per_quarter, self.meals, self.forums)):
             grid.addWidget(chart.view, i // 2, i % 2)
+        self.sync_column = SyncColumn()
+        self.sync_column.setVisible(False)  # shown once the desk is known to be enrolled
+        self.sync_column.resolve_button.clicked.connect(self.resolve_selected)
+        self.sync_column.conflicts.itemDoubleClicked.connect(lambda _: self.resolve_selected())
+        body = QHBoxLayout()
+        body.addLayout(grid, stretch=1)
+        body.addWidget(self.sync_column)
         layout = QVBoxLayout(self)
         layout.addWidget(self.total)
-        layout.addLayout(grid, stretch=1)
+        layout.addLayout(body, stretch=1)
         self.last_stats: dict | None = None
+        self.desks: list[dict] = []
+        self.conflicts: list[Conflict] = []
+        self.dialog: ResolveDialog | None = None
+        self._listed: list | None = None  # what the conflicts list shows now
         self._timer = QTimer(self, interval=refresh_ms, timeout=self.refresh)
         self._timer.start()
 
@@ -91,13 +402,23 @@ class Dashboard(QWidget):
         if not self.isVisible():
             return
         store = self.store
-        self.runner.run(lambda: (headcounts(store), arrivals_per_quarter_hour(store)), self._show)
+
+        def count():
+            status = st.load(store)
+            synced = status.state != st.NOT_ENROLLED
+            return (headcounts(store), arrivals_per_quarter_hour(store), status,
+                    desks_seen(store) if synced else [],
+                    open_conflicts(store) if synced else [])  # ~0.12 s at 100k: not here
+
+        self.runner.run(count, self._show)
 
     def _show(self, result) -> None:
-        stats, quarters = result
+        stats, quarters, status, desks, conflicts = result
         self.last_stats = stats
+        self._show_sync(status, desks, conflicts)
         share = stats["arrived"] / stats["expected"] * 100 if stats["expected"] else 0
-        self.total.setText(f"已到 {stats['arrived']} / {stats['expected']} 人 ({share:.0f}%)")
+        self.total.setText(self.tr("Arrived {0} / {1} ({2}%)").format(
+            stats["arrived"], stats["expected"], f"{share:.0f}"))
         cats = stats["by_category"]
         self.by_category.show([c["category"] for c in cats],
                               [[c["expected"] for c in cats], [c["arrived"] for c in cats]])
@@ -108,3 +429,83 @@ class Dashboard(QWidget):
         forums = stats["forums"]
         self.forums.show([f["name"] for f in forums],
                          [[f["capacity"] or 0 for f in forums], [f["entered"] for f in forums]])
+
+    # -- desks and conflicts ------------------------------------------------------------
+    def _show_sync(self, status: st.SyncStatus, desks: list[dict],
+                   conflicts: list[Conflict]) -> None:
+        column = self.sync_column
+        column.setVisible(status.state != st.NOT_ENROLLED)
+        if status.state == st.NOT_ENROLLED:
+            return
+        self.desks, self.conflicts = desks, conflicts
+        zone = event_zone(self.store)
+        column.own.setText(self.tr("This desk: {0} · last sync {1} · pending {2}").format(
+            state_word(status.state), when_text(status.last_success, zone), status.pending))
+        column.desks.setRowCount(len(desks))
+        for row, desk in enumerate(desks):
+            name = desk["name"] + (self.tr(" (this desk)") if desk["this"] else "")
+            cells = [name, when_text(desk["latest"], zone), str(desk["events"])]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                item.setToolTip(f"{desk['name']} ({desk['device_id']})"
+                                + (self.tr(" — this desk") if desk["this"] else ""))
+                column.desks.setItem(row, col, item)
+        column.desks.resizeRowsToContents()
+        column.conflicts_title.setText(self.tr("Conflicts ({0})").format(len(conflicts)))
+        lines = [conflict_lines(self.store, c) for c in conflicts]
+        listed = [(c.uuid, line) for c, line in zip(conflicts, lines, strict=True)]
+        if listed == self._listed and column.conflicts.count():
+            return  # unchanged: keep the selection and the scroll position as they are
+        self._listed = listed
+        current = column.conflicts.currentItem()
+        selected = current.data(Qt.ItemDataRole.UserRole) if current else None
+        column.conflicts.clear()
+        for conflict, (head, what) in zip(conflicts, lines, strict=True):
+            item = QListWidgetItem(f"{head}\n    {what}")
+            item.setData(Qt.ItemDataRole.UserRole, conflict.uuid)
+            column.conflicts.addItem(item)
+            if conflict.uuid == selected:
+                column.conflicts.setCurrentItem(item)
+        if not conflicts:
+            empty = QListWidgetItem(self.tr("No open conflicts"))
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            column.conflicts.addItem(empty)
+        column.resolve_button.setEnabled(column.conflicts.currentRow() >= 0 and bool(conflicts))
+
+    def selected_conflict(self) -> Conflict | None:
+        item = self.sync_column.conflicts.currentItem()
+        uuid = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return next((c for c in self.conflicts if c.uuid == uuid), None)
+
+    def resolve_selected(self) -> ResolveDialog | None:
+        """Open the resolve form for the selected conflict (the first one if none is)."""
+        conflict = self.selected_conflict() or (self.conflicts[0] if self.conflicts else None)
+        if conflict is None:
+            return None
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.reject()
+        self.dialog = ResolveDialog(self.store, conflict, self.operator(), self)
+        self.dialog.submitted.connect(
+            lambda keep, reason, who: self._resolve(conflict, keep, reason, who))
+        self.dialog.open()
+        return self.dialog
+
+    def _resolve(self, conflict: Conflict, keep: str, reason: str, who: str) -> None:
+        store, dialog = self.store, self.dialog
+
+        def done(event) -> None:
+            if dialog is not None:
+                dialog.accept()
+            self.resolved.emit(event.uuid)
+            self.refresh()
+
+        def failed(message: str) -> None:
+            if dialog is not None:
+                dialog.show_error(message)
+
+        self.runner.run(lambda: resolve(store, conflict.uuid, operator=who, reason=reason,
+                                        keep=keep or None), done, failed)
+

@@ -1,146 +1,301 @@
-"""The desk window: station and operator at the top, the scan screen and the search panel,
-a status bar with camera and counts. Everything slow runs on worker threads."""
+"""The desk window: station and operator at the top, the scan screen, the Find tab (search
+list beside the person panel), the dashboard, a status bar with camera, printer, sync and
+counts. Everything slow runs on worker threads; every DB write goes through the one DbRunner
+(the sync worker, when the desk is enrolled, writes in short transactions of its own)."""
 
 from __future__ import annotations
 
-import sys
+import gc
 from collections.abc import Callable
-from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ..desk import Desk
-from ..model import REGISTRATION
+from ..model import REGISTRATION, Decision, Registrant
 from ..policy import current_meal
 from ..printing.printers import Printer
 from ..scanner.sources import CameraSource, FrameSource
 from ..search import SearchIndex
 from ..stats import arrival_summary
 from ..store import Store
+from ..sync import status as sync_status
+from . import i18n
 from .dashboard import Dashboard
+from .organiser import BADGE_STYLE, IDLE_LOCK_MS, SHORTCUT, OrganiserMode, PinDialog
+from .person_panel import PersonPanel
 from .print_panel import PrintPanel, default_printer
 from .scan_screen import ScanScreen
 from .scanner_worker import ScannerWorker, start_worker
+from .search_panel import SearchPanel
+from .sync_panel import DeskSync, SyncStatusWidget
 from .tasks import DbRunner
+from .walkin_dialog import WalkInDialog
 from .wedge_filter import WedgeFilter
 
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
 
-class SearchPanel(QWidget):
-    """Type-ahead over name, pinyin, initials, phone tail, organisation and code; Enter on
-    a result checks that person in."""
+__all__ = ["DeskWindow", "SearchPanel", "stations"]
 
-    def __init__(self, index: SearchIndex, check_in: Callable[[str], None], parent=None):
-        super().__init__(parent)
-        self.index, self.check_in = index, check_in
-        self.query = QLineEdit(placeholderText="姓名 / 拼音 / 首字母 / 手机尾号 / 单位 / 编号  (Ctrl+F)")
-        self.results = QListWidget()
-        self.query.textChanged.connect(self.refresh)
-        self.query.returnPressed.connect(self._enter)
-        self.results.itemActivated.connect(lambda item: self._enter(item))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.query)
-        layout.addWidget(self.results)
 
-    def refresh(self, text: str) -> None:
-        self.results.clear()
-        for hit in self.index.search(text) if text.strip() else []:
-            mark = "✓" if hit.arrived else ("✗" if hit.missing else "·")
-            item = QListWidgetItem(f"{mark} {hit.name}  {hit.organisation or ''}  "
-                                   f"{hit.category or ''}  {hit.code}")
-            item.setData(Qt.ItemDataRole.UserRole, hit.code)
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
-    def _enter(self, item: QListWidgetItem | None = None) -> None:
-        item = item or self.results.currentItem()
-        if item is not None:
-            self.check_in(item.data(Qt.ItemDataRole.UserRole))
-            self.query.clear()
+_PLAIN_LABEL = Qt.ItemDataRole.UserRole + 1  # a station's label without the "now" mark
 
 
 def stations(store: Store) -> list[tuple[str, str]]:
     """(label, station) for every station the event has."""
     config = store.config
-    return ([("报到 Registration", REGISTRATION)]
-            + [(f"餐 {m.name}", f"meal:{m.id}") for m in config.meals]
-            + [(f"论坛 {f.name}", f"forum:{f.id}") for f in config.forums])
+    return ([(translate("Station", "Registration"), REGISTRATION)]
+            + [(translate("Station", "Meal: {0}").format(m.name), f"meal:{m.id}")
+               for m in config.meals]
+            + [(translate("Station", "Forum: {0}").format(f.name), f"forum:{f.id}")
+               for f in config.forums])
 
 
 class DeskWindow(QMainWindow):
-    def __init__(self, store: Store, *, operator: str | None = None, chinese: bool = True,
+    def __init__(self, store: Store, *, operator: str | None = None, chinese: bool | None = None,
                  open_source: Callable[[], FrameSource] | None = None,
-                 printer: Printer | None = None):
+                 printer: Printer | None = None, sync_interval: float = 2.0,
+                 organiser_idle_ms: int = IDLE_LOCK_MS):
         super().__init__()
         self.store = store
-        self.desk = Desk(store, operator=operator, chinese=chinese)
+        # The core's reasons in the window's language (None: the translations installed).
+        chinese = i18n.chinese() if chinese is None else chinese
+        self._desk = Desk(store, operator=operator, chinese=chinese)
         self.runner = DbRunner(self)
-        self.setWindowTitle(f"签到台 Checkin Desk — {store.config.name}")
+        # Index builds (0.8 s at 100,000 people) only read: on their own thread they never
+        # hold up a scan queued on the writer's.
+        self.search_runner = DbRunner(self, name="desk-search")
+        self.setWindowTitle(self.tr("Checkin Desk — {0}").format(store.config.name))
 
         self.station_box = QComboBox()
         for label, station in stations(store):
             self.station_box.addItem(label, station)
+            self.station_box.setItemData(self.station_box.count() - 1, label, _PLAIN_LABEL)
         self.station_box.currentIndexChanged.connect(self._station_changed)
-        self.who = QLabel(f"设备 desk: {store.device_name} · 操作员 operator: {self.desk.operator}")
+        self.mark_current_meal()
+        self.who = QLabel()
+        self.refresh_who()
+        # The role: desk (phone numbers and e-mails masked) until the organiser PIN unlocks it.
+        self.organiser = OrganiserMode(store, self.runner, lambda: self.desk.operator, self,
+                                       idle_ms=organiser_idle_ms)
+        self.organiser_badge = QLabel(self.tr("Organiser"))
+        self.organiser_badge.setStyleSheet(BADGE_STYLE)
+        self.organiser_badge.setToolTip(self.tr(
+            "Organiser mode: phone numbers and e-mails are shown whole. It locks after a few "
+            "minutes without input, or with {0}.").format(SHORTCUT))
+        self.organiser_badge.setVisible(False)
+        self.pin_dialog: PinDialog | None = None
         top = QHBoxLayout()
-        top.addWidget(QLabel("站点 Station:"))
+        top.addWidget(QLabel(self.tr("Station:")))
         top.addWidget(self.station_box, stretch=1)
+        top.addWidget(self.organiser_badge)
         top.addWidget(self.who)
 
         self.scan = ScanScreen(self.desk, self.runner)
         self.scan.decided.connect(lambda _: self.refresh_counts())
         self.scan.undone.connect(lambda _: self.refresh_counts())
-        self.search = SearchPanel(SearchIndex(store), self.scan.submit)
+        self.printing = PrintPanel(store, self.runner, printer or default_printer(),
+                                   operator=self.desk.operator)
+        self.search = SearchPanel(SearchIndex(store, auto_refresh=False), self.scan.submit)
+        self.person = PersonPanel(store, self.desk, self.runner, self.printing,
+                                  station=lambda: self.scan.station,
+                                  announce=self.scan.show_decision)
+        self.search.selected.connect(self.person.show_person)
+        self.search.walk_in_button.clicked.connect(self.open_walk_in)
+        self.person.changed.connect(lambda _: self.search.rerun())
+        self.person.edited.connect(lambda _: self.refresh_index())
+        self.person.unmasked.connect(self.organiser.shown)
+        self.organiser.changed.connect(self._role_changed)
+        self.scan.decided.connect(self._decided)
+        self.scan.undone.connect(lambda _: (self.person.reload(), self.search.rerun()))
+        self.printing.finished.connect(self.person.print_finished)
+        self.find = QSplitter(Qt.Orientation.Horizontal)
+        self.find.setChildrenCollapsible(False)
+        self.find.addWidget(self.search)
+        self.find.addWidget(self.person)
+        self.find.setStretchFactor(0, 2)
+        self.find.setStretchFactor(1, 3)
+        self.find.setSizes([440, 900])
+        self.search.setMinimumWidth(300)
+        self.person.setMinimumWidth(600)
+        self.walk_in_dialog: WalkInDialog | None = None
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.scan, "扫码 Scan (F1)")
-        self.tabs.addTab(self.search, "查找 Find (F2)")
-        self.dashboard = Dashboard(store, self.runner)
-        self.tabs.addTab(self.dashboard, "看板 Dashboard (F3)")
+        self.tabs.addTab(self.scan, self.tr("Scan (F1)"))
+        self.tabs.addTab(self.find, self.tr("Find (F2)"))
+        self.dashboard = Dashboard(store, self.runner, operator=lambda: self.desk.operator)
+        self.tabs.addTab(self.dashboard, self.tr("Dashboard (F3)"))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
 
-        self.camera_state = QLabel("摄像头 camera: —")
+        self.camera_state = QLabel(self.tr("Camera: {0}").format("—"))
         self.counts = QLabel()
-        self.printing = PrintPanel(store, self.runner, printer or default_printer(),
-                                   operator=self.desk.operator)
         self.scan.decided.connect(self.printing.after_decision)
+        # Sync with the central list (only when enrolled: no thread otherwise).
+        self.sync = DeskSync(store, self, interval=sync_interval)
+        self.sync_state = SyncStatusWidget(self.sync)
+        self.sync.registrants_pulled.connect(self._registrants_pulled)
+        self.sync.events_pulled.connect(self._events_pulled)
+        self.dashboard.resolved.connect(lambda _: self.sync.trigger())
         self.statusBar().addWidget(self.camera_state)
         self.statusBar().addWidget(self.printing)
+        self.statusBar().addPermanentWidget(self.sync_state)
         self.statusBar().addPermanentWidget(self.counts)
         QShortcut(QKeySequence("F1"), self, activated=lambda: self.tabs.setCurrentIndex(0))
         QShortcut(QKeySequence("F2"), self, activated=self._find)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._find)
         QShortcut(QKeySequence("F3"), self, activated=lambda: self.tabs.setCurrentIndex(2))
         QShortcut(QKeySequence("F11"), self, activated=self.toggle_full_screen)
+        QShortcut(QKeySequence("F4"), self, activated=lambda: self.select_station("meal"))
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_walk_in)
+        # File → Organiser mode… (the launcher puts it in the menu); the shortcut works
+        # with the menu bar hidden too.
+        self.organiser_action = QAction(self.tr("Organiser mode…"), self)
+        self.organiser_action.setShortcut(QKeySequence(SHORTCUT))
+        self.organiser_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.organiser_action.triggered.connect(self.toggle_organiser)
+        self.addAction(self.organiser_action)
 
         self.wedge = WedgeFilter(parent=self)
         self.wedge.scanned.connect(self.scan.submit)
         QApplication.instance().installEventFilter(self.wedge)
         self._camera_thread = None
         self._camera: ScannerWorker | None = None
+        self.camera = "opening"
         self.start_camera(open_source or (lambda: CameraSource(0)))
         # Build the search index now, off the GUI thread: the first keystroke must not wait.
-        self.runner.run(self.search.index.refresh, lambda _: None)
-        self._counts_timer = QTimer(self, interval=5000, timeout=self.refresh_counts)
+        self.refresh_index()
+        self._counts_timer = QTimer(self, interval=5000, timeout=self._every_few_seconds)
         self._counts_timer.start()
         self.refresh_counts()
+        self.sync.start()
+
+    @property
+    def desk(self) -> Desk:
+        return self._desk
+
+    @desk.setter
+    def desk(self, desk: Desk) -> None:
+        """One desk for every part of the window (tests give it a fixed clock)."""
+        self._desk = desk
+        for part in ("scan", "person"):
+            if hasattr(self, part):
+                getattr(self, part).desk = desk
+
+    # -- the organiser role ------------------------------------------------------------
+    def toggle_organiser(self) -> None:
+        """Organiser mode…: ask for the PIN; when unlocked, lock again."""
+        if self.organiser.unlocked:
+            self.organiser.lock("manual")
+            return
+        if self.pin_dialog is not None and self.pin_dialog.isVisible():
+            self.pin_dialog.raise_()
+            self.pin_dialog.activateWindow()
+            return
+        dialog = PinDialog(self.store, self.organiser.idle_ms, self)
+        dialog.submitted.connect(lambda pin: self._unlock(dialog, pin))
+        self.pin_dialog = dialog
+        dialog.open()
+
+    def _unlock(self, dialog: PinDialog, pin: str) -> None:
+        dialog.saving(True)
+        self.organiser.try_unlock(pin, dialog.answer)
+
+    def _role_changed(self) -> None:
+        unlocked = self.organiser.unlocked
+        self.organiser_badge.setVisible(unlocked)
+        self.organiser_action.setText(self.tr("Lock organiser mode") if unlocked
+                                      else self.tr("Organiser mode…"))
+        self.person.set_role(self.organiser.role)
+        if not unlocked and self.organiser.lock_reason == "idle":
+            self.person.say(self.tr("Organiser mode locked after {0} minutes without input: "
+                                    "phone numbers and e-mails are masked again").format(
+                max(1, round(self.organiser.idle_ms / 60_000))))
+
+    def _decided(self, decision: Decision) -> None:
+        """A scan, a search Enter or a panel action was answered: marks and panel follow."""
+        self.search.rerun()
+        self.person.reload_if(decision.code)
+        if decision.event_uuid:  # a new fact for the outbox
+            self.sync.reread()
+            if self.sync.status.state == sync_status.ONLINE:
+                self.sync.trigger()  # on its way now; while offline the backoff decides
+
+    def _registrants_pulled(self) -> None:
+        """The sync applied registrant changes: rebuild the index (off the GUI thread; the
+        5-second stale check would catch it too, this makes it immediate), count the
+        expected people again, show the person again."""
+        self.refresh_index()
+        self.refresh_counts()
+        self.person.reload()
+
+    def _events_pulled(self) -> None:
+        """Other desks' check-ins arrived: counts, search marks and the person shown follow
+        (the dashboard, when shown, on its own 5-second refresh: it counts on the DbRunner,
+        and rounds come every 2 s on a busy morning)."""
+        self.refresh_counts()
+        self.search.rerun()
+        self.person.reload()
+
+    def refresh_index(self) -> None:
+        """Registrant data changed (an edit, a walk-in, a sync): rebuild the index off the
+        GUI thread, then search again."""
+        self.search_runner.run(self.search.index.refresh, self._index_built)
+
+    def _index_built(self, _=None) -> None:
+        # The index is hundreds of thousands of long-lived objects: out of the collector's
+        # sight, a full garbage collection no longer pauses every thread for ~50 ms mid-scan.
+        gc.freeze()
+        self.search.rerun()
+
+    def _every_few_seconds(self) -> None:
+        self.refresh_counts()
+        self.mark_current_meal()
+        if self.search.index.stale and not self.search_runner.busy:  # e.g. the sync pulled
+            self.refresh_index()
+
+    def open_walk_in(self) -> None:
+        """Ctrl+N from anywhere in the window, or the Find tab's button."""
+        if self.walk_in_dialog is not None and self.walk_in_dialog.isVisible():
+            self.walk_in_dialog.raise_()
+            self.walk_in_dialog.activateWindow()
+            return
+        self.walk_in_dialog = WalkInDialog(self.desk, self.runner, self.store.config, self)
+        self.walk_in_dialog.registered.connect(self._walked_in)
+        self.walk_in_dialog.open()
+
+    def _walked_in(self, reg: Registrant, decision: Decision | None) -> None:
+        """Like a check-in at the desk: the banner on the scan screen, the badge printed
+        (when auto-print is on), the person in the panel."""
+        self.refresh_index()
+        self.person.show_person(reg.code)
+        if decision is not None:
+            self.tabs.setCurrentWidget(self.scan)
+            self.scan.show_decision(decision)
+
+    def mark_current_meal(self) -> None:
+        """The meal slot being served now (or next) is marked in the station list; F4 picks it."""
+        slot = current_meal(self.store.config, self.desk.now())
+        now = f"meal:{slot.id}" if slot else None
+        for index in range(self.station_box.count()):
+            label = self.station_box.itemData(index, _PLAIN_LABEL)
+            if self.station_box.itemData(index) == now:
+                label = self.tr("{0}  (now, F4)").format(label)
+            if self.station_box.itemText(index) != label:
+                self.station_box.setItemText(index, label)
 
     def select_station(self, station: str) -> None:
         """'meal' alone picks the slot being served now (or next); others by key."""
@@ -162,13 +317,20 @@ class DeskWindow(QMainWindow):
             self.showFullScreen()
 
     def _find(self) -> None:
-        self.tabs.setCurrentIndex(1)
+        self.tabs.setCurrentWidget(self.find)
         self.search.query.setFocus()
+        self.search.query.selectAll()
 
     def _station_changed(self) -> None:
         self.scan.station = self.station_box.currentData()
 
+    def refresh_who(self) -> None:
+        """The desk's name and the operator, always in view (the name can change in settings)."""
+        self.who.setText(self.tr("Desk: {0} · Operator: {1}").format(
+            self.store.device_name, self.desk.operator))
+
     def start_camera(self, open_source: Callable[[], FrameSource]) -> None:
+        self.stop_camera()
         self._camera = ScannerWorker(open_source)
         self._camera.payload.connect(self.scan.submit)
         self._camera.preview.connect(self.scan.show_frame)
@@ -176,35 +338,37 @@ class DeskWindow(QMainWindow):
         self._camera_thread = start_worker(self._camera)
 
     def _camera_changed(self, state: str, message: str) -> None:
-        words = {"live": "在线 live", "lost": "断开 lost", "opening": "打开中 opening",
-                 "finished": "已停止 stopped", "error": "错误 error"}.get(state, state)
-        self.camera_state.setText(f"摄像头 camera: {words}" + (f" — {message}" if message else ""))
+        self.camera = state  # live, lost, opening, finished, error (the label is translated)
+        words = {"live": self.tr("live"), "lost": self.tr("lost"), "opening": self.tr("opening"),
+                 "finished": self.tr("stopped"), "error": self.tr("error")}.get(state, state)
+        self.camera_state.setText(self.tr("Camera: {0}").format(words)
+                                  + (f" — {message}" if message else ""))
 
     def refresh_counts(self) -> None:
         def done(stats) -> None:
-            self.counts.setText(f"已到 arrived {stats['arrived']} / {stats['expected']} · "
-                                f"待同步 unsent {stats['unsent_events']}")
+            # Events not yet sent are the sync widget's "pending", beside this label.
+            self.counts.setText(self.tr("Arrived {0} / {1}").format(stats["arrived"],
+                                                                     stats["expected"]))
 
         self.runner.run(lambda: arrival_summary(self.store), done)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        QApplication.instance().removeEventFilter(self.wedge)
+    def stop_camera(self) -> None:
+        """Stop the camera worker and wait for its thread (before a new camera, or closing)."""
         if self._camera is not None:
             self._camera.stop()
             self._camera_thread.quit()
             self._camera_thread.wait(5000)
+            self._camera = self._camera_thread = None
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        QApplication.instance().removeEventFilter(self.wedge)
+        self.organiser.lock("closed")  # its input filter goes with it
+        self.sync.stop()  # joins the sync thread (a request in flight ends within its timeout)
+        self.stop_camera()
         self._counts_timer.stop()
         self.runner.stop()
+        self.search_runner.stop()
+        gc.unfreeze()  # what was frozen (see _index_built) may be collected again
         self.printing.close_queue()
         super().closeEvent(event)
 
-
-def run(db: Path, station: str = REGISTRATION) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = DeskWindow(Store(db))
-    window.select_station(station)
-    window.resize(1366, 768)
-    window.show()
-    code = app.exec()
-    window.close()  # stops the camera and DB threads before the interpreter shuts down
-    return code

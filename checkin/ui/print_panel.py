@@ -6,9 +6,12 @@ bar is only touched on the GUI thread; printing never blocks a scan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ..desk import DeskError
 from ..model import REGISTRATION, Decision
 from ..paths import data_dir
 from ..printing.printers import FolderPrinter, Printer
@@ -30,32 +33,76 @@ def default_printer() -> Printer:
 
 class PrintPanel(QWidget):
     changed = Signal(int)  # a job id, emitted from the queue's worker thread
+    # (code, document, state, error) when a job is done, failed or cancelled: GUI thread only
+    finished = Signal(str, str, str, str)
 
     def __init__(self, store: Store, runner: DbRunner, printer: Printer, *,
                  operator: str | None = None, auto_print: bool = True, parent: QObject = None):
         super().__init__(parent)
         self.runner = runner
-        self.auto_print = auto_print
+        self.auto_print = auto_print  # the badge, on every ok check-in at registration
+        self.auto_vouchers = False  # the person's meal vouchers too
+        self.templates: dict[str, str] = {}  # document -> template name (default: the queue's)
         self.queue = PrintQueue(store, printer, operator=operator,
                                 on_change=lambda job: self.changed.emit(job.id))
-        self.state = QLabel(f"打印机 printer: {printer.name}")
-        self.retry_button = QPushButton("重试打印 Retry print")
+        self.state = QLabel(self.tr("Printer: {0}").format(printer.name))
+        self.retry_button = QPushButton(self.tr("Retry print"))
         self.retry_button.setVisible(False)
         self.retry_button.clicked.connect(self.retry_failed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.state)
         layout.addWidget(self.retry_button)
+        self._ended: dict[int, tuple] = {}
         self.changed.connect(self._show)  # queued: arrives on the GUI thread
 
+    def configure(self, *, printer: Printer | None = None, templates: dict | None = None,
+                  auto_print: dict | None = None) -> None:
+        """What the settings dialog decides: the printer, a template per document, and
+        which documents print by themselves on check-in."""
+        if printer is not None:
+            self.queue.printer = printer  # read by the queue's worker for each job
+            self.state.setText(self.tr("Printer: {0}").format(printer.name))
+        if templates is not None:
+            self.templates = dict(templates)
+        if auto_print is not None:
+            self.auto_print = auto_print.get("badge", self.auto_print)
+            self.auto_vouchers = auto_print.get("vouchers", self.auto_vouchers)
+
     def after_decision(self, decision: Decision) -> None:
-        if self.auto_print and decision.ok and decision.station == REGISTRATION:
-            self.print(decision.code)
+        # A valid signed ticket for someone not yet on this desk's list has no badge data:
+        # the badge prints once the list arrives (search, then reprint).
+        if decision.ok and decision.station == REGISTRATION and decision.registrant is not None:
+            if self.auto_print:
+                self.print(decision.code)
+            if self.auto_vouchers:
+                self.print(decision.code, "vouchers")
+
+    def _submit(self, code: str, document: str, reason: str):
+        return self.queue.submit(code, document, reason=reason,
+                                 template=self.templates.get(document))
 
     def print(self, code: str, document: str = "badge", reason: str = "") -> None:
-        self.runner.run(lambda: self.queue.submit(code, document, reason=reason),
+        self.runner.run(lambda: self._submit(code, document, reason),
                         lambda job: None, lambda message: self.state.setText(
-                            f"打印机 printer: {message}"))
+                            self.tr("Printer: {0}").format(message)))
+
+    def reprint(self, code: str, document: str, reason: str,
+                done: Callable[[], None] | None = None,
+                failed: Callable[[str], None] | None = None) -> None:
+        """Print a person's badge (or vouchers) again: a reason is required, and it is
+        recorded with the print event once the printer took the job."""
+        reason = reason.strip()
+        if not reason:
+            raise DeskError(self.tr("A reprint needs a reason (lost badge, name corrected …)"))
+
+        def refused(message: str) -> None:
+            self.state.setText(self.tr("Printer: {0}").format(message))
+            if failed:
+                failed(message)
+
+        self.runner.run(lambda: self._submit(code, document, reason),
+                        lambda job: done() if done else None, refused)
 
     def retry_failed(self) -> None:
         for job in self.queue.jobs:
@@ -64,16 +111,23 @@ class PrintPanel(QWidget):
 
     def _show(self, job_id: int) -> None:
         job = next(j for j in self.queue.jobs if j.id == job_id)
-        words = {JobState.QUEUED: "排队 queued", JobState.PRINTING: "打印中 printing",
-                 JobState.DONE: "已打印 printed", JobState.FAILED: "失败 FAILED",
-                 JobState.CANCELLED: "取消 cancelled"}[job.state]
-        text = f"打印机 printer: {job.document} {job.code} {words}"
+        words = {JobState.QUEUED: self.tr("queued"), JobState.PRINTING: self.tr("printing"),
+                 JobState.DONE: self.tr("printed"), JobState.FAILED: self.tr("FAILED"),
+                 JobState.CANCELLED: self.tr("cancelled")}[job.state]
+        document = {"badge": self.tr("badge"), "vouchers": self.tr("vouchers")}.get(
+            job.document, job.document)
+        text = self.tr("Printer: {0} {1} {2}").format(document, job.code, words)
         if job.error:
             text += f" — {job.error}"
         self.state.setText(text)
         self.state.setStyleSheet("color:#c62828; font-weight:bold" if job.state == JobState.FAILED
                                  else "")
         self.retry_button.setVisible(any(j.state == JobState.FAILED for j in self.queue.jobs))
+        ended = (job.state, job.attempts)  # _show may run twice for one state: tell it once
+        if job.state in (JobState.DONE, JobState.FAILED, JobState.CANCELLED) \
+                and self._ended.get(job.id) != ended:
+            self._ended[job.id] = ended
+            self.finished.emit(job.code, job.document, str(job.state), job.error)
 
     def close_queue(self) -> None:
         self.queue.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2
-from PySide6.QtCore import QRectF, QSizeF
+from PySide6.QtCore import QCoreApplication, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
@@ -28,7 +28,8 @@ class QtPrinter:
         Qt's own PDF printer instead (to test the whole path, or to keep a copy)."""
         self.printer_name = printer_name
         self.output_pdf = Path(output_pdf) if output_pdf else None
-        self.name = str(self.output_pdf) if self.output_pdf else (printer_name or "default printer")
+        self.name = str(self.output_pdf) if self.output_pdf else (
+            printer_name or QCoreApplication.translate("QtPrinter", "default printer"))
 
     def _printer(self, title: str) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -33,21 +33,21 @@ class ScanScreen(QWidget):
     def __init__(self, desk: Desk, runner: DbRunner, station: str = "registration", parent=None):
         super().__init__(parent)
         self.desk, self.runner, self.station = desk, runner, station
-        self.preview = QLabel("摄像头未开启 · camera off", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.preview = QLabel(self.tr("Camera off"), alignment=Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(320, 180)
         self.preview.setStyleSheet("background:#111; color:#bbb;")
         self.banner = ResultBanner()
-        self.code_field = QLineEdit(placeholderText="输入报名编号后回车 · type a code, Enter (Ctrl+L)")
+        self.code_field = QLineEdit(placeholderText=self.tr("Type a code and press Enter (Ctrl+L)"))
         self.code_field.returnPressed.connect(self._typed)
         self.recent = QListWidget()
-        self.undo_button = QPushButton("撤销所选 · Undo selected (Ctrl+Z)")
+        self.undo_button = QPushButton(self.tr("Undo selected (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.undo_selected)
         QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_selected)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.code_field.setFocus)
 
         left = QVBoxLayout()
         left.addWidget(self.preview, stretch=2)
-        left.addWidget(QLabel("最近 · Recent scans"))
+        left.addWidget(QLabel(self.tr("Recent scans")))
         left.addWidget(self.recent, stretch=3)
         left.addWidget(self.undo_button)
         right = QVBoxLayout()
@@ -82,7 +82,8 @@ class ScanScreen(QWidget):
         category = self.desk.store.config.category(decision.category)
         self.banner.show_decision(decision, category.colour if category else None)
         mark = MARKS.get(decision.outcome, "✗")
-        item = QListWidgetItem(f"{mark} {decision.name or decision.code or '?'} — {decision.reason}")
+        who = decision.name or decision.code or "?"
+        item = QListWidgetItem(f"{mark} {who} — {decision.reason}")
         item.setData(Qt.ItemDataRole.UserRole, decision.event_uuid)
         self.recent.insertItem(0, item)
         while self.recent.count() > RECENT:
@@ -98,7 +99,7 @@ class ScanScreen(QWidget):
             for row in range(self.recent.count()):
                 entry = self.recent.item(row)
                 if entry.data(Qt.ItemDataRole.UserRole) == undo.ref:
-                    entry.setText(f"⟲ {entry.text()[2:]} (撤销 undone)")
+                    entry.setText(self.tr("⟲ {0} (undone)").format(entry.text()[2:]))
                     entry.setData(Qt.ItemDataRole.UserRole, None)
             self.banner.clear_answer()
             self.undone.emit(undo.ref)

@@ -41,12 +41,12 @@ class DbRunner(QObject):
     # queued signals has corrupted reference counts (a crash at exit) in tests.
     _submit = Signal(int)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, name: str = "desk-db"):
         super().__init__(parent)
         self._jobs: dict[int, Callable[[], object]] = {}
         self._results: dict[int, tuple[object, str]] = {}
         self._thread = QThread()
-        self._thread.setObjectName("desk-db")
+        self._thread.setObjectName(name)
         self._worker = _Worker(self)
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.execute)

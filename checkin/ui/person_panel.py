@@ -1,0 +1,789 @@
+"""The person chosen in the Find tab: every field, the event history, and what the desk can
+do for them (check in, reprint, edit, whole team, supervisor override).
+
+Reads are single-row look-ups on the GUI thread's own read connection (quick); every write
+runs on the desk's DB thread (DbRunner) and the panel refreshes when it is answered. What
+cannot be done is said in plain words in the panel, never raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..desk import Desk, DeskError, EditConflict
+from ..model import (
+    ADMITTED_PAYMENTS,
+    REGISTRATION,
+    Decision,
+    LoggedEvent,
+    Outcome,
+    Registrant,
+)
+from ..pinyin import has_cjk
+from ..privacy import Role, display_registrant, mask_data
+from ..store import Store, eventlog
+from ..store import registrants as reg_store
+from .forms import BAD_FIELD, ERROR_STYLE
+from .organiser import personal_fields
+from .print_panel import PrintPanel
+from .tasks import DbRunner
+from .walkin_dialog import category_combo, field_problem, payment_combo
+
+OK_STYLE = "color:#2e7d32; font-weight:bold"
+WARN_STYLE = "color:#a66f00; font-weight:bold"
+INFO_STYLE = "color:#37474f"
+EDITABLE = ("name", "phone", "email", "organisation", "title", "category", "team", "payment",
+            "remarks")
+
+
+def short_time(wall_time: str) -> str:
+    """'2026-06-26T08:30:00.000+08:00' -> '06-26 08:30:00'."""
+    day, _, clock = (wall_time or "").partition("T")
+    return f"{day[5:]} {clock[:8]}".strip()
+
+
+class PersonPanel(QWidget):
+    """Shows one registrant. `station()` is where the desk checks people in now;
+    `announce(decision)` shows an admission on the scan screen (banner, recent list,
+    badge printing) exactly as a scan would."""
+
+    changed = Signal(str)  # a code whose status changed (the window re-runs the search)
+    edited = Signal(str)  # a code whose registrant data changed (the index must be rebuilt)
+    # (code, the fields shown whole, "phone,email,history"): personal data shown unmasked
+    unmasked = Signal(str, str)
+
+    def __init__(self, store: Store, desk: Desk, runner: DbRunner, printing: PrintPanel,
+                 station: Callable[[], str], announce: Callable[[Decision], None],
+                 parent=None):
+        super().__init__(parent)
+        self.store, self.desk, self.runner, self.printing = store, desk, runner, printing
+        self.station, self.announce = station, announce
+        self.code: str | None = None
+        self.role = Role.DESK  # desk: phone numbers and e-mails masked (set_role)
+        self.registrant: Registrant | None = None  # as stored (the forms compare with it)
+        self.events: list[LoggedEvent] = []
+        self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
+        self._name_corrected = False  # a name was just edited: the reprint reason is obvious
+
+        self.placeholder = QLabel(self.tr("Select a person on the left"),
+                                  alignment=Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color:#888; font-size:14pt")
+        self.name = QLabel()
+        self.name.setStyleSheet("font-size:22pt; font-weight:bold")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name.setWordWrap(True)  # a long Latin name wraps rather than widening the panel
+        self.pinyin = QLabel()
+        self.pinyin.setStyleSheet("color:#555; font-size:12pt")
+        self.category = QLabel()
+        self.category.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        header = QHBoxLayout()
+        header.addWidget(self.name)
+        header.addWidget(self.pinyin, alignment=Qt.AlignmentFlag.AlignBottom)
+        header.addWidget(self.category, alignment=Qt.AlignmentFlag.AlignVCenter)
+        header.addStretch(1)
+        header.addWidget(self.status, stretch=2)
+
+        self.values: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(3)
+        left = [("code", self.tr("Code")), ("organisation", self.tr("Organisation")),
+                ("title", self.tr("Title")), ("phone", self.tr("Phone")),
+                ("email", self.tr("E-mail")), ("team", self.tr("Team")),
+                ("remarks", self.tr("Remarks"))]
+        right = [("payment", self.tr("Payment")), ("meals", self.tr("Meals")),
+                 ("forums", self.tr("Forums")), ("extra", self.tr("Extra data")),
+                 ("source", self.tr("Source")), ("missing", self.tr("On the list")),
+                 ("gender", self.tr("Gender"))]
+        for column, rows in ((0, left), (2, right)):
+            for row, (key, label) in enumerate(rows):
+                caption = QLabel(label)
+                caption.setStyleSheet("color:#666")
+                caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                value = QLabel(wordWrap=True)
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+                self.values[key] = value
+                grid.addWidget(caption, row, column)
+                grid.addWidget(value, row, column + 1)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
+
+        self.check_in_button = self._button(self.tr("Check in"), "Ctrl+Return",
+                                            self.check_in)
+        self.check_in_button.setStyleSheet("font-weight:bold")
+        self.reprint_button = self._button(self.tr("Reprint badge"), "Ctrl+P",
+                                           self.open_reprint)
+        self.edit_button = self._button(self.tr("Edit"), "Ctrl+E", self.open_edit)
+        self.team_button = self._button(self.tr("Whole team"), "Ctrl+T",
+                                        self.check_in_team)
+        self.override_button = self._button(self.tr("Override"), "Ctrl+Shift+O",
+                                            self.open_override)
+        self.buttons = [self.check_in_button, self.reprint_button, self.edit_button,
+                        self.team_button, self.override_button]
+        self.actions = QGridLayout()
+        self.actions.setSpacing(6)
+        self._columns = 0
+        self._arrange_buttons()
+
+        self.message = QLabel(wordWrap=True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.print_note = QLabel(wordWrap=True)
+        self.history = QTableWidget(0, 6)
+        self.history.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Kind"), self.tr("Station"),
+            self.tr("Desk"), self.tr("Operator"), self.tr("Details")])
+        self.history.verticalHeader().setVisible(False)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setWordWrap(False)
+        head = self.history.horizontalHeader()
+        for column in range(5):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.history_title = QLabel()
+
+        self.details = QWidget()
+        body = QVBoxLayout(self.details)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(header)
+        body.addLayout(grid)
+        body.addLayout(self.actions)
+        body.addWidget(self.message)
+        body.addWidget(self.print_note)
+        body.addWidget(self.history_title)
+        body.addWidget(self.history, stretch=1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.details)
+        self.show_person(None)
+
+    def _button(self, text: str, keys: str, slot: Callable[[], None]) -> QPushButton:
+        """A button with its shortcut (active only while the panel is shown and a person
+        is selected) written on it."""
+        shortcut = QKeySequence(keys)
+        label = shortcut.toString(QKeySequence.SequenceFormat.NativeText).replace("Return", "↵")
+        button = QPushButton(f"{text}  {label}")
+        button.setShortcut(shortcut)
+        button.clicked.connect(slot)
+        return button
+
+    def _arrange_buttons(self) -> None:
+        """One row when it fits; otherwise rows of three (or two): never a cut-off label."""
+        spacing = self.actions.spacing()
+        width = self.width() - 12
+        columns = len(self.buttons)
+        while columns > 2 and sum(sorted(b.sizeHint().width() for b in self.buttons)[-columns:]) \
+                + spacing * (columns - 1) > width:
+            columns = 3 if columns > 3 else 2
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for button in self.buttons:
+            self.actions.removeWidget(button)
+        for column in range(len(self.buttons)):
+            self.actions.setColumnStretch(column, 0)
+        for i, button in enumerate(self.buttons):
+            self.actions.addWidget(button, i // columns, i % columns)
+        for column in range(columns):
+            self.actions.setColumnStretch(column, 1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._arrange_buttons()
+
+    # -- showing -----------------------------------------------------------------
+    def set_role(self, role: Role) -> None:
+        """Show personal data masked (desk) or whole (organiser) from now on. An edit form
+        opened by the organiser is closed when the role ends (it holds the numbers whole)."""
+        if role == self.role:
+            return
+        self.role = role
+        dialog = self.dialog
+        if isinstance(dialog, EditDialog) and dialog.isVisible() \
+                and dialog.role == Role.ORGANISER and role != Role.ORGANISER:
+            dialog.reject()
+        self.reload()
+
+    def show_person(self, code: str | None) -> None:
+        if code != self.code:
+            self.say("")
+            self.print_note.setVisible(False)
+            self._name_corrected = False
+        self.code = code
+        self.reload()
+
+    def reload_if(self, code: str | None) -> None:
+        if code and self.code and code.upper() == self.code.upper():
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the person and their history again (quick: one row, one indexed query)."""
+        reg = None
+        if self.code:
+            try:
+                conn = self.store.reader()
+                reg = reg_store.get(conn, self.code)
+                row = conn.execute("SELECT pinyin FROM registrants WHERE code = ?",
+                                   (self.code,)).fetchone()
+                events = eventlog.history(conn, self.code)
+                arrival = eventlog.admission(conn, self.code, REGISTRATION)
+            except Exception as exc:  # a database problem is said, the desk goes on
+                self.say(self.tr("Could not read: {0}").format(exc), ERROR_STYLE)
+                return
+        self.registrant = reg
+        self.placeholder.setVisible(reg is None)
+        self.details.setVisible(reg is not None)
+        for button in self.buttons:
+            button.setEnabled(reg is not None)
+        if reg is None:
+            self.events = []
+            return
+        self.events = events
+        self.team_button.setEnabled(bool(reg.team))
+        self._fill(display_registrant(reg, self.role), row["pinyin"] if row else "", arrival)
+        self._fill_history(events)
+        if self.role == Role.ORGANISER:
+            fields = personal_fields(reg, events)
+            if fields:  # the audit trail says who saw whose numbers (once per unlock)
+                self.unmasked.emit(reg.code, ",".join(fields))
+
+    def _fill(self, reg: Registrant, pinyin: str, arrival) -> None:
+        config = self.store.config
+        self.name.setText(reg.name)
+        self.pinyin.setText(pinyin if has_cjk(reg.name) else "")  # Latin: it says it twice
+        category = config.category(reg.category)
+        colour = category.colour if category else "#9e9e9e"
+        self.category.setText(reg.category or self.tr("no category"))
+        self.category.setStyleSheet(f"background:{colour}; color:white; font-weight:bold;"
+                                    "padding:3px 10px; border-radius:6px")
+        if arrival is not None:
+            self.status.setText(self.tr("✓ Checked in {0} · {1}").format(
+                short_time(arrival["wall_time"]), self._desk_name(arrival["device_id"])))
+            self.status.setStyleSheet(OK_STYLE)
+        else:
+            self.status.setText(self.tr("Not checked in"))
+            self.status.setStyleSheet(INFO_STYLE)
+        meals = [config.meal(m).name if config.meal(m) else m for m in reg.meals]
+        forums = [config.forum(f).name if config.forum(f) else f for f in reg.forums]
+        payment = reg.payment or self.tr("unknown")
+        if reg.amount is not None:
+            payment += f"  ¥{reg.amount:g}"
+        sources = {"import": self.tr("import"), "walk_in": self.tr("walk-in"),
+                   "central": self.tr("central list")}
+        text = {
+            "code": reg.code, "organisation": reg.organisation, "title": reg.title,
+            "phone": reg.phone, "email": reg.email, "team": reg.team, "remarks": reg.remarks,
+            "payment": payment, "meals": "、".join(meals), "forums": "、".join(forums),
+            "extra": "; ".join(f"{k}: {v}" for k, v in reg.extra.items()),
+            "source": sources.get(reg.source, reg.source), "gender": reg.gender,
+            "missing": (self.tr("✗ Not in the latest export") if reg.missing
+                        else self.tr("yes")),
+        }
+        for key, label in self.values.items():
+            label.setText(text.get(key) or "—")
+        self.values["missing"].setStyleSheet(ERROR_STYLE if reg.missing else "")
+        unpaid = reg.payment not in ADMITTED_PAYMENTS
+        self.values["payment"].setStyleSheet(ERROR_STYLE if unpaid else "")
+
+    def _fill_history(self, events: list[LoggedEvent]) -> None:
+        undone = {e.ref for e in events if e.kind == "undo" and e.ref}
+        by_uuid = {e.uuid: e for e in events}
+        self.history.setRowCount(len(events))
+        for row, event in enumerate(reversed(events)):  # newest first
+            cancelled = event.uuid in undone
+            kind = self._kind(event.kind)
+            if cancelled:
+                kind += self.tr(" (undone)")
+            cells = [short_time(event.wall_time), kind, self._station(event.station),
+                     self._desk_name(event.device_id), event.operator,
+                     self._details(event, by_uuid)]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text or "")
+                item.setToolTip(text or "")
+                if cancelled:
+                    font = item.font()
+                    font.setStrikeOut(column != 1)
+                    item.setFont(font)
+                    item.setForeground(QBrush(QColor("#9e9e9e")))
+                self.history.setItem(row, column, item)
+        self.history_title.setText(
+            self.tr("History ({0})").format(len(events)) if events
+            else self.tr("History: nothing yet"))
+
+    def history_rows(self) -> list[list[str]]:
+        """What the history table shows, row by row (newest first)."""
+        return [[self.history.item(r, c).text() for c in range(self.history.columnCount())]
+                for r in range(self.history.rowCount())]
+
+    def _field(self, key: str) -> str:
+        """A registrant field's name, as the panel and the edit form call it."""
+        return {
+            "code": self.tr("Code"), "name": self.tr("Name"), "phone": self.tr("Phone"),
+            "email": self.tr("E-mail"), "organisation": self.tr("Organisation"),
+            "title": self.tr("Title"), "category": self.tr("Category"), "team": self.tr("Team"),
+            "payment": self.tr("Payment"), "remarks": self.tr("Remarks"),
+            "gender": self.tr("Gender"), "meals": self.tr("Meals"), "forums": self.tr("Forums"),
+        }.get(key, key)
+
+    def _kind(self, kind: str) -> str:
+        return {
+            "checkin": self.tr("check-in"), "meal": self.tr("meal"),
+            "forum": self.tr("forum"), "override": self.tr("override"),
+            "undo": self.tr("undo"), "walk_in": self.tr("walk-in"),
+            "edit": self.tr("edit"), "print": self.tr("print"),
+            "resolve": self.tr("conflict resolved"), "revoke": self.tr("ticket revoked"),
+        }.get(kind, kind)
+
+    def _station(self, station: str | None) -> str:
+        if not station:
+            return ""
+        if station == REGISTRATION:
+            return self.tr("Registration")
+        kind, _, key = station.partition(":")
+        config = self.store.config
+        found = config.meal(key) if kind == "meal" else config.forum(key)
+        return found.name if found else station
+
+    def _desk_name(self, device_id: str | None) -> str:
+        if device_id and device_id == self.store.device_id:
+            return self.store.device_name
+        return device_id or ""
+
+    def _details(self, event: LoggedEvent, by_uuid: dict[str, LoggedEvent]) -> str:
+        data = event.data or {}
+        if self.role != Role.ORGANISER:  # an edit's old and new phone, a number in a reason
+            data = mask_data(data)
+        if event.kind == "override":
+            return self.tr("Override by supervisor {0}: {1}").format(
+                data.get("supervisor", "?"), data.get("reason", ""))
+        if event.kind == "print":
+            document = self._document(data.get("document", ""))
+            if data.get("reprint"):
+                return self.tr("{0} reprint: {1}").format(document, data.get("reason", ""))
+            return document + (f": {data['reason']}" if data.get("reason") else "")
+        if event.kind == "edit":
+            changes = "; ".join(f"{self._field(key)}: {old or '—'} → {new or '—'}"
+                                for key, (old, new) in data.get("changes", {}).items())
+            return changes + (f" ({data['reason']})" if data.get("reason") else "")
+        if event.kind == "undo":
+            target = by_uuid.get(event.ref or "")
+            what = (f"{self._kind(target.kind)} {short_time(target.wall_time)}" if target
+                    else event.ref or "")
+            return self.tr("cancels {0}").format(what) + (
+                f": {data['reason']}" if data.get("reason") else "")
+        if event.kind == "walk_in":
+            return self.tr("registered on site")
+        return data.get("reason", "") if isinstance(data.get("reason"), str) else ""
+
+    def say(self, text: str, style: str = INFO_STYLE) -> None:
+        """A line for the person at the desk: what just happened, or why it could not."""
+        self.message.setText(text)
+        self.message.setStyleSheet(style)
+        self.message.setVisible(bool(text))
+
+    def _failed(self, what: str) -> Callable[[str], None]:
+        """Say why it could not be done, and show what is stored now (it may be why)."""
+        def failed(message: str) -> None:
+            self.reload()
+            self.say(f"✗ {what}: {message}", ERROR_STYLE)
+
+        return failed
+
+    def _done(self, code: str) -> None:
+        self.reload_if(code)
+        self.changed.emit(code)
+
+    # -- actions -----------------------------------------------------------------
+    def check_in(self) -> None:
+        if self.registrant is None:
+            return
+        desk, code, station = self.desk, self.registrant.code, self.station()
+
+        def done(decision: Decision) -> None:
+            style = {Outcome.OK: OK_STYLE, Outcome.ALREADY: WARN_STYLE}.get(
+                decision.outcome, ERROR_STYLE)
+            self.say(decision.reason, style)
+            self.announce(decision)
+            self._done(code)
+
+        self.runner.run(lambda: desk.scan(code, station, by_staff=True), done,
+                        self._failed(self.tr("Not checked in", "failed")))
+
+    def check_in_team(self) -> None:
+        reg = self.registrant
+        if reg is None:
+            return
+        if not reg.team:
+            self.say(self.tr("{0} is not in a team").format(reg.name), WARN_STYLE)
+            return
+        desk, station = self.desk, self.station()
+
+        def done(decisions: list[Decision]) -> None:
+            admitted = [d for d in decisions if d.ok]
+            already = [d for d in decisions if d.outcome == Outcome.ALREADY]
+            refused = [d for d in decisions if d not in admitted and d not in already]
+            lines = [self.tr("Team {0}: {1} admitted · {2} already · {3} refused").format(
+                reg.team, len(admitted), len(already), len(refused))]
+            lines += [f"✗ {d.reason}" for d in refused]
+            self.say("\n".join(lines), ERROR_STYLE if refused else OK_STYLE)
+            for decision in decisions:
+                self.announce(decision)
+            self._done(reg.code)
+
+        self.runner.run(lambda: desk.check_in_team(reg.code, station), done,
+                        self._failed(self.tr("Whole team")))
+
+    def open_reprint(self) -> None:
+        if self.registrant is None:
+            return
+        self.dialog = ReprintDialog(self.registrant, self._name_corrected, self)
+        self.dialog.submitted.connect(self._reprint)
+        self.dialog.open()
+
+    def _document(self, document: str) -> str:
+        return {"badge": self.tr("badge"), "vouchers": self.tr("vouchers")}.get(
+            document, document)
+
+    def _reprint(self, document: str, reason: str) -> None:
+        dialog, code = self.dialog, self.registrant.code
+        sent = self.tr("Sent to the printer: {0} ({1})").format(
+            self._document(document), reason)
+        try:
+            self.printing.reprint(code, document, reason,
+                                  done=lambda: self.say(sent, OK_STYLE),
+                                  failed=self._failed(self.tr("Not reprinted")))
+        except DeskError as exc:
+            dialog.show_error(str(exc))
+            return
+        dialog.accept()
+
+    def print_finished(self, code: str, document: str, state: str, error: str) -> None:
+        """A print job for someone ended: say so when it is the person shown."""
+        if not (self.code and code.upper() == self.code.upper()):
+            return
+        if state == "done":
+            self.print_note.setText(self.tr("Printed: {0}").format(
+                self._document(document)))
+            self.print_note.setStyleSheet(OK_STYLE)
+        elif state == "failed":
+            self.print_note.setText(self.tr("Printing failed: {0} — {1}").format(
+                self._document(document), error))
+            self.print_note.setStyleSheet(ERROR_STYLE)
+        self.print_note.setVisible(state in ("done", "failed"))
+        self.reload()
+
+    def open_edit(self) -> None:
+        if self.registrant is None:
+            return
+        self.dialog = EditDialog(self.registrant, self.store, self, role=self.role)
+        self.dialog.submitted.connect(self._save_edit)
+        self.dialog.open()
+
+    def _save_edit(self, changes: dict, reason: str) -> None:
+        dialog, desk = self.dialog, self.desk
+        code, base = dialog.registrant.code, dialog.registrant.version
+
+        def save():
+            try:
+                return desk.edit(code, changes, base_version=base, reason=reason), ""
+            except EditConflict:
+                return None, "conflict"
+
+        def done(result) -> None:
+            reg, problem = result
+            if problem:
+                dialog.conflict()
+                self.reload_if(code)
+                return
+            dialog.accept()
+            self._name_corrected = self._name_corrected or "name" in changes
+            said = self.tr("Saved: {0}").format(
+                ", ".join(self._field(key) for key in sorted(changes)))
+            if "name" in changes:
+                said += self.tr("  — reprint the badge (Ctrl+P)")
+            self.say(said, OK_STYLE)
+            self.edited.emit(code)
+            self._done(code)
+
+        def failed(message: str) -> None:
+            dialog.saving(False)
+            dialog.show_error(self.tr("Not saved: {0}").format(message))
+
+        dialog.saving(True)
+        self.runner.run(save, done, failed)
+
+    def open_override(self) -> None:
+        if self.registrant is None:
+            return
+        station = self.station()
+        self.dialog = OverrideDialog(self.registrant, self._station(station), self)
+        self.dialog.submitted.connect(lambda supervisor, reason: self._override(
+            station, supervisor, reason))
+        self.dialog.open()
+
+    def _override(self, station: str, supervisor: str, reason: str) -> None:
+        dialog, desk, code = self.dialog, self.desk, self.registrant.code
+
+        def done(decision: Decision) -> None:
+            dialog.accept()
+            self.say(self.tr("Admitted by supervisor {0}'s override: {1}").format(
+                supervisor, reason), OK_STYLE)
+            self.announce(decision)
+            self._done(code)
+
+        def failed(message: str) -> None:
+            dialog.saving(False)
+            dialog.show_error(message)
+
+        dialog.saving(True)
+        self.runner.run(lambda: desk.override(code, station, reason, supervisor), done, failed)
+
+
+class _Form(QDialog):
+    """A small modal form with a message line for what is wrong and one action button."""
+
+    def __init__(self, title: str, action: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        self.form = QFormLayout()
+        self.message = QLabel(wordWrap=True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setVisible(False)
+        self.action = QPushButton(action)
+        self.action.setDefault(True)
+        self.action.clicked.connect(self._submit)
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.cancel.clicked.connect(self.reject)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.cancel)
+        self.buttons.addWidget(self.action)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addLayout(self.buttons)
+
+    def show_error(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+
+    def saving(self, busy: bool) -> None:
+        self.action.setEnabled(not busy)  # one click, one write
+
+    def _submit(self) -> None:
+        raise NotImplementedError
+
+
+class ReprintDialog(_Form):
+    submitted = Signal(str, str)  # document, reason
+
+    def __init__(self, reg: Registrant, name_corrected: bool, parent=None):
+        super().__init__(self.tr("Reprint — {0}").format(reg.name), self.tr("Reprint"), parent)
+        self.document = QComboBox()
+        self.document.addItem(self.tr("Badge"), "badge")
+        if reg.meals:
+            self.document.addItem(self.tr("Meal vouchers"), "vouchers")
+        self.lost = QRadioButton(self.tr("Lost badge"))
+        self.corrected = QRadioButton(self.tr("Name corrected"))
+        self.other = QRadioButton(self.tr("Other:"))
+        self.other_text = QLineEdit(placeholderText=self.tr("reason"))
+        self.other_text.textEdited.connect(lambda _: self.other.setChecked(True))
+        self.reasons = QButtonGroup(self)
+        for button in (self.lost, self.corrected, self.other):
+            self.reasons.addButton(button)
+        self.corrected.setChecked(name_corrected)
+        other = QHBoxLayout()
+        other.addWidget(self.other)
+        other.addWidget(self.other_text, stretch=1)
+        self.form.addRow(self.tr("Print"), self.document)
+        self.form.addRow(self.tr("Reason"), self.lost)
+        self.form.addRow("", self.corrected)
+        self.form.addRow("", other)
+
+    def reason(self) -> str:
+        if self.lost.isChecked():
+            return self.tr("lost badge")
+        if self.corrected.isChecked():
+            return self.tr("name corrected")
+        if self.other.isChecked():
+            return self.other_text.text().strip()
+        return ""
+
+    def _submit(self) -> None:
+        reason = self.reason()
+        if not reason:
+            self.show_error(self.tr("A reprint needs a reason: choose one or type it"))
+            return
+        self.submitted.emit(self.document.currentData(), reason)
+
+
+class EditDialog(_Form):
+    submitted = Signal(object, str)  # the changed fields (a dict), the reason
+
+    def __init__(self, reg: Registrant, store: Store, parent=None, role: Role = Role.DESK):
+        super().__init__(self.tr("Edit — {0} ({1})").format(reg.name, reg.code),
+                         self.tr("Save"), parent)
+        self.store, self.role = store, role
+        self.masked: dict[str, str] = {}  # field -> its masked value: empty means unchanged
+        self.reload_button = QPushButton(self.tr("Reload"))
+        self.reload_button.setVisible(False)
+        self.reload_button.clicked.connect(self.reload)
+        self.buttons.insertWidget(1, self.reload_button)
+        self.fields: dict[str, QLineEdit] = {}
+        labels = {"name": self.tr("Name"), "phone": self.tr("Phone"),
+                  "email": self.tr("E-mail"), "organisation": self.tr("Organisation"),
+                  "title": self.tr("Title"), "team": self.tr("Team"),
+                  "remarks": self.tr("Remarks")}
+        for key in EDITABLE:
+            if key == "category":
+                self.category = category_combo(self, store.config, reg.category)
+                self.form.addRow(self.tr("Category"), self.category)
+            elif key == "payment":
+                self.payment = payment_combo(self, reg.payment)
+                self.form.addRow(self.tr("Payment"), self.payment)
+            else:
+                self.fields[key] = QLineEdit()
+                self.form.addRow(labels[key], self.fields[key])
+        self.reason = QLineEdit(placeholderText=self.tr("e.g. typo on badge"))
+        self.form.addRow(self.tr("Reason"), self.reason)
+        self.masked_note = QLabel(self.tr(
+            "Phone numbers and e-mails are masked on this desk: a masked field left empty "
+            "keeps what is stored; type a new value to replace it."), wordWrap=True)
+        self.masked_note.setStyleSheet("color:#666")
+        self.form.addRow(self.masked_note)
+        self._show(reg)
+
+    def _show(self, reg: Registrant) -> None:
+        """Fill the form with `reg`. For the desk role a value masking hides (a phone, an
+        e-mail, remarks with a number in them) is not put in its field as if it were the real
+        one: the field starts empty with the masked value as its placeholder."""
+        self.registrant = reg  # the version this edit is based on
+        shown = display_registrant(reg, self.role)
+        self.masked = {}
+        for key, field in self.fields.items():
+            real, seen = getattr(reg, key) or "", getattr(shown, key) or ""
+            if seen != real:
+                self.masked[key] = seen
+                field.setText("")
+                field.setPlaceholderText(self.tr("{0} (unchanged unless you type)").format(seen))
+            else:
+                field.setText(real)
+                field.setPlaceholderText("")
+            field.setStyleSheet("")
+        self.masked_note.setVisible(bool(self.masked))
+        for box, value in ((self.category, reg.category), (self.payment, reg.payment)):
+            index = next((i for i in range(box.count()) if box.itemData(i) == value), -1)
+            if index < 0:  # a word the event does not list, or none: kept as it is
+                box.addItem(value or "—", value)
+                index = box.count() - 1
+            box.setCurrentIndex(index)
+
+    def changes(self) -> dict:
+        typed = {key: field.text().strip() for key, field in self.fields.items()}
+        for key, seen in self.masked.items():  # left empty (or the mask typed in): kept
+            if typed[key] in ("", seen):
+                del typed[key]
+        typed["category"] = self.category.currentData()
+        typed["payment"] = self.payment.currentData()
+        return {key: value for key, value in typed.items()
+                if (value or "") != (getattr(self.registrant, key) or "")}
+
+    def _submit(self) -> None:
+        problems = []
+        for key, field in self.fields.items():
+            problem = field_problem(key, field.text())
+            field.setStyleSheet(BAD_FIELD if problem else "")
+            if problem:
+                problems.append(problem)
+        if problems:
+            self.show_error("\n".join(problems))
+            return
+        changes = self.changes()
+        if not changes:
+            self.show_error(self.tr("Nothing was changed"))
+            return
+        self.show_error("")
+        self.submitted.emit(changes, self.reason.text().strip())
+
+    def conflict(self) -> None:
+        """Someone changed this person after the form was opened: nothing was written."""
+        self.saving(False)
+        self.action.setEnabled(False)
+        self.reload_button.setVisible(True)
+        self.show_error(self.tr(
+            "Not saved: this person was changed elsewhere (another desk or an import) while "
+            "you were editing, so your changes were not written. Press Reload to see the "
+            "current data, then edit again."))
+
+    def reload(self) -> None:
+        reg = reg_store.get(self.store.reader(), self.registrant.code)
+        if reg is not None:
+            self._show(reg)
+        self.reload_button.setVisible(False)
+        self.action.setEnabled(True)
+        self.show_error("")
+
+
+class OverrideDialog(_Form):
+    submitted = Signal(str, str)  # supervisor, reason
+
+    def __init__(self, reg: Registrant, station_label: str, parent=None):
+        super().__init__(self.tr("Supervisor override — {0}").format(reg.name),
+                         self.tr("Admit"), parent)
+        note = QLabel(self.tr("Admit {1} ({2}) at {0} against the rules").format(
+            station_label, reg.name, reg.payment or "—"))
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+        self.supervisor = QLineEdit(placeholderText=self.tr("supervisor's name"))
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems(["", self.tr("pays on site"),
+                              self.tr("payment on its way"),
+                              self.tr("invited by the organisers")])
+        self.reason.setCurrentIndex(0)
+        self.form.addRow(note)
+        self.form.addRow(self.tr("Supervisor"), self.supervisor)
+        self.form.addRow(self.tr("Reason"), self.reason)
+
+    def _submit(self) -> None:
+        supervisor = self.supervisor.text().strip()
+        reason = self.reason.currentText().strip()
+        missing = []
+        if not supervisor:
+            missing.append(self.tr("The supervisor's name is required"))
+        if not reason:
+            missing.append(self.tr("A reason is required"))
+        self.supervisor.setStyleSheet(BAD_FIELD if not supervisor else "")
+        if missing:
+            self.show_error("\n".join(missing))
+            return
+        self.show_error("")
+        self.submitted.emit(supervisor, reason)

@@ -1,0 +1,157 @@
+"""Register someone who is not on the list (a walk-in), check them in and print the badge.
+
+The form checks what it can as you type it (a name is required, a phone is 11 digits, an
+e-mail looks like one) and says so next to the form; the registration and check-in run on
+the desk's DB thread in one transaction (Desk.walk_in), so the GUI never waits for the disk.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import normalize as norm
+from ..desk import Desk
+from ..model import FREE, PAID, REFUNDED, UNPAID, EventConfig
+from .forms import BAD_FIELD, action_buttons, message_line
+from .tasks import DbRunner
+
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
+
+DEFAULT_CATEGORY = "参会代表"
+
+
+def payment_combo(parent: QWidget, current: str | None = PAID) -> QComboBox:
+    """The payment words the desk knows, shown in the window's language, stored as the
+    event's data has them (Chinese)."""
+    box = QComboBox(parent)
+    for word, shown in ((PAID, translate("Payment", "paid")),
+                        (UNPAID, translate("Payment", "unpaid")),
+                        (FREE, translate("Payment", "free")),
+                        (REFUNDED, translate("Payment", "refunded"))):
+        box.addItem(shown, word)
+    if current and box.findData(current) < 0:
+        box.addItem(current, current)  # a word an export used: kept as it is
+    if current:
+        box.setCurrentIndex(box.findData(current))
+    return box
+
+
+def category_combo(parent: QWidget, config: EventConfig, current: str | None) -> QComboBox:
+    """The event's categories with their badge colour."""
+    box = QComboBox(parent)
+    names = [c.name for c in config.categories]
+    if current and current not in names:
+        names.append(current)
+    if not names:
+        names = [DEFAULT_CATEGORY]
+    for name in names:
+        category = config.category(name)
+        swatch = QPixmap(14, 14)
+        swatch.fill(QColor(category.colour if category else "#9e9e9e"))
+        box.addItem(swatch, name, name)
+    index = box.findData(current or DEFAULT_CATEGORY)
+    box.setCurrentIndex(max(index, 0))
+    return box
+
+
+def field_problem(key: str, value: str) -> str | None:
+    """What is wrong with one typed field, in plain words (None: fine)."""
+    value = value.strip()
+    if key == "name":
+        return None if norm.name(value)[0] else translate("Field", "A name is required")
+    if key == "phone" and value and norm.phone(value)[1]:
+        return translate("Field", "The phone must be an 11-digit mobile number (e.g. 13800138000)")
+    if key == "email" and value and norm.email(value)[1]:
+        return translate("Field", "The e-mail does not look like an address")
+    return None
+
+
+class WalkInDialog(QDialog):
+    # (Registrant, Decision | None) once registered; emitted on the GUI thread
+    registered = Signal(object, object)
+
+    def __init__(self, desk: Desk, runner: DbRunner, config: EventConfig, parent=None):
+        super().__init__(parent)
+        self.desk, self.runner = desk, runner
+        self.setWindowTitle(self.tr("Walk-in registration"))
+        self.setMinimumWidth(520)
+        self.name = QLineEdit(placeholderText=self.tr("required"))
+        self.phone = QLineEdit(placeholderText="13800138000")
+        self.email = QLineEdit()
+        self.organisation = QLineEdit()
+        self.title = QLineEdit()
+        self.category = category_combo(self, config, DEFAULT_CATEGORY)
+        self.payment = payment_combo(self, PAID)
+        self._problems: dict[str, str] = {}
+        self.fields = {"name": self.name, "phone": self.phone, "email": self.email,
+                       "organisation": self.organisation, "title": self.title}
+        form = QFormLayout()
+        form.addRow(self.tr("Name *"), self.name)
+        form.addRow(self.tr("Phone"), self.phone)
+        form.addRow(self.tr("E-mail"), self.email)
+        form.addRow(self.tr("Organisation"), self.organisation)
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow(self.tr("Category"), self.category)
+        form.addRow(self.tr("Payment"), self.payment)
+        self.message = message_line()
+        self.submit_button = QPushButton(self.tr("Register, check in and print"))
+        self.submit_button.clicked.connect(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(action_buttons(self, self.submit_button, self.tr("Cancel")))
+        for key, field in self.fields.items():
+            field.editingFinished.connect(lambda key=key: self._check(key))
+            field.textEdited.connect(lambda _text, field=field: field.setStyleSheet(""))
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def values(self) -> dict:
+        values = {key: field.text().strip() for key, field in self.fields.items()}
+        values = {key: value for key, value in values.items() if value}
+        values["category"] = self.category.currentData()
+        values["payment"] = self.payment.currentData()
+        return values
+
+    def _check(self, key: str) -> str | None:
+        """Check one field as it is left: mark it and say what is wrong under the form."""
+        problem = field_problem(key, self.fields[key].text())
+        self.fields[key].setStyleSheet(BAD_FIELD if problem else "")
+        if problem:
+            self._problems[key] = problem
+        else:
+            self._problems.pop(key, None)
+        self.show_error("\n".join(self._problems.values()))
+        return problem
+
+    def show_error(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+
+    def submit(self) -> None:
+        if [p for p in (self._check(key) for key in self.fields) if p]:
+            self.fields[next(iter(self._problems))].setFocus()
+            return
+        self.submit_button.setEnabled(False)  # one click, one registration
+        self.message.setVisible(False)
+        desk, fields = self.desk, self.values()
+
+        def done(result) -> None:
+            reg, decision = result
+            self.registered.emit(reg, decision)
+            self.accept()
+
+        def failed(message: str) -> None:
+            self.submit_button.setEnabled(True)
+            self.show_error(self.tr("Not registered: {0}").format(message))
+
+        self.runner.run(lambda: desk.walk_in(fields, check_in=True), done, failed)

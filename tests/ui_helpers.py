@@ -1,0 +1,38 @@
+"""Steps the desk-window tests share."""
+
+from PySide6.QtCore import Qt
+
+
+def select(window, query, code):
+    """Type a query in the Find tab and pick the result with this code."""
+    window.search.query.setText(query)
+    results = window.search.results
+    row = next(r for r in range(results.count())
+               if results.item(r).data(Qt.ItemDataRole.UserRole) == code)
+    results.setCurrentRow(row)
+    assert window.person.values["code"].text() == code
+    return results.item(row)
+
+
+def find_window(qtbot, store, printed, **options):
+    """A desk window on the Find tab, 1366x768, no camera, PDFs to `printed`, with a desk
+    whose clock stands at the event day (Chinese reasons) and the search index built."""
+    from conftest import EVENT_DAY
+    from PySide6.QtWidgets import QApplication
+
+    from checkin.desk import Desk
+    from checkin.printing.printers import FolderPrinter
+    from checkin.scanner.sources import ImageFolderSource
+    from checkin.ui.main_window import DeskWindow
+
+    window = DeskWindow(store, operator="ui", open_source=lambda: ImageFolderSource([]),
+                        printer=FolderPrinter(printed), **options)
+    window.desk = Desk(store, operator="ui", chinese=True, now=lambda: EVENT_DAY)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.waitUntil(lambda: window.search.index.generation >= 0, timeout=10_000)
+    window.tabs.setCurrentWidget(window.find)
+    return window
