@@ -22,7 +22,8 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # System packages: zbar for the QR decoder, Qt's X11/EGL runtime libraries, CJK fonts so
-# Chinese names render on screen, poppler to look at badge PDFs, Xvfb for screenshots,
+# Chinese names render on screen, libpulse for the answer sounds (QtMultimedia), poppler to
+# look at badge PDFs, Xvfb for screenshots,
 # PostgreSQL for the central list service.
 APT_PACKAGES=(
   python3 python3-venv python3-pip
@@ -30,6 +31,7 @@ APT_PACKAGES=(
   libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxrender1 libxi6
+  libpulse0
   fonts-noto-cjk poppler-utils xvfb
   postgresql
 )
@@ -76,6 +78,9 @@ fi
 say "installing Checkin Desk and its Python dependencies"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
+# The coverage-guided fuzzer has wheels for Linux/macOS x86-64 only: without it the fuzz
+# tests are skipped (and say why), everything else works.
+.venv/bin/python -m pip install -q -e ".[fuzz]" || say "atheris did not install: fuzz tests will be skipped"
 
 say "building the demo event (1,500 registrants, running today)"
 DEMO_DB=.demo/demo.db

@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.desk [--people 100000]
 
 Cold start is measured in a fresh process (imports included) from launch until the window
-is shown, the search index is built and a first scan has been answered. The stall is the
+is shown and a code scanned at once has been answered; the search index builds meanwhile on
+its own thread and the time until it is ready is shown too. The stall is the
 longest gap between ticks of a 5 ms GUI timer while the camera worker decodes a recorded
 video of a code and the desk answers scans. Reference: the same start-up with an empty
 event. Timings are never asserted; the exit status is 0.
@@ -34,25 +35,26 @@ store = Store(sys.argv[1])
 window = DeskWindow(store, operator="bench", open_source=lambda: ImageFolderSource([]),
                     printer=FolderPrinter(sys.argv[2]))
 window.show()
-code = sys.argv[3]
-while window.search.index.generation < 0:
+window.scan.submit(sys.argv[3])  # a code scanned the moment the window is up
+while window.scan.banner.outcome is None:
     app.processEvents()
-if code:
-    window.scan.submit(code)
-    while window.scan.banner.outcome is None:
-        app.processEvents()
-print(f"{time.perf_counter() - start:.3f}")
+scanned = time.perf_counter() - start
+while window.search.index.generation < 0:  # the Find tab's index, built in the background
+    app.processEvents()
+print(f"{scanned:.3f} {time.perf_counter() - start:.3f}")
 window.close()
 """
 
 
-def cold_start(db: Path, code: str, work: Path) -> float:
+def cold_start(db: Path, code: str, work: Path) -> tuple[float, float]:
+    """Seconds from launch to the first scan answered, and to the search index built."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([sys.executable, "-c", PROBE, str(db), str(work / "printed"), code],
                             capture_output=True, text=True, env=env, timeout=600)
     if result.returncode != 0 and not result.stdout.strip():
         raise RuntimeError(result.stderr[-2000:])
-    return float(result.stdout.strip().splitlines()[-1])
+    scanned, searchable = result.stdout.strip().splitlines()[-1].split()
+    return float(scanned), float(searchable)
 
 
 def gui_stall(db: Path, work: Path) -> tuple[float, int]:
@@ -94,7 +96,7 @@ def gui_stall(db: Path, work: Path) -> tuple[float, int]:
     timer = QTimer(interval=5, timeout=tick)
     timer.start()
     deadline = time.monotonic() + 120
-    while "已停止" not in window.camera_state.text() and time.monotonic() < deadline:
+    while window.camera != "finished" and time.monotonic() < deadline:  # the video ended
         app.processEvents()
         time.sleep(0.001)
     timer.stop()
@@ -117,13 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([sys.executable, "-m", "checkin.cli", "--db", str(empty), "demo",
                         "--people", "1"], check=True, capture_output=True)
         print("cold starts ...", file=sys.stderr)
-        start = cold_start(db, "DEMO-000002", work)
-        reference = cold_start(empty, "DEMO-000001", work)
+        start, searchable = cold_start(db, "DEMO-000002", work)
+        reference, _ = cold_start(empty, "DEMO-000001", work)
         print("scanning session ...", file=sys.stderr)
         stall, answered = gui_stall(db, work)
     rows = [
         [f"cold start to ready-to-scan, {args.people:,} people", f"{start:.2f} s", "<= 3 s",
          f"same with 1 person: {reference:.2f} s", "within" if start <= 3 else "MISSED"],
+        [f"... and until search is ready, {args.people:,} people", f"{searchable:.2f} s", "-",
+         "index built on its own thread", ""],
         ["longest GUI-thread stall while scanning", f"{stall * 1000:.0f} ms", "<= 50 ms",
          f"{answered} scans answered in the session", "within" if stall <= 0.05 else "MISSED"],
     ]

@@ -9,7 +9,8 @@ from dataclasses import asdict
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import Category, EventConfig, Forum, MealSlot
+from .model import REGISTRANT_FIELDS, Category, EventConfig, Forum, MealSlot, Privacy
+from .tickets import load_public_key
 
 
 class ConfigError(ValueError):
@@ -110,7 +111,62 @@ def config_from_dict(raw: dict) -> EventConfig:
         meals=meals,
         forums=forums,
         categories=categories,
+        **_tickets(raw.get("tickets") or {}),
+        privacy=_privacy(raw.get("privacy") or {}),
     )
+
+
+# Fields a desk cannot work without: always stored, whatever `desk_fields` says.
+ALWAYS_STORED = ("code", "name")
+
+
+def _privacy(raw: dict) -> Privacy:
+    """`[privacy]`: the organiser PIN's hash and the fields desks keep (docs/personal-data.md)."""
+    if not isinstance(raw, dict):
+        raise ConfigError("privacy must be a table: [privacy]")
+    unknown = set(raw) - {"organiser_pin_hash", "desk_fields"}
+    if unknown:
+        raise ConfigError(f"privacy: unknown setting(s) {', '.join(sorted(unknown))} "
+                          "(organiser_pin_hash, desk_fields)")
+    pin_hash = str(raw.get("organiser_pin_hash") or "")
+    if pin_hash:
+        from .privacy import check_pin_hash  # here: privacy imports the store, which imports us
+
+        problem = check_pin_hash(pin_hash)
+        if problem:
+            raise ConfigError(f"privacy.organiser_pin_hash: {problem} "
+                              "(make one with `checkin privacy pin`)")
+    fields = raw.get("desk_fields")
+    if fields is None:
+        return Privacy(organiser_pin_hash=pin_hash)
+    if isinstance(fields, str) or not isinstance(fields, list | tuple):
+        raise ConfigError('privacy.desk_fields must be a list: ["name", "category", ...]')
+    kept: list[str] = list(ALWAYS_STORED)
+    for item in fields:
+        name = str(item).strip()
+        if not (name in REGISTRANT_FIELDS or name == "extra"
+                or (name.startswith("extra.") and len(name) > len("extra."))):
+            raise ConfigError(
+                f"privacy.desk_fields: unknown field {name!r}; use {', '.join(REGISTRANT_FIELDS)}, "
+                "extra (every extra column) or extra.<column header>")
+        if name not in kept:
+            kept.append(name)
+    return Privacy(organiser_pin_hash=pin_hash, desk_fields=tuple(kept))
+
+
+def _tickets(raw: dict) -> dict:
+    keys = raw.get("keys") or {}
+    if not isinstance(keys, dict):
+        raise ConfigError("tickets.keys must be a table: key id = \"public key\"")
+    for key_id, text in keys.items():
+        try:
+            load_public_key(str(text))
+        except ValueError as exc:
+            raise ConfigError(f"tickets.keys.{key_id}: {exc}") from exc
+    require = bool(raw.get("require_signature", False))
+    if require and not keys:
+        raise ConfigError("tickets.require_signature needs at least one key in tickets.keys")
+    return {"ticket_keys": {str(k): str(v) for k, v in keys.items()}, "require_signature": require}
 
 
 def load_config(path: str | Path) -> EventConfig:
@@ -127,7 +183,13 @@ def load_config(path: str | Path) -> EventConfig:
 def config_to_json(config: EventConfig) -> str:
     data = asdict(config)
     event = {k: data.pop(k) for k in ("name", "short_name", "timezone", "start", "end", "checkin_days")}
-    return json.dumps({"event": event, **data}, ensure_ascii=False)
+    tickets = {"keys": data.pop("ticket_keys"), "require_signature": data.pop("require_signature")}
+    privacy = data.pop("privacy")
+    privacy = {"organiser_pin_hash": privacy["organiser_pin_hash"],
+               **({"desk_fields": list(privacy["desk_fields"])}
+                  if privacy["desk_fields"] is not None else {})}
+    return json.dumps({"event": event, "tickets": tickets, "privacy": privacy, **data},
+                      ensure_ascii=False)
 
 
 def config_from_json(text: str) -> EventConfig:

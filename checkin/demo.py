@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import random
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -43,6 +44,9 @@ CATEGORY_WEIGHTS = [("参赛团队", 62), ("参会代表", 25), ("学生", 4), (
                     ("评委", 1.5), ("媒体", 1.2), ("工作人员", 1)]
 HEADERS = ["序号", "报名编号", "姓名", "性别", "手机号", "邮箱", "单位", "职务/职称", "参会类型", "赛道",
            "项目名称", "缴费状态", "金额(元)", "用餐", "分论坛", "备注"]
+
+
+DEMO_ORGANISER_PIN = "000000"
 
 
 def meal_names(start: dt.date) -> list[str]:
@@ -85,7 +89,16 @@ def demo_config(start: dt.date | None = None) -> dict:
             {"name": "展商", "colour": "#795548"},
             {"name": "工作人员", "colour": "#37474f", "all_forums": True},
         ],
+        # The demo's organiser PIN is public (README): it unmasks the made-up phone numbers.
+        "privacy": {"organiser_pin_hash": _demo_pin_hash()},
     }
+
+
+@functools.cache
+def _demo_pin_hash() -> str:
+    from .privacy import hash_pin  # privacy imports the store, which imports the config
+
+    return hash_pin(DEMO_ORGANISER_PIN)
 
 
 def _messy_phone(rng: random.Random) -> str | int | None:

@@ -1,18 +1,24 @@
-"""What a desk does: scan, undo, override, team check-in, walk-in, edit, print record.
+"""What a desk does: scan, undo, override, team check-in, walk-in, edit, print record,
+revoke a signed ticket.
 
 Each action decides and records in one BEGIN IMMEDIATE transaction, so two scans of
 the same code (two threads, two processes) can never both be admitted, and the answer
 is returned only after COMMIT: acknowledged means durable.
+
+Signed tickets (checkin/tickets.py) are verified offline against the event's public keys: a
+genuine ticket's code then goes through the usual decision, and one whose code this desk's
+list does not have yet (registered online after the last sync) is admitted at registration
+and reconciled when the registrant arrives (admissions are keyed by code).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import sqlite3
 from collections.abc import Callable
 
 from . import normalize as norm
+from . import tickets
 from .messages import message
 from .model import (
     ADMISSION_KINDS,
@@ -24,10 +30,12 @@ from .model import (
     Outcome,
     Registrant,
 )
-from .policy import Station, allowed_days, decide, parse_station
+from .operator import default_operator
+from .policy import Station, allowed_days, decide, decide_unlisted, parse_station
 from .store import Store, eventlog
 from .store import registrants as reg_store
-from .tokens import InvalidPayload, parse_payload
+from .tickets import Ticket, TicketError
+from .tokens import InvalidPayload, read_payload
 
 _KIND_FOR_STATION = {REGISTRATION: EventKind.CHECKIN, "meal": EventKind.MEAL, "forum": EventKind.FORUM}
 
@@ -36,11 +44,56 @@ class DeskError(ValueError):
     """An action that cannot be done; the message is for the person at the desk."""
 
 
-def default_operator() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "desk"
+class EditConflict(DeskError):
+    """An edit based on a version someone else has changed since: nothing was written."""
+
+
+class StaffChoice(str):
+    """A registration code that staff picked from the list (search Enter, the person panel),
+    as opposed to one read from a QR code: `Desk.scan(StaffChoice(code))` checks the person in
+    even where the event requires signed tickets. Only code in this process makes one: nothing
+    a camera or a handheld scanner sends can be a StaffChoice."""
+
+    __slots__ = ()
+
+
+class RevokedTickets:
+    """The ids of tickets withdrawn by `revoke` events (not undone), local or synced, kept in
+    step with the event log cheaply: the first call reads the revoke events once; every later
+    call reads only the events stored since (by seq), so a scan pays two indexed look-ups."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._seq = 0  # events up to this seq have been read
+        self._revokes: dict[str, str] = {}  # revoke event uuid -> ticket id
+        self._undone: set[str] = set()  # uuids named by undo events
+        self._ids: frozenset[str] = frozenset()
+
+    def ids(self, conn: sqlite3.Connection) -> frozenset[str]:
+        """Call with the connection of the transaction that acts on the answer."""
+        last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+        if last < self._seq:  # not the log it read before (a restored file): read it again
+            self._reset()
+        if last == self._seq:
+            return self._ids
+        rows = conn.execute(
+            "SELECT uuid, kind, ref, json_extract(data, '$.ticket_id') FROM events "
+            "WHERE seq > ? AND seq <= ? AND kind IN ('revoke', 'undo') ORDER BY seq",
+            (self._seq, last)).fetchall()
+        self._seq = last
+        if rows:
+            for uuid, kind, ref, ticket_id in rows:
+                if kind == EventKind.REVOKE and isinstance(ticket_id, str):
+                    self._revokes[uuid] = ticket_id.strip().upper()
+                elif kind == EventKind.UNDO and ref:
+                    self._undone.add(ref)
+            self._ids = frozenset(t for u, t in self._revokes.items() if u not in self._undone)
+        return self._ids
+
+    def revoked_by(self, conn: sqlite3.Connection, ticket_id: str) -> bool:
+        return ticket_id in self.ids(conn)
 
 
 class Desk:
@@ -50,6 +103,7 @@ class Desk:
         self.operator = operator or default_operator()
         self.chinese = chinese
         self._now = now
+        self.revoked = RevokedTickets()
 
     # -- time: the event's own time zone, whatever the laptop is set to ------
     def now(self) -> dt.datetime:
@@ -77,27 +131,95 @@ class Desk:
         return parse_station(station_text, self.store.config)
 
     # -- scanning ----------------------------------------------------------
-    def scan(self, payload: str, station: str = REGISTRATION) -> Decision:
-        """Decide one scan and, when admitted, record it durably."""
+    def scan(self, payload: str, station: str = REGISTRATION, *, by_staff: bool = False) -> Decision:
+        """Decide one scan and, when admitted, record it durably. `by_staff`: the code was
+        chosen by staff from the list (also said by passing a StaffChoice), not read from a
+        QR code, so an event that requires signed tickets still admits it."""
         where = self.parse_station(station)
+        by_staff = by_staff or isinstance(payload, StaffChoice)
         try:
-            code = parse_payload(payload)
+            scanned = read_payload(payload)
         except InvalidPayload as exc:
             return self._explain(Decision(Outcome.INVALID, where.key, reason_code=exc.reason_code), where)
+        if scanned.ticket is not None:
+            return self._scan_ticket(scanned.ticket, where)
+        if (self.store.config.require_signature and where.kind == REGISTRATION
+                and not by_staff):
+            # Meal and forum stations read badges and vouchers, which carry plain codes.
+            return self._explain(Decision(Outcome.INVALID, where.key, code=scanned.code,
+                                          reason_code="signature_required"), where)
         with self.store.transaction() as conn:
-            return self._decide_and_record(conn, code, where)
+            return self._decide_and_record(conn, scanned.code, where)
 
-    def _decide_and_record(self, conn: sqlite3.Connection, code: str, where: Station) -> Decision:
+    def _scan_ticket(self, text: str, where: Station) -> Decision:
+        """Verify a signed ticket offline, then decide its code as any other."""
+        config = self.store.config
+        try:
+            ticket = tickets.decode(text)
+        except TicketError as exc:
+            return self._refuse_ticket(exc.reason_code, where, None)
+        try:
+            # Signature, event and validity outside the write lock; revocation inside it, so
+            # a revoke stored meanwhile (this desk or a sync) is always seen.
+            tickets.verify(ticket, config.ticket_keys, event=config.short_name,
+                           now=self.now().timestamp())
+        except TicketError as exc:
+            genuine = exc.reason_code not in ("forged", "unknown_key")
+            return self._refuse_ticket(exc.reason_code, where, ticket if genuine else None)
+        with self.store.transaction() as conn:
+            if self.revoked.revoked_by(conn, ticket.id):
+                return self._refuse_ticket("revoked", where, ticket)
+            return self._decide_and_record(conn, ticket.code, where, ticket=ticket)
+
+    def _refuse_ticket(self, reason_code: str, where: Station, ticket: Ticket | None) -> Decision:
+        """A refused ticket. Its code (and the person, when listed) is shown only when the
+        signature is genuine: a forged ticket's code says nothing."""
+        decision = Decision(Outcome.INVALID, where.key, reason_code=reason_code)
+        extra = {}
+        if ticket is not None:
+            zone = self.store.config.zone()
+
+            def when(seconds: int) -> str:
+                return dt.datetime.fromtimestamp(seconds, zone).strftime("%Y-%m-%d %H:%M")
+
+            decision.code = ticket.code
+            reg = reg_store.get(self.store.reader(), ticket.code)
+            if reg is not None:
+                decision.code, decision.name, decision.category = reg.code, reg.name, reg.category
+            extra = {"event": ticket.event, "code": decision.code,
+                     "valid_from": when(ticket.valid_from) if ticket.valid_from else "",
+                     "valid_until": when(ticket.valid_until) if ticket.valid_until else ""}
+        return self._explain(decision, where, **extra)
+
+    def _decide_and_record(self, conn: sqlite3.Connection, code: str, where: Station,
+                           ticket: Ticket | None = None) -> Decision:
         reg = reg_store.get(conn, code)
+        if reg is None and ticket is not None:
+            return self._admit_unlisted(conn, ticket, where)
         first = eventlog.admission(conn, code, where.key) if reg else None
         count = eventlog.admission_count(conn, where.key) if where.forum else 0
         decision = decide(where, reg, code, self.store.config, today=self.today(),
                           first_admission=first, station_count=count)
         if decision.ok:
-            event = self._event(_KIND_FOR_STATION[where.kind], reg.code, where.key)
+            event = self._event(_KIND_FOR_STATION[where.kind], reg.code, where.key,
+                                data={"ticket_id": ticket.id} if ticket else None)
             self._append(conn, event)
             decision.event_uuid = event.uuid
         return self._explain(decision, where)
+
+    def _admit_unlisted(self, conn: sqlite3.Connection, ticket: Ticket, where: Station) -> Decision:
+        """A genuine ticket for a code this desk's list lacks: admitted (policy.decide_unlisted)
+        with no invented registrant; the admission counts for the person once the list brings
+        them, since admissions are keyed by code."""
+        first = eventlog.admission(conn, ticket.code, where.key)
+        decision = decide_unlisted(where, ticket.code, self.store.config, today=self.today(),
+                                   first_admission=first)
+        if decision.ok:
+            event = self._event(EventKind.CHECKIN, ticket.code, where.key,
+                                data={"ticket_id": ticket.id, "unlisted": True})
+            self._append(conn, event)
+            decision.event_uuid = event.uuid
+        return self._explain(decision, where, name=decision.code)
 
     def override(self, code: str, station: str, reason: str, supervisor: str) -> Decision:
         """Admit against the rules (unpaid but paying on site, forum over capacity ...)."""
@@ -143,6 +265,39 @@ class Desk:
                                data={"reason": reason} if reason else {})
             self._append(conn, undo)
             return undo
+
+    def revoke_ticket(self, ticket_or_id: str, reason: str) -> LoggedEvent:
+        """Withdraw one signed ticket (lost, resold, reissued): a `revoke` event, which syncs to
+        the server and every desk like any other; from then on that ticket is refused while a
+        re-issued one for the same person still admits. Takes the ticket id (the ticket_id
+        column of `checkin tickets issue -o`) or the ticket itself."""
+        if not reason.strip():
+            raise DeskError("a revocation needs a reason (lost, resold, reissued ...)")
+        text = (ticket_or_id or "").strip()
+        code = None
+        try:
+            scanned = read_payload(text)
+        except InvalidPayload:
+            scanned = None
+        if scanned is not None and scanned.ticket is not None:
+            try:
+                ticket = tickets.decode(scanned.ticket)
+            except TicketError as exc:
+                raise DeskError(f"cannot revoke: {exc}") from exc
+            ticket_id, code = ticket.id, ticket.code
+        else:
+            ticket_id = text.upper()
+            if not tickets.is_ticket_id(ticket_id):
+                raise DeskError(f"{text[:40]!r} is neither a ticket id (16 letters and digits, "
+                                "the ticket_id column of `checkin tickets issue -o`) nor a "
+                                "ticket (CK1:…)")
+        with self.store.transaction() as conn:
+            if self.revoked.revoked_by(conn, ticket_id):
+                raise DeskError(f"ticket {ticket_id} is already revoked")
+            event = self._event(EventKind.REVOKE, code,
+                                data={"ticket_id": ticket_id, "reason": reason.strip()})
+            self._append(conn, event)
+            return event
 
     # -- registrant changes ------------------------------------------------
     def walk_in(self, fields: dict, *, check_in: bool = True) -> tuple[Registrant, Decision | None]:
@@ -212,15 +367,20 @@ class Desk:
             if reg is None:
                 raise DeskError(f"no registration with code {code}")
             if base_version is not None and base_version != reg.version:
-                raise DeskError(f"{code} was changed meanwhile (version {reg.version}); reload and retry")
+                raise EditConflict(f"{code} was changed meanwhile (version {reg.version}); "
+                                   "reload and retry")
             diff = {k: [getattr(reg, k), v] for k, v in clean.items() if getattr(reg, k) != v}
             if not diff:
                 return reg
+            # The server's version this desk last saw (its own version counts local edits too).
+            central = conn.execute("SELECT server_version FROM registrants WHERE code = ?",
+                                   (reg.code,)).fetchone()[0]
             reg_store.apply_edit(conn, reg.code, {k: v[1] for k, v in diff.items()})
             self.store.bump_registrant_generation(conn)
             self._append(conn, self._event(
                 EventKind.EDIT, reg.code,
-                data={"changes": diff, "base_version": reg.version, "reason": reason}))
+                data={"changes": diff, "reason": reason,
+                      "base_version": reg.version if central is None else central}))
             return reg_store.get(conn, reg.code)
 
     def is_reprint(self, code: str, document: str) -> bool:
@@ -267,4 +427,4 @@ class Desk:
     def _desk_name(self, device_id: str | None) -> str:
         if device_id and device_id == self.store.device_id:
             return self.store.device_name
-        return device_id or ""
+        return self.store.device_label(device_id) if device_id else ""

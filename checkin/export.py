@@ -10,7 +10,7 @@ import csv
 from pathlib import Path
 
 from .model import REGISTRATION
-from .store import Store
+from .store import Store, audit
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("code", "name", "organisation", "title", "category", "team", "payment",
@@ -45,24 +45,38 @@ def attendance_rows(store: Store):
                "、".join(sorted(a["forums"])))
 
 
-def export_attendance(store: Store, path: str | Path) -> int:
+def write_table(path: str | Path, columns: tuple[str, ...], rows, sheet: str = "sheet") -> int:
+    """Rows to FILE.csv (UTF-8 with BOM, so Excel reads Chinese) or FILE.xlsx, every cell
+    neutralised; returns the number of rows written."""
     path = Path(path)
     count = 0
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(COLUMNS)
-            for row in attendance_rows(store):
+            writer.writerow(columns)
+            for row in rows:
                 writer.writerow([safe_cell(v) for v in row])
                 count += 1
         return count
+    if path.suffix.lower() != ".xlsx":
+        raise ValueError(f"write a .csv or .xlsx file, not {path.name}")
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("attendance")
-    sheet.append(COLUMNS)
-    for row in attendance_rows(store):
-        sheet.append([safe_cell(v) for v in row])
+    table = book.create_sheet(sheet)
+    table.append(columns)
+    for row in rows:
+        table.append([safe_cell(v) for v in row])
         count += 1
     book.save(path)
+    return count
+
+
+def export_attendance(store: Store, path: str | Path, *, operator: str | None = None) -> int:
+    """Write the attendance file and record the export in the audit trail (who, which desk,
+    which file, how many rows). Exporting is an organiser's job: the `checkin export`
+    command asks for the organiser role before it calls this."""
+    count = write_table(path, COLUMNS, attendance_rows(store), sheet="attendance")
+    audit.log(store, audit.EXPORT, operator=operator,
+              details={"what": "attendance", "file": Path(path).name, "rows": count})
     return count

@@ -28,6 +28,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "empty": ("Nothing was scanned", "未读取到内容"),
     "too_long": ("The scanned code is far too long to be a ticket", "扫描内容过长，不是参会凭证"),
     "not_a_code": ("This QR code is not a registration code", "此二维码不是参会凭证"),
+    # Signed tickets (checkin/tickets.py): why one is refused, in words for a volunteer.
+    "malformed": ("This ticket is damaged or incomplete: scan it again, or find the person "
+                  "by name", "凭证损坏或不完整，请重新扫描或按姓名查找"),
+    "forged": ("This ticket is forged or altered: do not admit; call a supervisor",
+               "伪造或被篡改的凭证，请勿放行并联系主管"),
+    "unknown_key": ("This ticket was not signed by this event's organiser (unknown key)",
+                    "凭证签名不属于本活动（未知密钥）"),
+    "wrong_event": ("This ticket is for another event ({event})", "这是其他活动的凭证（{event}）"),
+    "not_yet_valid": ("This ticket is not valid yet (from {valid_from})",
+                      "凭证尚未生效（{valid_from} 起有效）"),
+    "expired": ("This ticket has expired (valid until {valid_until})",
+                "凭证已过期（有效期至 {valid_until}）"),
+    "revoked": ("This ticket of {code} was revoked: ask for the new one, or find the person "
+                "by name", "{code} 的此凭证已作废，请出示新凭证或按姓名查找"),
+    "signature_required": ("Plain codes are not accepted at this event: scan the signed "
+                           "ticket, or find the person by name",
+                           "本活动须扫描电子凭证；仅有编号请按姓名查找后签到"),
+    "unlisted": ("Valid ticket; not yet on this desk's list — reconciled at next sync",
+                 "凭证有效，名单待同步"),
+    "unlisted_station": ("Valid ticket, but {code} is not on this desk's list yet: "
+                         "{station} needs the list (sync first)",
+                         "凭证有效，但 {code} 尚未同步到本机名单，{station}需先同步"),
 }
 
 

@@ -33,7 +33,12 @@ class EventKind(StrEnum):
     WALK_IN = "walk_in"  # registered on site
     EDIT = "edit"  # registrant fields changed at a desk
     PRINT = "print"  # a badge or voucher printed
+    RESOLVE = "resolve"  # closes a sync conflict (ref = one of its events; data.resolution)
+    REVOKE = "revoke"  # a signed ticket no longer admits (data.ticket_id, data.reason)
 
+
+# device_id of the events the central list records itself (an organiser's edits)
+CENTRAL_DEVICE = "central"
 
 ADMISSION_KINDS = (EventKind.CHECKIN, EventKind.MEAL, EventKind.FORUM, EventKind.OVERRIDE)
 
@@ -118,6 +123,17 @@ class Category:
     all_forums: bool = False
 
 
+@dataclass(frozen=True)
+class Privacy:
+    """The event file's `[privacy]` section (checkin/privacy.py applies it)."""
+
+    # Salted scrypt hash of the organiser PIN (`checkin privacy pin`); "": no organiser
+    # role on desks (personal data stays masked, exports and purge are refused).
+    organiser_pin_hash: str = ""
+    # Registrant fields a desk stores (code and name always); None: every field.
+    desk_fields: tuple[str, ...] | None = None
+
+
 @dataclass
 class EventConfig:
     name: str = "未命名活动 Untitled event"
@@ -129,6 +145,11 @@ class EventConfig:
     meals: list[MealSlot] = field(default_factory=list)
     forums: list[Forum] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
+    # Signed tickets: key id -> Ed25519 public key (base64). Empty: plain codes only.
+    ticket_keys: dict[str, str] = field(default_factory=dict)
+    # True: a scanned plain code is refused (staff can still find the person and check in).
+    require_signature: bool = False
+    privacy: Privacy = field(default_factory=Privacy)
 
     def meal(self, key: str) -> MealSlot | None:
         return next((m for m in self.meals if key in (m.id, m.name)), None)

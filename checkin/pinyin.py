@@ -42,10 +42,27 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
-def fold_latin(text: str) -> str:
+class FoldTable(dict):
+    """str.translate table, filled on first sight of each character: its compatibility
+    decomposition without combining marks ('ü' -> 'u', 'ｆ' -> 'f', '（' -> '(').
+    Per character is enough because the marks are dropped, so their order never matters;
+    translate() then runs in C, which makes indexing 100,000 names fast."""
+
+    def __init__(self, drop: str = ""):
+        super().__init__({ord(c): None for c in drop})
+
+    def __missing__(self, codepoint: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(codepoint))
+        self[codepoint] = folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return folded
+
+
+_FOLD = FoldTable()
+
+
+def fold_latin(text: str, table: dict = _FOLD) -> str:
     """'Müller' -> 'muller', 'Nguyễn' -> 'nguyen': what a person types on a plain keyboard."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return text.translate(table).lower()
 
 
 @lru_cache(maxsize=65536)

@@ -106,6 +106,22 @@ def decide(station: Station, reg: Registrant | None, code: str, config: EventCon
                     registrant=reg)
 
 
+def decide_unlisted(station: Station, code: str, config: EventConfig, *, today: str,
+                    first_admission=None) -> Decision:
+    """A genuine signed ticket whose code is not on this desk's list (registered online after
+    the last sync). Registration admits on the signature alone, on the event's check-in days;
+    meal and forum stations need entitlements only the list has."""
+    if station.kind != REGISTRATION:
+        return Decision(Outcome.NOT_FOUND, station.key, code=code, reason_code="unlisted_station")
+    if first_admission is not None:
+        return Decision(Outcome.ALREADY, station.key, code=first_admission["code"],
+                        reason_code="already", first_time=first_admission["wall_time"],
+                        first_device=first_admission["device_id"])
+    if config.checkin_days and today not in config.checkin_days:
+        return Decision(Outcome.NOT_ELIGIBLE, station.key, code=code, reason_code="wrong_day")
+    return Decision(Outcome.OK, station.key, code=code, reason_code="unlisted")
+
+
 def current_meal(config: EventConfig, now: dt.datetime) -> MealSlot | None:
     """The meal slot a meal station should start on: the one being served now, else the
     next one today, else the first of the event."""

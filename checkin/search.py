@@ -11,12 +11,12 @@ pinyin, initials, organisation).
 from __future__ import annotations
 
 import bisect
-import re
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .model import REGISTRATION
-from .pinyin import fold_latin, has_cjk
+from .pinyin import FoldTable, fold_latin, has_cjk
 from .store import Store
 
 FIELDS = ("code", "name", "phone", "pinyin", "initials", "organisation")
@@ -44,14 +44,11 @@ class _FieldIndex:
     def __init__(self, keys: list[str]):
         parts = [k.replace("\n", " ") for k in keys]
         self.text = "\n" + "\n".join(parts) + "\n"
-        self.starts: list[int] = []
-        pos = 1
-        for part in parts:
-            self.starts.append(pos)
-            pos += len(part) + 1
-        order = sorted((k, i) for i, k in enumerate(parts) if k)
-        self.sorted_keys = [k for k, _ in order]
-        self.sorted_entries = [i for _, i in order]
+        # Where each entry starts in `text` (1 for the first, then past each newline).
+        self.starts = list(itertools.accumulate((len(p) + 1 for p in parts[:-1]), initial=1)) if parts else []
+        order = sorted(filter(parts.__getitem__, range(len(parts))), key=parts.__getitem__)
+        self.sorted_keys = [parts[i] for i in order]
+        self.sorted_entries = order
 
     def starting_with(self, prefix: str, limit: int, exact: bool = False) -> Iterator[int]:
         i = bisect.bisect_left(self.sorted_keys, prefix)
@@ -75,20 +72,48 @@ class _FieldIndex:
             pos += 1
 
 
+# Folds like fold_latin and also drops spaces (any Unicode space) and apostrophes.
+_SEARCH_FOLD = FoldTable(drop="'" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()))
+
+
 def search_key(text: str | None) -> str:
     """The one form both the index and the query are put in: lower case, accents and
     full-width forms folded ('（医学部）' ~ '(医学部)', 'Müller' ~ 'muller'), no spaces or
     apostrophes ('程 琤' ~ '程琤', "O'Brien" ~ 'obrien')."""
-    return re.sub(r"[\s']+", "", fold_latin(text or ""))
+    return fold_latin(text or "", _SEARCH_FOLD)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything one search reads, swapped in as a whole so that a search on one thread
+    never mixes old rows with new field indexes built on another."""
+
+    generation: int
+    rows: list
+    fields: dict[str, _FieldIndex]
+    phone_tails: _FieldIndex
+
+
+_EMPTY = _Snapshot(-1, [], {f: _FieldIndex([]) for f in FIELDS}, _FieldIndex([]))
 
 
 class SearchIndex:
-    def __init__(self, store: Store):
+    """`auto_refresh`: search() rebuilds first when registrant data changed. The desk window
+    turns it off and rebuilds on a background thread instead (0.8 s at 100,000 people)."""
+
+    def __init__(self, store: Store, *, auto_refresh: bool = True):
         self.store = store
-        self.generation = -1
-        self.rows: list[tuple] = []
-        self.fields: dict[str, _FieldIndex] = {}
-        self.phone_tails = _FieldIndex([])
+        self.auto_refresh = auto_refresh
+        self._snapshot = _EMPTY
+
+    @property
+    def generation(self) -> int:
+        """The registrant generation the index was built from (-1: not built yet)."""
+        return self._snapshot.generation
+
+    @property
+    def stale(self) -> bool:
+        return self.store.registrant_generation() != self.generation
 
     def refresh(self, force: bool = False) -> None:
         generation = self.store.registrant_generation()
@@ -98,8 +123,7 @@ class SearchIndex:
             "SELECT code, name, organisation, category, phone, missing, pinyin, initials "
             "FROM registrants ORDER BY pinyin, code"
         ).fetchall()
-        self.rows = rows
-        self.fields = {
+        fields = {
             "code": _FieldIndex([r["code"].lower() for r in rows]),
             "name": _FieldIndex([search_key(r["name"]) for r in rows]),
             "organisation": _FieldIndex([search_key(r["organisation"]) for r in rows]),
@@ -107,10 +131,11 @@ class SearchIndex:
             "pinyin": _FieldIndex([r["pinyin"] for r in rows]),
             "initials": _FieldIndex([r["initials"] for r in rows]),
         }
-        self.phone_tails = _FieldIndex([(r["phone"] or "")[::-1] for r in rows])
-        self.generation = generation
+        tails = _FieldIndex([(r["phone"] or "")[::-1] for r in rows])
+        self._snapshot = _Snapshot(generation, rows, fields, tails)
 
-    def _lookups(self, query: str, limit: int) -> Iterator[tuple[int, str, Iterator[int]]]:
+    def _lookups(self, snap: _Snapshot, query: str,
+                 limit: int) -> Iterator[tuple[int, str, Iterator[int]]]:
         """(tier, field, matching entries) in rank order."""
         compact = search_key(query)
         if not compact:
@@ -118,13 +143,13 @@ class SearchIndex:
         fields = [f for f in FIELDS if self._applies(f, compact)]
         for tier in (EXACT, PREFIX, SUBSTRING):
             for field in fields:
-                index = self.fields[field]
+                index = snap.fields[field]
                 needle = compact
                 if field == "phone":  # the last digits of a phone rank as a prefix would
                     if tier == EXACT:
                         yield tier, field, index.starting_with(needle, limit, exact=True)
                     elif tier == PREFIX:
-                        yield tier, field, self.phone_tails.starting_with(needle[::-1], limit)
+                        yield tier, field, snap.phone_tails.starting_with(needle[::-1], limit)
                 elif tier == EXACT:
                     yield tier, field, index.starting_with(needle, limit, exact=True)
                 elif tier == PREFIX:
@@ -146,9 +171,11 @@ class SearchIndex:
         return True
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
-        self.refresh()
+        if self.auto_refresh:
+            self.refresh()
+        snap = self._snapshot
         best: dict[int, tuple[int, str]] = {}
-        for tier, field, entries in self._lookups(query, limit):
+        for tier, field, entries in self._lookups(snap, query, limit):
             if len(best) >= limit:
                 break
             for entry in entries:
@@ -156,7 +183,7 @@ class SearchIndex:
                     best[entry] = (tier, field)
                     if len(best) >= limit:
                         break
-        rows = [self.rows[entry] for entry in best]
+        rows = [snap.rows[entry] for entry in best]
         arrived = self._arrived([r["code"] for r in rows])
         return [Hit(r["code"], r["name"], r["organisation"], r["category"], r["phone"],
                     bool(r["missing"]), field, tier, arrived=r["code"].upper() in arrived)

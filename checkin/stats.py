@@ -7,6 +7,15 @@ import json
 from .model import ADMITTED_PAYMENTS, REGISTRATION
 from .store import Store
 
+UNLISTED = "名单待同步 not yet on the list"
+
+
+def _unlisted(conn) -> int:
+    """Registration admissions whose code is not (yet) a registrant on this desk."""
+    return conn.execute(
+        "SELECT count(*) FROM admissions a WHERE a.station = ? AND NOT EXISTS "
+        "(SELECT 1 FROM registrants r WHERE r.code = a.code)", (REGISTRATION,)).fetchone()[0]
+
 
 def headcounts(store: Store) -> dict:
     conn = store.reader()
@@ -22,6 +31,12 @@ def headcounts(store: Store) -> dict:
     for r in rows:
         by_category.append({"category": r["category"] or "—", "expected": r["expected"],
                             "arrived": r["arrived"]})
+    # Admitted on a signed ticket before this desk's list had them (registered online after
+    # the last sync): they arrived, so they count, in a row of their own until the list
+    # brings them under their category.
+    unlisted = _unlisted(conn)
+    if unlisted:
+        by_category.append({"category": UNLISTED, "expected": 0, "arrived": unlisted})
     by_day = [
         {"day": r[0], "arrived": r[1]}
         for r in conn.execute(
@@ -52,6 +67,7 @@ def headcounts(store: Store) -> dict:
         "event": config.name,
         "expected": sum(c["expected"] for c in by_category),
         "arrived": sum(c["arrived"] for c in by_category),
+        "unlisted": unlisted,
         "by_category": by_category,
         "by_day": by_day,
         "meals": meals,

@@ -1,8 +1,10 @@
-"""What a scanned QR payload means. Plain registration codes today; signed tickets later.
+"""What a scanned QR payload means: a plain registration code or a signed ticket (``CK1:…``),
+alone or inside a URL or a JSON object.
 
 A payload is untrusted input from a camera or a keyboard-wedge scanner: it is bounded in
-length, stripped of what scanners add (CR/LF, spaces, BOM), and anything that is not a
-registration code is refused with a reason instead of being looked up.
+length, stripped of what scanners add (CR/LF, spaces, BOM), and anything that is neither a
+registration code nor something shaped like a ticket is refused with a reason instead of being
+looked up. A ticket is only recognised here; the desk verifies it (checkin/tickets.py).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from .normalize import CODE_PATTERN, MAX_CODE_CHARS
+from .tickets import MAX_TICKET_CHARS, is_ticket
 
 MAX_PAYLOAD_CHARS = 2048  # a version 40 QR holds ~4k bytes; confirmations never need that
 _URL_KEYS = ("code", "ticket", "c", "t", "secret", "regcode")
@@ -46,8 +50,16 @@ def _from_json(text: str) -> str | None:
     return None
 
 
-def parse_payload(payload: str) -> str:
-    """The registration code a payload carries, or InvalidPayload."""
+@dataclass(frozen=True)
+class Scanned:
+    """What a payload carries: exactly one of a plain code or a ticket's text (unverified)."""
+
+    code: str | None = None
+    ticket: str | None = None
+
+
+def read_payload(payload: str) -> Scanned:
+    """The plain code or the signed ticket a payload carries, or InvalidPayload."""
     if payload is None:
         raise InvalidPayload("empty", "nothing was scanned")
     if len(payload) > MAX_PAYLOAD_CHARS:
@@ -63,7 +75,20 @@ def parse_payload(payload: str) -> str:
     if not candidate:
         raise InvalidPayload("not_a_code", "the QR code holds no registration code")
     candidate = candidate.strip()
+    if is_ticket(candidate):
+        if len(candidate) > MAX_TICKET_CHARS:
+            raise InvalidPayload("too_long", "the scanned ticket is far too long")
+        return Scanned(ticket=candidate)
     if len(candidate) > MAX_CODE_CHARS or not CODE_PATTERN.match(candidate):
         shown = candidate[:24] + ("…" if len(candidate) > 24 else "")
         raise InvalidPayload("not_a_code", f"{shown!r} is not a registration code")
-    return candidate
+    return Scanned(code=candidate)
+
+
+def parse_payload(payload: str) -> str:
+    """The plain registration code a payload carries, or InvalidPayload. A signed ticket is
+    refused here: its code means nothing until verified (Desk.scan does that)."""
+    scanned = read_payload(payload)
+    if scanned.code is None:
+        raise InvalidPayload("not_a_code", "a signed ticket, not a plain registration code")
+    return scanned.code

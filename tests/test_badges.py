@@ -11,7 +11,14 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from checkin.printing.documents import badge_items, select, voucher_items
+from checkin import tickets
+from checkin.printing.documents import (
+    badge_items,
+    document_items,
+    letter_items,
+    select,
+    voucher_items,
+)
 from checkin.printing.render import render_pdf, sheet_grid
 from checkin.printing.templates import TemplateError, list_templates, load_template
 from checkin.store import registrants as reg_store
@@ -53,8 +60,9 @@ def longest_organisation(store):
 @pytest.mark.parametrize("template", list_templates(), ids=lambda t: t.name)
 def test_every_template_reads_back(event_store, template):
     person = longest_organisation(event_store)
-    make = badge_items if template.document == "badge" else voucher_items
-    items = make(event_store, [person], template)
+    ticket = tickets.issue(tickets.new_private_key(), "k1", "SHIC2026", person.code)
+    items = (letter_items(event_store, [person], template, {person.code: ticket})
+             if template.document == "letter" else document_items(event_store, [person], template))
     assert items, "the sample person gets this document"
     document = pdf_of(items[:1])
     page = document[0]
@@ -62,7 +70,10 @@ def test_every_template_reads_back(event_store, template):
     assert (round(width / PT_PER_MM, 1), round(height / PT_PER_MM, 1)) == (
         round(template.width_mm, 1), round(template.height_mm, 1))
     codes = qr_texts(page)
-    assert len(codes) == 1 and parse_payload(codes[0]) == person.code
+    if template.document == "letter":
+        assert codes == [ticket]  # the signed ticket, whole, from the printed page
+    else:
+        assert len(codes) == 1 and parse_payload(codes[0]) == person.code
     for element in template.elements:
         if element.type != "text" or element.text not in ("{name}", "{organisation}"):
             continue

@@ -20,3 +20,15 @@ def test_printing_bench_prints_both_rows():
                              "--singles", "5"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "one A6 badge PDF" in result.stdout and "20 badges on A4 sheets" in result.stdout
+
+
+def test_sync_bench_prints_every_row():
+    result = subprocess.run([sys.executable, "-m", "bench.sync", "--quick"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("| metric") and "reference" in line for line in lines)
+    for metric in ("first download", "upload of 500 queued events", "idle round",
+                   "3 desks syncing every"):
+        assert metric in result.stdout
+    assert "lost 0 (missing at desks 0), doubled 0" in result.stdout

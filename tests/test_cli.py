@@ -10,7 +10,11 @@ import openpyxl
 import pytest
 from conftest import CSV_GBK, EVENT_TOML, XLSX
 
+from checkin.demo import DEMO_ORGANISER_PIN
+
 CHECKIN = str(Path(sys.executable).parent / "checkin")
+PIN = "246810"  # the organiser PIN: phone numbers unmasked, exports (issue 7)
+ORGANISER = ("--role", "organiser", "--pin", PIN)
 
 
 def run(*args, db, ok=True):
@@ -29,8 +33,9 @@ def run_json(*args, db):
 
 def test_list_json_matches_the_answer_key(tmp_path, answers):
     db = tmp_path / "e.db"
+    run("privacy", "pin", "--pin", PIN, "--save", db=db)
     run("import", CSV_GBK, db=db)
-    listed = run_json("list", db=db)
+    listed = run_json("list", *ORGANISER, db=db)
     keys = ("code", "name", "phone", "email", "category", "team", "payment", "meals")
     expected = {a["code"]: a for a in answers["registrants"]}
     assert len(listed) == answers["gbk_rows"]
@@ -76,7 +81,9 @@ def test_a_registration_morning_from_the_command_line(tmp_path):
     assert {e["operator"] for e in history} == {"alice"}
 
     out = tmp_path / "attendance.xlsx"
-    run("export", "attendance", "-o", out, db=db)
+    refused = run("export", "attendance", "-o", out, db=db, ok=False)
+    assert "organiser" in refused.stderr and not out.exists()
+    run("export", "attendance", "-o", out, "--pin", DEMO_ORGANISER_PIN, db=db)  # the demo's
     rows = list(openpyxl.load_workbook(out, read_only=True).active.iter_rows(values_only=True))
     assert len(rows) == 301
     arrived = [r for r in rows[1:] if r[7]]
@@ -141,9 +148,10 @@ def test_export_neutralises_formula_injection(tmp_path):
     db = tmp_path / "e.db"
     src = tmp_path / "evil.csv"
     src.write_text("编号,姓名,单位\nE1,=HYPERLINK(\"http://x\"),@SUM(A1)\n", encoding="utf-8")
+    run("privacy", "pin", "--pin", PIN, "--save", db=db)
     run("import", src, db=db)
     out = tmp_path / "a.csv"
-    run("export", "attendance", "-o", out, db=db)
+    run("export", "attendance", "-o", out, *ORGANISER, db=db)
     text = out.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
 
@@ -166,7 +174,8 @@ def test_attendance_keeps_people_who_came_then_left_the_list(tmp_path):
     run("scan", "A1", db=db)
     run("import", second, "--mark-missing", db=db)
     out = tmp_path / "att.csv"
-    run("export", "attendance", "-o", out, db=db)
+    run("privacy", "pin", "--pin", PIN, "--save", db=db)
+    run("export", "attendance", "-o", out, *ORGANISER, db=db)
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == ["A1", "A2"]
     assert run_json("stats", db=db)["expected"] == 1

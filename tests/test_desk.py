@@ -178,6 +178,30 @@ def test_edit_is_audited_and_refuses_a_stale_version(desk):
         desk.edit(PAID, {"shoe_size": "42"})
 
 
+def test_edit_sends_the_server_version_it_last_saw_as_base_version(desk):
+    """The server tells a stale edit by the version the desk based it on: the central one
+    (`server_version`, written by a sync's download), not the desk's own version, which also
+    counts local edits (two edits offline would otherwise claim a version the server gave to
+    an organiser's correction). The local check still compares with the local version."""
+    def last_edit():
+        return eventlog.history(desk.store.reader(), UNPAID)[-1].data
+
+    start = reg_store.get(desk.store.reader(), UNPAID).version
+    desk.edit(UNPAID, {"phone": "13900000001"})  # never synced: its own version
+    assert last_edit()["base_version"] == start
+    with desk.store.transaction() as conn:  # what the download writes: central version 4
+        conn.execute("UPDATE registrants SET version = 4, server_version = 4 WHERE code = ?",
+                     (UNPAID,))
+    one = desk.edit(UNPAID, {"phone": "13900000002"}, base_version=4, reason="typed")
+    assert one.version == 5 and last_edit()["base_version"] == 4
+    assert last_edit()["changes"] == {"phone": ["13900000001", "13900000002"]}
+    two = desk.edit(UNPAID, {"phone": "13900000003"}, base_version=5, reason="typo fix")
+    assert two.version == 6 and last_edit()["base_version"] == 4, "still what the server gave"
+    assert last_edit()["changes"] == {"phone": ["13900000002", "13900000003"]}
+    with pytest.raises(DeskError, match="changed meanwhile"):
+        desk.edit(UNPAID, {"phone": "13900000004"}, base_version=4)  # local: now 6
+
+
 def test_reprint_needs_a_reason_and_every_print_is_recorded(desk):
     desk.record_print(PAID, "badge")
     with pytest.raises(DeskError, match="reason"):

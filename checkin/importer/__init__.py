@@ -2,6 +2,7 @@
 
 from .reader import ImportFileError
 from .report import ImportReport, Problem
-from .run import import_file, read_export
+from .run import ExportPreview, import_file, preview_export, read_export
 
-__all__ = ["ImportFileError", "ImportReport", "Problem", "import_file", "read_export"]
+__all__ = ["ExportPreview", "ImportFileError", "ImportReport", "Problem", "import_file",
+           "preview_export", "read_export"]

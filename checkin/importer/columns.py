@@ -90,7 +90,7 @@ def find_header(rows: list[tuple[int, list]], overrides: dict[str, str] | None =
     """Index (in `rows`) of the header: the first row that names the most known fields,
     among those that name a code or a name column. Title rows above it are skipped.
     Headers named in a mapping file count as the fields they are mapped to."""
-    mapped = {header_key(h): f for f, h in (overrides or {}).items()}
+    mapped = {header_key(h): f for f, h in (overrides or {}).items() if h}
     best, best_score = None, 1
     for i, (_, row) in enumerate(rows):
         fields = {mapped.get(header_key(c)) or field_for_header(c)
@@ -100,7 +100,9 @@ def find_header(rows: list[tuple[int, list]], overrides: dict[str, str] | None =
     return best
 
 
-def build_map(headers: list, overrides: dict[str, str] | None = None) -> ColumnMap:
+def guess_map(headers: list, overrides: dict[str, str] | None = None) -> ColumnMap:
+    """The column map as far as it goes, without insisting on a code and a name column
+    (the import wizard shows it for correction). An override of "" leaves that field out."""
     names = ["" if h is None else str(h).strip() for h in headers]
     cmap = ColumnMap(headers=names)
     overrides = overrides or {}
@@ -110,6 +112,8 @@ def build_map(headers: list, overrides: dict[str, str] | None = None) -> ColumnM
             raise ImportFileError(
                 f"mapping file names an unknown field {fld!r}; fields are: {', '.join(FIELDS)}"
             )
+        if not head:
+            continue
         col = by_header.get(header_key(head))
         if col is None:
             raise ImportFileError(
@@ -122,21 +126,31 @@ def build_map(headers: list, overrides: dict[str, str] | None = None) -> ColumnM
         if i in taken or not head:
             continue
         fld = field_for_header(head)
-        if fld and fld not in cmap.fields:
+        if fld and fld not in cmap.fields and fld not in overrides:
             cmap.fields[fld] = i
         elif fld is None and _MEAL_WORDS.search(head):
             cmap.meal_columns[i] = head
         else:
             cmap.extra[i] = head
+    return cmap
+
+
+def missing_columns(cmap: ColumnMap) -> str | None:
+    """Why the map cannot be imported (no code or no name column), or None."""
+    found = ", ".join(h for h in cmap.headers if h)
     if "code" not in cmap.fields:
-        raise ImportFileError(
-            "no column for the registration code (报名编号/票号/Ticket Code ...). Columns found: "
-            f"{', '.join(h for h in names if h)}. Name it with --mapping (e.g. code = \"凭证\")."
-        )
+        return ("no column for the registration code (报名编号/票号/Ticket Code ...). Columns found: "
+                f"{found}. Name it with --mapping (e.g. code = \"凭证\").")
     if "name" not in cmap.fields:
-        raise ImportFileError(
-            f"no column for the name (姓名/Name). Columns found: {', '.join(h for h in names if h)}."
-        )
+        return f"no column for the name (姓名/Name). Columns found: {found}."
+    return None
+
+
+def build_map(headers: list, overrides: dict[str, str] | None = None) -> ColumnMap:
+    cmap = guess_map(headers, overrides)
+    problem = missing_columns(cmap)
+    if problem:
+        raise ImportFileError(problem)
     return cmap
 
 

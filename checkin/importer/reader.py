@@ -12,6 +12,10 @@ from pathlib import Path
 # What GBK exports are read as: GB18030 is its superset, so it reads both.
 _ENCODINGS = ("utf-8", "gb18030")
 MAX_CSV_BYTES = 512 * 1024 * 1024
+# An XLSX is a zip: refuse one whose parts would inflate beyond what any export needs
+# (100,000 registrants make ~60 MB of sheet XML) or that inflates at a zip bomb's ratio.
+MAX_XLSX_EXPANDED_BYTES = 1024 * 1024 * 1024
+MAX_XLSX_RATIO = 200  # real sheets compress about 10:1; bombs 1000:1 and more
 
 
 class ImportFileError(ValueError):
@@ -24,6 +28,7 @@ class Table:
 
     name: str  # sheet name, or the encoding for CSV
     rows: Iterator[tuple[int, list]]
+    total: int = 0  # about how many rows (for progress); 0: not known (yet)
 
 
 def detect_encoding(data: bytes) -> str:
@@ -48,15 +53,23 @@ def _read_csv(path: Path) -> list[Table]:
         raise ImportFileError(f"{path.name} is larger than {MAX_CSV_BYTES >> 20} MB: refused")
     data = path.read_bytes()
     encoding = detect_encoding(data)
-    content = data.decode(encoding)
+    try:
+        content = data.decode(encoding)
+    except UnicodeDecodeError as exc:  # a byte-order mark promised UTF-16, the bytes are not
+        raise ImportFileError(f"{path.name} starts like {encoding} text but is not ({exc.reason} "
+                              f"at byte {exc.start}); save it again as CSV UTF-8 or XLSX") from exc
     sample = content[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    # A cell may be long (the row parser reports and trims it); the csv module's own limit
+    # (128 KB) would instead stop the whole import with an error about the module.
+    csv.field_size_limit(MAX_CSV_BYTES)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    return [Table(name=encoding, rows=enumerate(reader, 1))]
+    lines = content.count("\n") + (not content.endswith("\n"))
+    return [Table(name=encoding, rows=enumerate(reader, 1), total=lines)]
 
 
 def _openpyxl_rows(sheet) -> Iterator[tuple[int, list]]:
@@ -71,14 +84,35 @@ def _read_xlsx_openpyxl(path: Path) -> tuple[list[Table], object]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise ImportFileError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
-    return [Table(name=ws.title, rows=_openpyxl_rows(ws)) for ws in book.worksheets], book
+    return [Table(name=ws.title, rows=_openpyxl_rows(ws), total=ws.max_row or 0)
+            for ws in book.worksheets], book
 
 
-def _calamine_rows(book, name: str) -> Iterator[tuple[int, list]]:
+def _calamine_rows(book, name: str, table: Table) -> Iterator[tuple[int, list]]:
     sheet = book.get_sheet_by_name(name)
     first_row = sheet.start[0] if sheet.start else 0
+    table.total = first_row + sheet.height
     for offset, row in enumerate(sheet.iter_rows()):
         yield first_row + offset + 1, [None if cell == "" else cell for cell in row]
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    """Judge the workbook by its zip directory, before anything is inflated."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
+    expanded = sum(p.file_size for p in parts)
+    if expanded > MAX_XLSX_EXPANDED_BYTES:
+        raise ImportFileError(f"{path.name} would expand to {expanded >> 20} MB: too large for a "
+                              "registration export (a damaged or hostile file); refused")
+    for part in parts:
+        if part.file_size > 20 * 1024 * 1024 and \
+                part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
+            raise ImportFileError(
+                f"{path.name}: {part.filename} would expand {part.file_size // max(part.compress_size, 1)}"
+                " times (a zip bomb, not an export); refused")
 
 
 def _read_xlsx(path: Path) -> tuple[list[Table], object | None]:
@@ -90,12 +124,16 @@ def _read_xlsx(path: Path) -> tuple[list[Table], object | None]:
         return _read_xlsx_openpyxl(path)
     if not zipfile.is_zipfile(path):
         raise ImportFileError(f"{path.name} is not a readable XLSX workbook (not a zip archive)")
+    _refuse_zip_bomb(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine reports every kind of damage as its own errors
         raise ImportFileError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
     # Sheets are read lazily, one at a time, as the importer looks for the header.
-    return [Table(name=name, rows=_calamine_rows(book, name)) for name in book.sheet_names], book
+    tables = [Table(name=name, rows=iter(())) for name in book.sheet_names]
+    for table in tables:
+        table.rows = _calamine_rows(book, table.name, table)
+    return tables, book
 
 
 def open_tables(path: str | Path) -> tuple[list[Table], object | None]:

@@ -6,18 +6,21 @@ import dataclasses
 import gc
 import itertools
 import re
+from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import normalize as norm
+from .. import privacy
 from ..clock import now_iso
 from ..jsonutil import dumps
 from ..model import Category, EventConfig, Forum, MealSlot, Registrant
-from ..store import Store
+from ..store import Store, audit
 from ..store import registrants as reg_store
-from .columns import ColumnMap, build_map, find_header, load_mapping
+from .columns import ColumnMap, build_map, find_header, guess_map, load_mapping, missing_columns
 from .reader import ImportFileError, Table, open_tables
-from .report import ImportReport
+from .report import ImportReport, Problem
 
 HEADER_SEARCH_ROWS = 30
 # A totals row starts with one of these words; English ones must be the whole cell, so
@@ -26,6 +29,10 @@ _TOTAL_WORDS = re.compile(r"^(合计|总计|小计|汇总|共计)|^(grand\s+)?(t
 # An import that would mark more than this share of the list as gone is probably a
 # partial export (one day's registrations): then nobody is marked unless asked.
 MAX_MISSING_SHARE = 0.2
+PROGRESS_EVERY = 500  # rows between two calls of an import's progress(done, total)
+# A column mapping: a mapping file (TOML/JSON) or {field: header} ("" leaves a field out).
+Mapping = str | Path | dict[str, str] | None
+Progress = Callable[[int, int], None]
 
 # Badge colours for the categories of Chinese medical-IT events (an event file overrides them).
 DEFAULT_COLOURS = {
@@ -63,6 +70,28 @@ def _locate(tables: list[Table], sheet: str | None, overrides: dict | None):
     )
 
 
+MAX_CELL_CHARS = 1000  # longer cells are cut (a name that long refuses its row)
+
+
+def gone_from_list(existing: dict, people: list[Registrant], mark_missing: bool | None,
+                   report: ImportReport, how_to_insist: str) -> list:
+    """Those of `existing` (key: upper-case code -> a row with .missing and .source) that
+    this export no longer lists and that should be marked as gone. With mark_missing None,
+    nobody when more than MAX_MISSING_SHARE of the list would go: that looks like a partial
+    export (said in the report, with `how_to_insist`)."""
+    in_file = {p.code.upper() for p in people}
+    vanished = [row for key, row in existing.items()
+                if key not in in_file and not row.missing and row.source == "import"]
+    listed = sum(1 for row in existing.values() if not row.missing and row.source == "import")
+    if mark_missing is None:
+        mark_missing = len(vanished) <= MAX_MISSING_SHARE * listed
+        if not mark_missing:
+            report.problem(0, "", f"{len(vanished)} of {listed} registrants are not in this "
+                           "file: it looks like a partial export, so none was marked as gone "
+                           f"({how_to_insist} if they really left the list)")
+    return vanished if mark_missing else []
+
+
 class _RowParser:
     """Turns one data row into a Registrant, noting every problem in the report."""
 
@@ -95,11 +124,26 @@ class _RowParser:
         extra: dict[str, str] = {}
         values: dict = {}
         for fld, col, normalise, header in self.plan:
-            value, problem = normalise(row[col])
+            cell = row[col]
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                if fld == "name":  # a 200,000-character "name" is damage or an attack
+                    self.report.problem(number, header, f"{len(cell)} characters is not a name: "
+                                        "row not imported", "error")
+                    return None
+                self.report.problem(number, header, f"{len(cell)} characters: cut to "
+                                    f"{MAX_CELL_CHARS}")
+                cell = cell[:MAX_CELL_CHARS]
+            value, problem = normalise(cell)
+            if problem and fld == "name":
+                self.report.problem(number, header, f"{problem}: row not imported", "error")
+                return None
             if problem:
                 self.report.problem(number, header, problem)
-                extra[header] = norm.text(row[col])
+                extra[header] = norm.text(cell)
             values[fld] = value
+        if "name" not in values:
+            self.report.problem(number, "", "no name column: row not imported", "error")
+            return None
         category = None
         if self.col["category"] is not None:
             category, _ = norm.category(row[self.col["category"]], self.category_words)
@@ -116,7 +160,7 @@ class _RowParser:
             forums = [self._forum_id(f) for f in norm.items(row[self.col["forums"]])]
         for col, header in self.cmap.extra.items():
             if row[col] not in (None, ""):
-                extra[header] = norm.text(row[col])
+                extra[header] = norm.text(row[col])[:MAX_CELL_CHARS]
         return Registrant(code=code, category=category, meals=list(dict.fromkeys(meals)),
                           forums=forums, extra=extra, **{"name": "", **values})
 
@@ -171,10 +215,18 @@ def _find_duplicates(people: list[Registrant]) -> list[list[str]]:
     return [list(codes) for codes in sorted({tuple(sorted(g)) for g in groups.values()})]
 
 
-def read_export(path: str | Path, config: EventConfig, *, mapping: str | Path | None = None,
-                sheet: str | None = None) -> tuple[list[Registrant], ImportReport, _RowParser]:
-    """Parse an export without touching the store."""
-    overrides = load_mapping(mapping) if mapping else None
+def _overrides(mapping: Mapping) -> dict[str, str] | None:
+    if isinstance(mapping, dict):
+        return dict(mapping)
+    return load_mapping(mapping) if mapping else None
+
+
+def read_export(path: str | Path, config: EventConfig, *, mapping: Mapping = None,
+                sheet: str | None = None, progress: Progress | None = None,
+                ) -> tuple[list[Registrant], ImportReport, _RowParser]:
+    """Parse an export without touching the store. `progress(row, rows in the file)` is
+    called every PROGRESS_EVERY rows (rows: 0 when not known)."""
+    overrides = _overrides(mapping)
     tables, handle = open_tables(path)
     try:
         table, head, header_idx = _locate(tables, sheet, overrides)
@@ -187,6 +239,8 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: str | Path | 
         first_row_of: dict[str, int] = {}
         rows = [*head[header_idx + 1:]]
         for number, row in itertools.chain(rows, table.rows):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number, table.total)
             if _is_blank(row):
                 report.skipped_blank += 1
                 continue
@@ -214,6 +268,76 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: str | Path | 
     return people, report, parser
 
 
+@dataclass
+class ExportPreview:
+    """What an import would do with the top of a file, before anything is written."""
+
+    table: str  # sheet name or detected encoding
+    header_row: int
+    columns: ColumnMap  # the headers and which field each one fills
+    rows: list[tuple[int, list]] = field(default_factory=list)  # (row number, cells) as read
+    people: list[Registrant] = field(default_factory=list)  # those rows, as imported
+    problems: list[Problem] = field(default_factory=list)
+    error: str = ""  # why the file cannot be imported as mapped (no code column ...)
+
+
+def _first_filled_row(path, sheet: str | None):
+    """Without a recognisable header, the first non-blank row is offered as the header:
+    (table, [row], 0, handle to close), or None."""
+    tables, handle = open_tables(path)
+    first = None
+    try:
+        table = next((t for t in tables if sheet in (None, t.name)), None)
+        if table is not None:
+            rows = itertools.islice(table.rows, HEADER_SEARCH_ROWS)
+            first = next((item for item in rows if not _is_blank(item[1])), None)
+    finally:
+        if first is None and handle is not None:
+            handle.close()
+    return (table, [first], 0, handle) if first else None
+
+
+def preview_export(path: str | Path, config: EventConfig, *, mapping: Mapping = None,
+                   sheet: str | None = None, rows: int = 20) -> ExportPreview:
+    """The column map and the first `rows` registrants, reading only the top of the file.
+    A header without a code (or name) column still shows its columns, with `error` saying
+    what is missing, so that a person can pick them; an unreadable file raises
+    ImportFileError."""
+    overrides = _overrides(mapping)
+    tables, handle = open_tables(path)
+    error = ""
+    try:
+        try:
+            table, head, header_idx = _locate(tables, sheet, overrides)
+        except ImportFileError as exc:
+            found = _first_filled_row(path, sheet)
+            if found is None:
+                raise
+            if handle is not None:
+                handle.close()
+            table, head, header_idx, handle = found
+            error = str(exc)
+        header_number, headers = head[header_idx]
+        cmap = guess_map(headers, overrides)
+        error = error or missing_columns(cmap) or ""
+        report = ImportReport(file=Path(path).name, table=table.name, header_row=header_number)
+        raw: list[tuple[int, list]] = []
+        for number, row in itertools.chain(head[header_idx + 1:], table.rows):
+            if len(raw) >= rows:
+                break
+            if not (_is_blank(row) or _is_total(row)):
+                raw.append((number, row))
+        people: list[Registrant] = []
+        if not error:
+            parser = _RowParser(cmap, config, report)
+            people = [p for p in (parser.parse(n, row) for n, row in raw) if p is not None]
+    finally:
+        if handle is not None:
+            handle.close()
+    return ExportPreview(table=table.name, header_row=header_number, columns=cmap,
+                         rows=raw, people=people, problems=report.problems, error=error)
+
+
 def _changed_fields(old: Registrant, new: Registrant) -> dict:
     diff = {}
     for key, value in new.master_fields().items():
@@ -224,27 +348,42 @@ def _changed_fields(old: Registrant, new: Registrant) -> dict:
     return diff
 
 
-def import_file(store: Store, path: str | Path, *, mapping: str | Path | None = None,
+def import_file(store: Store, path: str | Path, *, mapping: Mapping = None,
                 sheet: str | None = None, dry_run: bool = False,
-                mark_missing: bool | None = None) -> ImportReport:
+                mark_missing: bool | None = None,
+                progress: Progress | None = None, operator: str | None = None) -> ImportReport:
     """Import an export. `mark_missing`: mark registrants absent from the file as gone
     (True), never (False: a supplement), or None: only when that is at most
-    MAX_MISSING_SHARE of the list (a larger share looks like a partial export)."""
+    MAX_MISSING_SHARE of the list (a larger share looks like a partial export).
+    `progress(done, total)`: rows read so far while reading, then (total, total) once
+    everything is written. `operator`: who imports (the audit trail; default
+    $CHECKIN_OPERATOR or the login name)."""
     # An import allocates millions of small objects that all live until the end: the
     # cyclic garbage collector would re-scan them again and again (~15% of the time).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _import(store, path, mapping=mapping, sheet=sheet, dry_run=dry_run,
-                       mark_missing=mark_missing)
+                       mark_missing=mark_missing, progress=progress, operator=operator)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
-            mark_missing: bool | None) -> ImportReport:
-    people, report, parser = read_export(path, store.config, mapping=mapping, sheet=sheet)
+            mark_missing: bool | None, progress: Progress | None,
+            operator: str | None = None) -> ImportReport:
+    rows_in_file = 0
+
+    def reading(done: int, total: int) -> None:
+        nonlocal rows_in_file
+        rows_in_file = total
+        progress(done, total)
+
+    people, report, parser = read_export(path, store.config, mapping=mapping, sheet=sheet,
+                                         progress=reading if progress else None)
+    for person in people:  # [privacy] desk_fields: what this desk may keep (issue 7)
+        privacy.minimise(person, store.config.privacy.desk_fields)
     report.dry_run = dry_run
     report.created = {
         "meal slots": list(parser.new_meals), "forums": list(parser.new_forums),
@@ -279,30 +418,25 @@ def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
                     report.changes.append({"code": old.code, "fields": diff})
             else:
                 report.unchanged += 1
-        in_file = {p.code.upper() for p in people}
-        vanished = [r.code for k, r in existing.items()
-                    if k not in in_file and not r.missing and r.source == "import"]
-        listed = sum(1 for r in existing.values() if not r.missing and r.source == "import")
-        if mark_missing is None:
-            mark_missing = len(vanished) <= MAX_MISSING_SHARE * listed
-            if not mark_missing:
-                report.problem(0, "", f"{len(vanished)} of {listed} registrants are not in this "
-                               "file: it looks like a partial export, so none was marked as gone "
-                               "(import with --mark-missing if they really left the list)")
-        report.missing = len(vanished) if mark_missing else 0
+        vanished = [r.code for r in gone_from_list(existing, people, mark_missing, report,
+                                                   "import with --mark-missing")]
+        report.missing = len(vanished)
         report.imported = len(people)
         if not dry_run:
             reg_store.upsert(conn, to_write)
-            if mark_missing:
+            if vanished:
                 reg_store.set_missing(conn, vanished, True)
             if any(report.created.values()):
                 store.save_config(conn, parser.extended_config())
             store.bump_registrant_generation(conn)
-            conn.execute(
-                "INSERT INTO imports(file, at, summary) VALUES (?, ?, ?)",
-                (str(path), now_iso(), dumps({
-                    k: getattr(report, k) for k in ("rows_read", "imported", "added", "updated",
-                                                    "unchanged", "missing", "skipped_error")
-                })),
-            )
+            summary = {k: getattr(report, k) for k in ("rows_read", "imported", "added",
+                                                       "updated", "unchanged", "missing",
+                                                       "skipped_error")}
+            conn.execute("INSERT INTO imports(file, at, summary) VALUES (?, ?, ?)",
+                         (str(path), now_iso(), dumps(summary)))
+            audit.record(store, conn, audit.IMPORT, operator=operator,
+                         details={"file": Path(path).name, **summary})
+    if progress is not None:
+        total = max(rows_in_file, report.rows_read, 1)
+        progress(total, total)
     return report

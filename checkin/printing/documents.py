@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import ADMITTED_PAYMENTS, Registrant
 from ..store import Store
 from ..store import registrants as reg_store
-from .fields import badge_fields, entitled_slots, voucher_fields
+from .fields import badge_fields, entitled_slots, letter_fields, voucher_fields
 from .templates import Template
 
 SORTS = {
@@ -61,3 +61,19 @@ def voucher_items(store: Store, people: list[Registrant], template: Template):
         items += [(template, voucher_fields(person, config, slot))
                   for slot in entitled_slots(person, config)]
     return items
+
+
+def letter_items(store: Store, people: list[Registrant], template: Template,
+                 tickets: dict[str, str] | None = None):
+    """Confirmation letters; each QR holds the person's signed ticket (else the plain code)."""
+    if template.document != "letter":
+        raise ValueError(f"{template.name} is a {template.document} template, not a letter")
+    config = store.config
+    return [(template, letter_fields(p, config, (tickets or {}).get(p.code, p.code)))
+            for p in people]
+
+
+def document_items(store: Store, people: list[Registrant], template: Template):
+    """What any template prints for these people: badges, vouchers or letters."""
+    make = {"badge": badge_items, "voucher": voucher_items, "letter": letter_items}
+    return make[template.document](store, people, template)

@@ -6,11 +6,14 @@ import datetime as dt
 import json
 import string
 
+from .. import tickets
 from ..model import EventConfig, MealSlot, Registrant
 
 BADGE_FIELDS = ("name", "organisation", "title", "category", "category_colour", "team", "track",
                 "code", "qr_payload", "event_name", "event_dates")
 VOUCHER_FIELDS = (*BADGE_FIELDS, "meal_name", "meal_date", "meal_time", "voucher_payload")
+LETTER_FIELDS = (*BADGE_FIELDS, "ticket")
+ALL_FIELDS = (*VOUCHER_FIELDS, "ticket")
 
 
 def _dates(config: EventConfig) -> str:
@@ -32,9 +35,29 @@ def badge_fields(reg: Registrant, config: EventConfig) -> dict[str, str]:
         "name": reg.name, "organisation": reg.organisation or "", "title": reg.title or "",
         "category": reg.category or "", "category_colour": category.colour if category else "#607d8b",
         "team": reg.team or "", "track": reg.track or "", "code": reg.code,
-        "qr_payload": reg.code,  # a signed ticket replaces this once tickets exist
+        "qr_payload": badge_ticket(reg, config) or reg.code,
         "event_name": config.name, "event_dates": _dates(config),
     }
+
+
+def badge_ticket(reg: Registrant, config: EventConfig) -> str | None:
+    """The person's signed ticket, when the export brought one (a `ticket`/`凭证` column, kept
+    in extra data): the badge's QR then verifies offline like the confirmation. Only a ticket
+    for this very code and event is used (the latest issued, if several); else None."""
+    best: tickets.Ticket | None = None
+    text = None
+    for value in reg.extra.values():
+        if not isinstance(value, str) or not tickets.is_ticket(value.strip()):
+            continue
+        try:
+            ticket = tickets.decode(value.strip())
+        except tickets.TicketError:
+            continue
+        if ticket.code.casefold() == reg.code.casefold() and (
+                not config.short_name or ticket.event == config.short_name) and (
+                best is None or ticket.issued_at > best.issued_at):
+            best, text = ticket, value.strip()
+    return text
 
 
 def voucher_payload(code: str, slot: MealSlot) -> str:
@@ -47,6 +70,10 @@ def voucher_fields(reg: Registrant, config: EventConfig, slot: MealSlot) -> dict
     times = f"{slot.start}–{slot.end}" if slot.start and slot.end else ""
     return {**badge_fields(reg, config), "meal_name": slot.name, "meal_date": slot.date or "",
             "meal_time": times, "voucher_payload": voucher_payload(reg.code, slot)}
+
+
+def letter_fields(reg: Registrant, config: EventConfig, ticket: str) -> dict[str, str]:
+    return {**badge_fields(reg, config), "ticket": ticket}
 
 
 def entitled_slots(reg: Registrant, config: EventConfig) -> list[MealSlot]:

@@ -11,7 +11,7 @@ import pypdfium2
 from ..model import Registrant
 from ..store import Store
 from ..store import registrants as reg_store
-from .documents import badge_items, voucher_items
+from .documents import document_items
 from .render import render_pdf
 from .templates import list_templates
 
@@ -44,8 +44,7 @@ def write_previews(store: Store, folder: str | Path, code: str | None = None) ->
         person = dataclasses.replace(person, meals=[store.config.meals[0].id])
     files = []
     for template in list_templates():
-        make = badge_items if template.document == "badge" else voucher_items
-        items = make(store, [person], template)[:1]
+        items = document_items(store, [person], template)[:1]
         if not items:
             continue
         buffer = io.BytesIO()

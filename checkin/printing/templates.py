@@ -40,11 +40,14 @@ class Element:
     optional: bool = False  # may be empty (a title, a team); otherwise an empty value is reported
 
 
+DOCUMENTS = ("badge", "voucher", "letter")  # letter: a confirmation with the signed ticket
+
+
 @dataclass(frozen=True)
 class Template:
     name: str
     title: str
-    document: str  # badge | voucher
+    document: str  # badge | voucher | letter
     width_mm: float
     height_mm: float
     elements: tuple[Element, ...]
@@ -77,8 +80,8 @@ def load_template(name_or_path: str | Path) -> Template:
     except (KeyError, ValueError) as exc:
         raise TemplateError(f"{where}: give page = \"A6\" (or width_mm and height_mm): {exc}") from exc
     document = head.get("document", "badge")
-    if document not in ("badge", "voucher"):
-        raise TemplateError(f"{where}: document must be 'badge' or 'voucher'")
+    if document not in DOCUMENTS:
+        raise TemplateError(f"{where}: document must be one of {', '.join(DOCUMENTS)}")
     elements = []
     for i, item in enumerate(raw.get("elements", []), 1):
         kind = item.get("type")
@@ -112,7 +115,7 @@ def _check_element(element: Element, number: int, where: str) -> None:
     import re
     import string
 
-    from .fields import VOUCHER_FIELDS
+    from .fields import ALL_FIELDS
 
     for name in ("x", "y", "w", "h", "size", "min_size"):
         if not isinstance(getattr(element, name), int | float):
@@ -128,9 +131,9 @@ def _check_element(element: Element, number: int, where: str) -> None:
         names = {n for _, n, _, _ in string.Formatter().parse(element.text) if n}
     except ValueError as exc:
         raise ValueError(f"text {element.text!r}: {exc} (write {{{{ for a literal brace)") from exc
-    unknown = names - set(VOUCHER_FIELDS)
+    unknown = names - set(ALL_FIELDS)
     if unknown:
-        raise ValueError(f"unknown field(s) {sorted(unknown)}; fields are {', '.join(VOUCHER_FIELDS)}")
+        raise ValueError(f"unknown field(s) {sorted(unknown)}; fields are {', '.join(ALL_FIELDS)}")
 
 
 def list_templates() -> list[Template]:

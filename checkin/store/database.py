@@ -105,6 +105,34 @@ class Store:
             finally:
                 self._depth = 0
 
+    @contextmanager
+    def secure_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A transaction whose deletions and overwrites are zeroed on disk (PRAGMA
+        secure_delete): for wiping personal data, not for everyday writes."""
+        with self._write_lock:
+            self._writer.execute("PRAGMA secure_delete = ON")
+            try:
+                with self.transaction() as conn:
+                    yield conn
+            finally:
+                self._writer.execute("PRAGMA secure_delete = OFF")
+
+    def compact(self) -> bool:
+        """Rewrite the file without free pages (VACUUM) and empty the WAL file, so that
+        deleted data is not left anywhere in the database's files. False when another
+        connection was still reading and the WAL could not be emptied (it is reused, and
+        emptied at a later checkpoint)."""
+        if self.path == ":memory:":
+            return True
+        with self._write_lock:
+            self._writer.execute("PRAGMA secure_delete = ON")
+            try:
+                self._writer.execute("VACUUM")
+                busy = self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                self._writer.execute("PRAGMA secure_delete = OFF")
+        return not busy
+
     def reader(self) -> sqlite3.Connection:
         """A read connection for the calling thread (WAL lets it read while a write runs)."""
         if self.path == ":memory:":
@@ -171,6 +199,14 @@ class Store:
     @property
     def device_name(self) -> str:
         return self.meta("device_name") or self.device_id
+
+    def device_label(self, device_id: str) -> str:
+        """A desk's name ("报到处2") from the devices sync learned; its id when unknown."""
+        if device_id == self.device_id:
+            return self.device_name
+        row = self.reader().execute(
+            "SELECT name FROM devices WHERE device_id = ?", (device_id,)).fetchone()
+        return row[0] if row and row[0] else device_id
 
     def bump_registrant_generation(self, conn: sqlite3.Connection) -> None:
         """Tell caches (the search index) that registrant data changed."""

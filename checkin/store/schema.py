@@ -84,3 +84,84 @@ CREATE TABLE imports (
 )
 """,
     )
+
+
+@migrations(name="0002_sync")
+def sync_state(db: Database) -> None:
+    """The desk side of sync (docs/sync-protocol.md): desk names, the central version of each
+    registrant, and what the server answered about this desk's uploads.
+
+    Sync state (server, event, token, cursors, status) lives in `meta` under `sync.*` keys."""
+    _run(
+        db,
+        """
+CREATE TABLE devices (
+    device_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    updated_at TEXT
+);
+ALTER TABLE registrants ADD COLUMN server_version INTEGER;
+CREATE TABLE sync_conflicts (
+    event_uuid TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    code TEXT COLLATE NOCASE,
+    station TEXT,
+    detail TEXT NOT NULL DEFAULT '{}',
+    reported_at TEXT NOT NULL
+)
+""",
+    )
+
+
+@migrations(name="0003_privacy")
+def privacy(db: Database) -> None:
+    """Issue 7, personal data (docs/personal-data.md):
+
+    - `audit`: who did what, on which desk, when, for actions that are not events (imports,
+      exports, organiser unlocks, data shown unmasked, configuration, enrolment, revocation,
+      wipes, purges, ticket key use). Append-only like `events`.
+    - `wipe_permit` and a narrower `events_no_update`: the event log still refuses every
+      UPDATE, except one: while the wipe (checkin/privacy.py `wipe`) holds its permit row inside
+      its own transaction, the `data` of a walk_in or edit event may be replaced by a scrubbed
+      form (`{"wiped": ...}` without `fields` or `changes`). Nothing else of an event can change,
+      and no event can be deleted.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    code TEXT COLLATE NOCASE,
+    details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_action ON audit(action, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TABLE wipe_permit (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+DROP TRIGGER events_no_update;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    WHEN NOT (
+        EXISTS (SELECT 1 FROM wipe_permit)
+        AND OLD.kind IN ('walk_in', 'edit')
+        AND NEW.seq IS OLD.seq AND NEW.uuid IS OLD.uuid AND NEW.kind IS OLD.kind
+        AND NEW.code IS OLD.code AND NEW.station IS OLD.station
+        AND NEW.device_id IS OLD.device_id AND NEW.operator IS OLD.operator
+        AND NEW.wall_time IS OLD.wall_time AND NEW.hlc IS OLD.hlc AND NEW.ref IS OLD.ref
+        AND json_valid(NEW.data)
+        AND json_type(NEW.data, '$.wiped') IS NOT NULL
+        AND json_type(NEW.data, '$.fields') IS NULL
+        AND json_type(NEW.data, '$.changes') IS NULL
+    )
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
+""",
+    )

@@ -1,0 +1,118 @@
+"""What the `checkin` command modules share: the one-line error, exit codes, output (JSON or
+text and tables), opening the database, the desk, the role a command runs with (organiser PIN),
+and saving an event configuration.
+
+The commands live where their subject does: checkin/cli.py (the desk, the parser and main),
+checkin/printing/commands.py, checkin/scanner/commands.py, checkin/privacy_commands.py,
+checkin/ticket_commands.py, checkin/server/commands.py and checkin/sync/commands.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+from . import privacy
+from .clock import now_iso
+from .desk import Desk
+from .messages import prefers_chinese
+from .privacy import Role
+from .store import Store, audit
+
+EXIT_ERROR, EXIT_REFUSED = 2, 1
+
+
+class CliError(Exception):
+    pass
+
+
+# -- output helpers ---------------------------------------------------------
+def emit(args, data, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) else 2))
+    else:
+        print(text)
+
+
+def table(rows: list[list], headers: list[str]) -> str:
+    from unicodedata import east_asian_width
+
+    def width(s: str) -> int:
+        return sum(2 if east_asian_width(c) in "WF" else 1 for c in s)
+
+    cells = [[("" if v is None else str(v)) for v in row] for row in [headers, *rows]]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c + " " * (w - width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def open_store(args) -> Store:
+    return Store(args.db)
+
+
+def make_desk(args, store: Store) -> Desk:
+    return Desk(store, operator=args.operator, chinese=prefers_chinese())
+
+
+# -- roles and personal data (issue 7, checkin/privacy.py) -------------------------
+def command_role(args, store: Store, *, need: str | None = None) -> Role:
+    """The role this command runs with: the desk's (personal data masked) unless
+    `--role organiser` with the right organiser PIN (--pin or $CHECKIN_ORGANISER_PIN). `need`:
+    the command is an organiser's job (refused without the PIN). Attempts are audited."""
+    if args.role == Role.DESK and need:
+        raise CliError(f"{need} is an organiser's job: run it with --role organiser --pin PIN")
+    if args.role != Role.ORGANISER and not need:
+        return Role.DESK
+    pin = args.pin or os.environ.get("CHECKIN_ORGANISER_PIN")
+    if need and not pin and privacy.has_organiser_pin(store):
+        raise CliError(f"{need} is an organiser's job: give the organiser PIN "
+                       "(--role organiser --pin PIN, or set CHECKIN_ORGANISER_PIN)")
+    return privacy.unlock(store, pin, operator=args.operator, purpose=args.command)
+
+
+def record_shown(args, store: Store, role: Role, rows: int, code: str | None = None) -> None:
+    """Personal data went out unmasked (to an organiser): the audit trail says so."""
+    if privacy.can_see_personal(role) and rows:
+        audit.log(store, audit.SHOWN, operator=args.operator, code=code,
+                  details={"command": args.command, "rows": rows, "json": bool(args.json)})
+
+
+# -- event configuration (`checkin init`, `checkin privacy pin --save`) ------------
+def _config_changes(old, new) -> list[str]:
+    """Which parts of the event configuration differ (names only: never a PIN hash)."""
+    if old is None:
+        return ["new"]
+    a, b = dataclasses.asdict(old), dataclasses.asdict(new)
+    changed = [k for k in b if k != "privacy" and a.get(k) != b[k]]
+    changed += [f"privacy.{k}" for k in b["privacy"] if a["privacy"].get(k) != b["privacy"][k]]
+    return changed
+
+
+def save_config(args, store: Store, config, *, source: str) -> dict:
+    """Store a new event configuration on this desk, audited. Changing the [privacy] settings
+    of a desk that has an organiser PIN takes that PIN; new desk_fields are applied to the
+    registrants already stored (the fields left out are zeroed on disk)."""
+    old = store.config if store.meta("config") else None
+    old_privacy = store.config.privacy
+    if config.privacy != old_privacy and old_privacy.organiser_pin_hash:
+        command_role(args, store, need="changing the [privacy] settings of this desk")
+    changed = _config_changes(old, config)
+    fields_changed = config.privacy.desk_fields != old_privacy.desk_fields
+    at = now_iso(config.zone())
+    with store.secure_transaction() if fields_changed else store.transaction() as conn:
+        store.save_config(conn, config)
+        if getattr(args, "device_name", None):
+            store.set_meta(conn, "device_name", args.device_name)
+        minimised = (privacy.apply_desk_fields(conn, config.privacy.desk_fields)
+                     if fields_changed else 0)
+        if minimised:
+            store.bump_registrant_generation(conn)
+        details = {"source": source, "event": config.name, "changed": changed,
+                   "registrants_minimised": minimised}
+        audit.record(store, conn, audit.CONFIG, operator=args.operator, at=at, details=details)
+    if minimised:
+        store.compact()
+    return details

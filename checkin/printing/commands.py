@@ -1,0 +1,209 @@
+"""`checkin badge`, `badges`, `vouchers`, `templates`, `print`, `printers`, `previews`, and the
+badge printed on check-in by `checkin scan --print-to/--print-folder`.
+
+Heavy imports (reportlab, the print queue) stay inside the functions, so `checkin --help` and
+the desk commands start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..cli_support import CliError, emit, open_store, table
+from ..desk import DeskError
+
+
+def register(command) -> None:
+    """Add the printing subcommands; `command(name, func, help)` returns an argparse parser."""
+    p = command("badge", cmd_badge, "one person's badge as a PDF")
+    p.add_argument("code")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--template", default="badge-a6", help="see `checkin templates`")
+    p.add_argument("--sheet", action="store_true", help="place it on an A4 sheet")
+    p = command("badges", cmd_badges, "badges for everyone (or a category) on A4 sheets")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--category")
+    p.add_argument("--sort", choices=["pinyin", "org", "code"], default="pinyin",
+                   help="pinyin: by category then name, as desks hand them out")
+    p.add_argument("--template", default="badge-a6")
+    p.add_argument("--one-per-page", action="store_true", help="label printers: no A4 sheet")
+    p = command("vouchers", cmd_vouchers, "meal vouchers: one per entitled meal slot")
+    p.add_argument("code", nargs="?")
+    p.add_argument("--all", action="store_true")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--template", default="voucher-80mm")
+    p.add_argument("--sheet", action="store_true", help="on A4 with tear-off lines")
+    command("templates", cmd_templates, "list badge and voucher templates")
+    p = command("print", cmd_print, "print a badge or meal vouchers (recorded as an event)")
+    p.add_argument("code")
+    p.add_argument("--document", choices=["badge", "vouchers"], default="badge")
+    p.add_argument("--template", help="default: badge-a6 / voucher-80mm")
+    p.add_argument("--printer", help="CUPS printer name (lp)")
+    p.add_argument("--folder", type=Path, help="save the PDF in this folder instead")
+    p.add_argument("--reason", help="why a reprint: lost badge, name corrected ...")
+    command("printers", cmd_printers, "list CUPS printers")
+    p = command("previews", cmd_previews, "PNG previews of every template, for review by eye")
+    p.add_argument("-o", "--output", type=Path, required=True, help="folder for the PNG files")
+    p.add_argument("--code", help="whose badge to show (default: a long-named sample)")
+
+
+def auto_print(args, store, decision) -> list[str]:
+    """Badge (and vouchers) right after a first check-in, when --print-to/--print-folder."""
+    if not (args.print_to or args.print_folder) or decision.station != "registration":
+        return []
+    if decision.registrant is None:  # a valid ticket not yet on this desk's list: no badge data
+        print(f"checkin: no badge for {decision.code} until the list has them (sync or import, "
+              f"then `checkin print {decision.code}`)", file=sys.stderr)
+        return []
+    from .documents import voucher_items
+    from .printers import CupsPrinter, FolderPrinter
+    from .queue import JobState, PrintQueue
+    from .templates import load_template
+
+    printer = CupsPrinter(args.print_to) if args.print_to else FolderPrinter(args.print_folder)
+    documents = ["badge"]
+    if args.vouchers and voucher_items(store, [decision.registrant], load_template("voucher-80mm")):
+        documents.append("vouchers")
+    jobs = PrintQueue(store, printer, operator=args.operator)
+    try:
+        for document in documents:
+            try:
+                jobs.submit(decision.code, document)
+            except DeskError as exc:  # printed before (by another desk, or by hand)
+                print(f"checkin: {document} not printed: {exc}", file=sys.stderr)
+        jobs.wait(timeout=300)
+    finally:
+        jobs.close()
+    for job in jobs.jobs:  # the check-in stands whatever the printer did: say what failed
+        if job.state != JobState.DONE:
+            print(f"checkin: {job.document} not printed: {job.error} (retry with `checkin "
+                  f"print {job.code} --document {job.document}`)", file=sys.stderr)
+    return [j.document for j in jobs.jobs if j.state == JobState.DONE]
+
+
+def _render(args, items, sheet: bool) -> int:
+    from .fonts import MissingGlyphs
+    from .render import render_pdf
+
+    if not items:
+        raise CliError("nothing to print: no matching registrants (or no meal entitlements)")
+    try:
+        report = render_pdf(items, args.output, sheet=sheet)
+    except MissingGlyphs as exc:
+        raise CliError(f"cannot print: no bundled font has {' '.join(exc.chars)} "
+                       f"(U+{', U+'.join(f'{ord(c):04X}' for c in exc.chars)}); nothing written") from exc
+    for warning in report.warnings:
+        print(f"checkin: warning: {warning}", file=sys.stderr)
+    emit(args, {"file": str(args.output), "pages": report.pages, "items": report.items,
+                "warnings": report.warnings},
+         f"wrote {report.items} item(s) on {report.pages} page(s) to {args.output}")
+    return 0
+
+
+def _template(name: str):
+    from .templates import TemplateError, load_template
+
+    try:
+        return load_template(name)
+    except TemplateError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_badge(args) -> int:
+    from .documents import badge_items, select
+
+    with open_store(args) as store:
+        try:
+            people = select(store, codes=[args.code])
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+        return _render(args, badge_items(store, people, _template(args.template)), sheet=args.sheet)
+
+
+def cmd_badges(args) -> int:
+    from .documents import badge_items, select
+
+    with open_store(args) as store:
+        people = select(store, category=args.category, sort=args.sort)
+        return _render(args, badge_items(store, people, _template(args.template)),
+                       sheet=not args.one_per_page)
+
+
+def cmd_vouchers(args) -> int:
+    from .documents import select, voucher_items
+
+    if not args.code and not args.all:
+        raise CliError("name a registration code, or --all")
+    with open_store(args) as store:
+        try:
+            people = select(store, codes=None if args.all else [args.code], sort="pinyin")
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+        template = _template(args.template)
+        return _render(args, voucher_items(store, people, template), sheet=args.sheet)
+
+
+def cmd_templates(args) -> int:
+    from .render import sheet_grid
+    from .templates import list_templates
+
+    rows, data = [], []
+    for t in list_templates():
+        cols, per_rows = sheet_grid(t)
+        data.append({"name": t.name, "title": t.title, "document": t.document,
+                     "width_mm": t.width_mm, "height_mm": t.height_mm, "per_a4": cols * per_rows})
+        rows.append([t.name, t.document, f"{t.width_mm:g} x {t.height_mm:g} mm", cols * per_rows,
+                     t.title])
+    emit(args, data, table(rows, ["template", "for", "size", "per A4", "description"]))
+    return 0
+
+
+def cmd_previews(args) -> int:
+    from .preview import write_previews
+
+    with open_store(args) as store:
+        try:
+            files = write_previews(store, args.output, code=args.code)
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+    emit(args, [str(f) for f in files], "\n".join(str(f) for f in files))
+    return 0
+
+
+def cmd_print(args) -> int:
+    """Print through the same queue the desk uses, waiting for the result."""
+    from .printers import CupsPrinter, FolderPrinter
+    from .queue import JobState, PrintQueue
+
+    if bool(args.printer) == bool(args.folder):
+        raise CliError("name a CUPS printer with --printer NAME (see `checkin printers`), "
+                       "or --folder DIR to save the PDFs")
+    printer = CupsPrinter(args.printer) if args.printer else FolderPrinter(args.folder)
+    with open_store(args) as store:
+        jobs = PrintQueue(store, printer, operator=args.operator)
+        try:
+            job = jobs.submit(args.code, args.document, template=args.template,
+                              reason=args.reason or "")
+            jobs.wait(timeout=300)
+        finally:
+            jobs.close()
+        job = next(j for j in jobs.jobs if j.id == job.id)
+    data = {"job": job.id, "code": job.code, "document": job.document, "state": str(job.state),
+            "error": job.error, "printer": printer.name}
+    if job.state != JobState.DONE:
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False))
+        raise CliError(f"not printed: {job.error}")
+    emit(args, data, f"printed {job.document} of {job.code} on {printer.name}")
+    return 0
+
+
+def cmd_printers(args) -> int:
+    from .printers import list_cups_printers
+
+    names = list_cups_printers()
+    emit(args, names, "\n".join(names) if names else
+         "no CUPS printers found (the desk window also lists Windows and macOS printers)")
+    return 0

@@ -1,0 +1,98 @@
+"""`checkin decode`: read QR codes from photos, folders, a video or a camera.
+
+The decoders (numpy, OpenCV ...) are imported inside the functions, so `checkin --help` and
+the desk commands start fast. No Qt here: that lives in checkin/ui only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from ..cli_support import EXIT_ERROR, CliError
+
+
+def register(command) -> None:
+    """Add the scanner subcommands; `command(name, func, help)` returns an argparse parser."""
+    p = command("decode", cmd_decode, "read QR codes from photos, folders, a video or a camera")
+    p.add_argument("images", nargs="*", metavar="IMAGE_OR_DIR")
+    p.add_argument("--camera", type=int, metavar="N", help="read camera N and print codes as read")
+    p.add_argument("--video", type=Path, help="read a recorded video and print codes as read")
+    p.add_argument("--resolution", default="1280x720", help="camera resolution (default 1280x720)")
+
+
+def cmd_decode(args) -> int:
+    """Read QR codes from images/folders (one JSON object per image), a video or a camera."""
+    from .pipeline import DecodePipeline
+    from .sources import SourceError, image_files, load_image
+
+    pipeline = DecodePipeline()
+    for name, reason in pipeline.missing.items():
+        print(f"checkin: decoder {name} unavailable: {reason}", file=sys.stderr)
+    if args.camera is not None or args.video:
+        return _decode_stream(args, pipeline)
+    if not args.images:
+        raise CliError("name images or folders to decode, or use --camera N / --video FILE")
+    try:
+        files = image_files(args.images)
+    except SourceError as exc:
+        raise CliError(str(exc)) from exc
+    failed = 0
+    for path in files:
+        result = {"file": str(path), "codes": [], "ms": None}
+        try:
+            frame = load_image(path)
+        except SourceError as exc:
+            failed += 1
+            result["error"] = str(exc)
+            print(f"checkin: {exc}", file=sys.stderr)
+        else:
+            start = time.perf_counter()
+            result["codes"] = [c.text for c in pipeline.decode(frame)]
+            result["ms"] = round((time.perf_counter() - start) * 1000, 2)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        elif "error" not in result:
+            codes = " | ".join(result["codes"]) or "(no code)"
+            print(f"{path}: {codes}  [{result['ms']} ms]", flush=True)
+    return EXIT_ERROR if failed else 0
+
+
+def _decode_stream(args, pipeline) -> int:
+    """Print each code once as it comes into view, until the video ends or Ctrl-C."""
+    from .debounce import Debouncer
+    from .sources import CameraSource, SourceError, VideoFileSource
+
+    try:
+        if args.video:
+            source = VideoFileSource(args.video)
+        else:
+            width, _, height = args.resolution.partition("x")
+            if not (width.isdigit() and height.isdigit()):
+                raise CliError(f"--resolution takes WIDTHxHEIGHT, e.g. 1280x720, not {args.resolution!r}")
+            source = CameraSource(args.camera, width=int(width), height=int(height))
+    except SourceError as exc:
+        raise CliError(str(exc)) from exc
+    debouncer = Debouncer()
+    state = ""
+    try:
+        while not source.finished:
+            frame = source.read()
+            if getattr(source, "state", "") != state:
+                state = source.state
+                if source.message:
+                    print(f"checkin: {source.message}", file=sys.stderr)
+            if frame is None:
+                time.sleep(0.02)
+                continue
+            for text in debouncer.feed(c.text for c in pipeline.decode(frame)):
+                stamp = time.strftime("%H:%M:%S")
+                print(json.dumps({"time": stamp, "code": text}, ensure_ascii=False) if args.json
+                      else f"{stamp}  {text}", flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        source.close()
+    return 0
