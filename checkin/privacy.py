@@ -324,6 +324,25 @@ def scrubbed_data(kind: str, data: dict, at: str) -> dict:
     return kept
 
 
+def _scrub_events(conn, at: str) -> int:
+    """Scrub the event log's personal data under the wipe permit: walk-in and edit data
+    (scrubbed_data), and the free-text `reason` of any other event (override, undo, reprint,
+    resolve, revoke), where staff type what they are told ("new number 138...")."""
+    scrubbed = 0
+    for seq, kind, data in conn.execute(
+            "SELECT seq, kind, data FROM events WHERE kind IN ('walk_in', 'edit') "
+            "AND json_type(data, '$.wiped') IS NULL").fetchall():
+        conn.execute("UPDATE events SET data = ? WHERE seq = ?",
+                     (dumps(scrubbed_data(kind, json.loads(data), at)), seq))
+        scrubbed += 1
+    # In SQL, so that every other key stays byte for byte (the trigger compares them).
+    scrubbed += conn.execute(
+        "UPDATE events SET data = json_set(json_remove(data, '$.reason'), '$.wiped', ?) "
+        "WHERE kind NOT IN ('walk_in', 'edit') AND json_type(data, '$.reason') IS NOT NULL",
+        (at,)).rowcount
+    return scrubbed
+
+
 def wiped_state(store) -> dict | None:
     """What the last wipe or purge removed ({"at", "reason", "registrants", ...}), or None."""
     text = store.meta(WIPED)
@@ -375,9 +394,10 @@ def wipe(store, *, reason: str, operator: str | None = None,
 
     - every registrant row (and the search index with it: the generation is bumped);
     - the data of walk-in and edit events (names, phones ... typed at a desk or by the
-      organiser) is replaced by its scrubbed form, through the wipe permit that the
-      event log's trigger accepts for exactly this (migration 0003_privacy); the events
-      themselves stay, so the counts of admissions stay;
+      organiser) and the free-text reasons of other events are scrubbed (_scrub_events),
+      through the wipe permit that the event log's trigger accepts for exactly this
+      (migrations 0003_privacy, 0004_wipe_reasons); the events themselves stay, so the
+      counts of admissions stay;
     - registrant copies inside sync conflict details;
     then the PDFs the desk saved for those people, and the file is compacted so that the
     deleted data is not left in free pages or the WAL. Audited (`action`). Returns a
@@ -400,15 +420,7 @@ def wipe(store, *, reason: str, operator: str | None = None,
         conn.execute("DELETE FROM registrants")
         conn.execute("INSERT OR REPLACE INTO wipe_permit (id, reason, at) VALUES (1, ?, ?)",
                       (reason, at))
-        scrubbed = 0
-        for seq, kind, data in conn.execute(
-                "SELECT seq, kind, data FROM events WHERE kind IN ('walk_in', 'edit')").fetchall():
-            data = json.loads(data)
-            if "wiped" in data:
-                continue
-            conn.execute("UPDATE events SET data = ? WHERE seq = ?",
-                         (dumps(scrubbed_data(kind, data, at)), seq))
-            scrubbed += 1
+        scrubbed = _scrub_events(conn, at)
         conn.execute("DELETE FROM wipe_permit")
         conflicts = 0
         for uuid, detail in conn.execute(

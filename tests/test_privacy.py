@@ -295,6 +295,14 @@ def test_the_event_log_opens_only_to_the_wipe(event_store):
         with event_store.transaction() as conn:
             conn.execute("INSERT INTO wipe_permit VALUES (1, 'test', 'now')")
             conn.execute("DELETE FROM events")
+    desk.override(reg.code, "registration", "13800138000 asked", "bob")
+    for changed in ("json_set(data, '$.wiped', 1)",  # reason kept
+                    "json_set(json_remove(data, '$.reason', '$.supervisor'), '$.wiped', 1)",
+                    "json_set(json_remove(data, '$.reason'), '$.wiped', 1, '$.x', 2)"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # only reason goes
+            with event_store.transaction() as conn:
+                conn.execute("INSERT INTO wipe_permit VALUES (1, 'test', 'now')")
+                conn.execute(f"UPDATE events SET data = {changed} WHERE kind = 'override'")
     assert event_store.reader().execute("SELECT count(*) FROM wipe_permit").fetchone()[0] == 0
     data = json.loads(event_store.reader().execute(
         "SELECT data FROM events WHERE kind = 'walk_in'").fetchone()[0])
@@ -333,8 +341,11 @@ def test_purge_deletes_personal_data_and_pdfs_and_keeps_counts(tmp_path):
     run("privacy", "pin", "--pin", PIN, "--save", db=db)
     run("import", src, db=db)
     run("scan", "A1", db=db)
+    run("undo", "--reason", "wrong person, her sister 13400134000", db=db)
+    run("scan", "A1", db=db)
     walk = run_json("walkin", "--name", "王五", "--phone", "13700137000", db=db)
     run("edit", "A2", "phone=13600136000", "--reason", "new number", db=db)
+    run("override", "A2", "--reason", "paid by phone 13500135000", "--supervisor", "bob", db=db)
     pdfs = tmp_path / "printed"
     pdfs.mkdir()
     mine = [pdfs / "20260626-083001-badge_A1.pdf", pdfs / "20260626-083002-vouchers_A1-2.pdf",
@@ -349,7 +360,7 @@ def test_purge_deletes_personal_data_and_pdfs_and_keeps_counts(tmp_path):
     refused = run("purge", "--yes", db=db, ok=False)
     assert refused.returncode == 2 and "organiser" in refused.stderr
     done = run_json("purge", "--yes", "--pin", PIN, "--pdf-folder", pdfs, db=db)
-    assert (done["registrants"], done["events_scrubbed"], done["pdfs"]) == (3, 2, 3)
+    assert (done["registrants"], done["events_scrubbed"], done["pdfs"]) == (3, 4, 3)
     assert done["file_compacted"] is True
     assert not any(p.exists() for p in mine) and all(p.exists() for p in others)
 
@@ -360,11 +371,17 @@ def test_purge_deletes_personal_data_and_pdfs_and_keeps_counts(tmp_path):
         scrubbed = {kind: json.loads(data) for kind, data in rows}
     assert set(scrubbed["walk_in"]) == {"wiped"}
     assert scrubbed["edit"]["changed"] == ["phone"] and "changes" not in scrubbed["edit"]
+    with sqlite3.connect(db) as conn:  # reasons go, the rest of those events stays
+        override, = conn.execute("SELECT data FROM events WHERE kind = 'override'").fetchone()
+        undo, = conn.execute("SELECT data FROM events WHERE kind = 'undo'").fetchone()
+    assert json.loads(override).keys() == {"supervisor", "wiped"}
+    assert json.loads(override)["supervisor"] == "bob" and json.loads(undo).keys() == {"wiped"}
     data = file_bytes(db)
-    for secret in ("13800138000", "13700137000", "13600136000", "zs@example.org", "王五"):
+    for secret in ("13800138000", "13700137000", "13600136000", "13500135000", "13400134000",
+                   "zs@example.org", "王五"):
         assert secret.encode() not in data, secret
     stats = run_json("stats", db=db)
-    assert stats["arrived"] == 2 and stats["expected"] == 3 and stats["wiped"]["reason"] == "purge"
+    assert stats["arrived"] == 3 and stats["expected"] == 3 and stats["wiped"]["reason"] == "purge"
     assert "the counts as they were then" in run("stats", db=db).stdout
     trail = run_json("audit", db=db)
     purge = [e for e in trail if e["action"] == "purge"]

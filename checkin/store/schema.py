@@ -165,3 +165,40 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
 """,
     )
+
+
+@migrations(name="0004_wipe_reasons")
+def wipe_reasons(db: Database) -> None:
+    """The wipe also scrubs free-text reasons (override, undo, reprint, resolve, revoke): staff
+    type what they are told there ("new number 138...", "her sister 王芳 collected it").
+
+    Under the wipe permit an event's data may now also lose its `reason` and gain `wiped`,
+    every other key kept as it was (compared as normalised JSON); walk_in and edit events keep
+    their rule from 0003_privacy. Nothing else changes, and no event can be deleted."""
+    _run(
+        db,
+        """
+DROP TRIGGER events_no_update;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    WHEN NOT (
+        EXISTS (SELECT 1 FROM wipe_permit)
+        AND NEW.seq IS OLD.seq AND NEW.uuid IS OLD.uuid AND NEW.kind IS OLD.kind
+        AND NEW.code IS OLD.code AND NEW.station IS OLD.station
+        AND NEW.device_id IS OLD.device_id AND NEW.operator IS OLD.operator
+        AND NEW.wall_time IS OLD.wall_time AND NEW.hlc IS OLD.hlc AND NEW.ref IS OLD.ref
+        AND json_valid(NEW.data)
+        AND json_type(NEW.data, '$.wiped') IS NOT NULL
+        AND json_type(NEW.data, '$.reason') IS NULL
+        AND (
+            (OLD.kind IN ('walk_in', 'edit')
+             AND json_type(NEW.data, '$.fields') IS NULL
+             AND json_type(NEW.data, '$.changes') IS NULL)
+            OR
+            (OLD.kind NOT IN ('walk_in', 'edit')
+             AND json(json_remove(NEW.data, '$.wiped'))
+                 IS json(json_remove(OLD.data, '$.reason', '$.wiped')))
+        )
+    )
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
+""",
+    )
