@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import re
+import sqlite3
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
@@ -436,7 +437,7 @@ def wipe(store, *, reason: str, operator: str | None = None,
         store.bump_registrant_generation(conn)
         summary = {"at": at, "reason": reason, "registrants": registrants,
                    "events_scrubbed": scrubbed, "conflicts_scrubbed": conflicts,
-                   "pdfs": len(pdfs), **(details or {})}
+                   "pdfs": len(pdfs), "file_compacted": False, **(details or {})}
         store.set_meta(conn, WIPED, dumps(summary))
         if counts is not None:
             store.set_meta(conn, COUNTS, dumps(counts))
@@ -454,8 +455,41 @@ def wipe(store, *, reason: str, operator: str | None = None,
         audit.log(store, action, operator=operator,
                   details={"at": at, "pdfs_not_deleted": failed})
     summary["pdfs_not_deleted"] = failed
-    summary["file_compacted"] = store.compact()
+    summary.update(_compact(store))
     return summary
+
+
+def _compact(store) -> dict:
+    """Compact after a wipe; what happened ({"file_compacted": bool, "compact_error": ...})
+    is also kept in meta `privacy.wiped`, so that a failure is tried again
+    (compact_after_wipe) rather than reported as a failed wipe: the rows are gone already."""
+    try:
+        outcome = {"file_compacted": store.compact(), "compact_error": None}
+    except (OSError, sqlite3.Error) as exc:  # VACUUM needs room for a copy: a full disk
+        log.warning("the wiped database could not be compacted yet: %s", exc)
+        outcome = {"file_compacted": False, "compact_error": str(exc)}
+    try:
+        with store.transaction() as conn:
+            state = json.loads(store.meta(WIPED) or "{}")
+            store.set_meta(conn, WIPED, dumps({**state, **outcome}))
+    except (OSError, sqlite3.Error):  # still full: compact_after_wipe finds it pending
+        log.warning("could not record the compaction's outcome", exc_info=True)
+    return outcome
+
+
+def compaction_pending(state: dict | None) -> bool:
+    """The last wipe's VACUUM failed (a full disk) or never got to record its outcome. Not a
+    WAL that another reader kept busy: that empties at a later checkpoint on its own."""
+    return bool(state) and state.get("file_compacted") is False and (
+        state.get("compact_error", "not recorded") is not None)
+
+
+def compact_after_wipe(store) -> dict | None:
+    """Compact again when the last wipe could not; the wiped state, or None."""
+    state = wiped_state(store)
+    if compaction_pending(state):
+        state.update(_compact(store))
+    return state
 
 
 def event_ended(store, today: dt.date | None = None) -> bool | None:

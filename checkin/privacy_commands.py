@@ -134,13 +134,22 @@ def cmd_purge(args) -> int:
         summary = privacy.wipe(store, reason="purge", operator=args.operator,
                                pdf_folders=folders, action=audit.PURGE)
     emit(args, summary,
-         f"purged: {summary['registrants']} registrants, {summary['events_scrubbed']} walk-in/"
-         f"edit event(s) scrubbed, {summary['pdfs']} PDF(s) deleted; anonymous counts kept "
+         f"purged: {summary['registrants']} registrants, {summary['events_scrubbed']} "
+         f"event(s) scrubbed, {summary['pdfs']} PDF(s) deleted; anonymous counts kept "
          "(`checkin stats`), the audit trail too (`checkin audit`)"
-         + ("" if summary["file_compacted"] else
-            "\nnote: another program had the database open, so its WAL file could not be "
-            "emptied yet: close it and run `checkin check`"))
+         + compaction_note(summary))
     return 0
+
+
+def compaction_note(summary: dict) -> str:
+    if summary["file_compacted"]:
+        return ""
+    if summary.get("compact_error"):
+        return (f"\nnote: the file could not be compacted ({summary['compact_error']}), so "
+                "deleted data may remain in its free pages: free some disk space and run "
+                "`checkin purge --yes` again")
+    return ("\nnote: another program had the database open, so its WAL file could not be "
+            "emptied yet: close it and run `checkin check`")
 
 
 def _audited_ticket_issue(func):

@@ -107,11 +107,8 @@ def sync_once(store: Store, client: SyncClient, *, batch_size: int = BATCH_SIZE,
         report.state = current.state
         report.error = current.last_error or current.label
         report.pending = current.pending
-        if current.state == st.REVOKED and privacy.wiped_state(store) is None:
-            # Revoked earlier but the wipe did not finish (a full disk ...): wipe now.
-            report.wiped = _wipe_revoked(store, report)
-            if report.wiped is not None:
-                st.update(store, last_error=report.error)
+        if current.state == st.REVOKED:
+            _finish_wipe(store, report)
         report.finished = st.now()
         return report
     purged = _purged(store)
@@ -150,6 +147,10 @@ def _purged(store: Store) -> bool:
     return privacy.wiped_state(store) is not None
 
 
+NOT_COMPACTED = ("; the file is not compacted yet, so deleted data may remain in its free "
+                 "pages: tried again at the next round")
+
+
 def _wipe_revoked(store: Store, report: SyncReport, revoked: dict | None = None) -> dict | None:
     """Issue 7: a desk the organiser revoked keeps no personal data. The status carries it
     (state revoked, last_error ending in "registrant data wiped ..."; meta privacy.wiped).
@@ -166,9 +167,24 @@ def _wipe_revoked(store: Store, report: SyncReport, revoked: dict | None = None)
     log.warning("revoked by the organiser: %s registrant(s) wiped, %s event(s) scrubbed",
                 wiped["registrants"], wiped["events_scrubbed"])
     report.error = (f"{report.error}; this desk's registrant data was wiped "
-                    f"({wiped['registrants']} people, {wiped['events_scrubbed']} walk-in/edit "
-                    f"event(s) scrubbed, {wiped['pdfs']} PDF(s) deleted)")
+                    f"({wiped['registrants']} people, {wiped['events_scrubbed']} event(s) "
+                    f"scrubbed, {wiped['pdfs']} PDF(s) deleted)"
+                    + (NOT_COMPACTED if privacy.compaction_pending(wiped) else ""))
     return wiped
+
+
+def _finish_wipe(store: Store, report: SyncReport) -> None:
+    """A revoked desk whose wipe did not finish (a full disk ...): wipe, or compact, now."""
+    wiped = privacy.wiped_state(store)
+    if wiped is None:
+        report.wiped = _wipe_revoked(store, report)
+        if report.wiped is not None:
+            st.update(store, last_error=report.error)
+    elif privacy.compaction_pending(wiped):
+        report.wiped = privacy.compact_after_wipe(store)
+        if not privacy.compaction_pending(report.wiped):
+            report.error = (report.error or "").replace(NOT_COMPACTED, "")
+            st.update(store, last_error=report.error)
 
 
 def _record_status(store: Store, report: SyncReport, next_attempt: str | None) -> None:

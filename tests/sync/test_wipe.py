@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 from pathlib import Path
 
 from checkin import privacy
@@ -123,3 +124,32 @@ def test_a_wipe_that_failed_is_done_at_the_next_round(fake_desks, fake, monkeypa
     assert a.store.counts()["registrants"] == 0
     status = st.load(a.store)
     assert status.state == st.REVOKED and "wiped" in status.last_error
+
+
+def test_a_wipe_whose_compaction_hit_a_full_disk_compacts_at_the_next_round(
+        fake_desks, fake, monkeypatch):
+    a = fake_desks("a")
+    assert sync_once(a.store, a.client).ok and a.store.counts()["registrants"] == 25
+    fake.revoked.add(a.client.token)
+    real_compact = a.store.compact
+
+    def full_disk():  # VACUUM writes a whole copy of the file: the first thing a full disk stops
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(a.store, "compact", full_disk)
+    report = sync_once(a.store, a.client)
+    assert report.wiped["registrants"] == 25 and a.store.counts()["registrants"] == 0
+    assert "was wiped" in report.error and "not compacted yet" in report.error
+    assert "could NOT be wiped" not in report.error  # the rows are gone: not a failed wipe
+    assert privacy.wiped_state(a.store)["compact_error"] == "database or disk is full"
+
+    report = sync_once(a.store, a.client)  # disk still full: still said, nothing lost
+    assert "not compacted yet" in st.load(a.store).last_error
+    monkeypatch.setattr(a.store, "compact", real_compact)
+    report = sync_once(a.store, a.client)
+    assert report.wiped["file_compacted"] is True
+    status = st.load(a.store)
+    assert status.state == st.REVOKED and "was wiped" in status.last_error
+    assert "not compacted" not in status.last_error
+    assert privacy.wiped_state(a.store)["file_compacted"] is True
+    assert sync_once(a.store, a.client).wiped is None  # done: nothing more to do
