@@ -266,3 +266,18 @@ def test_a_cancelled_job_is_never_printed(tmp_path, event_store, queue_factory):
     assert jobs.wait(60)
     assert printed == [f"badge {CODE}"]
     assert {j.id: j.state for j in jobs.jobs}[second.id] == JobState.CANCELLED
+
+
+def test_a_badge_that_printed_squeezed_says_so(tmp_path, event_store, queue_factory):
+    # the export's name column held name, organisation and title in one cell
+    long_name = "阿卜杜热合曼·买买提依明（新疆维吾尔自治区人民医院心血管内科主任医师、教授）"
+    Desk(event_store, operator="a").edit(CODE, {"name": long_name})
+    jobs = queue_factory(FolderPrinter(tmp_path))
+    job = jobs.submit(CODE)
+    jobs.wait(60)
+    done = {j.id: j for j in jobs.jobs}[job.id]
+    assert done.state == JobState.DONE and list(tmp_path.glob("*.pdf"))
+    assert any(long_name[:10] in w and "pt to fit" in w for w in done.warnings), done.warnings
+    jobs.submit("SHIC2026-000003")
+    jobs.wait(60)
+    assert jobs.jobs[-1].state == JobState.DONE and jobs.jobs[-1].warnings == ()

@@ -111,6 +111,19 @@ def test_reprint_asks_a_reason_and_records_it(qtbot, window, printed):
     assert "Printed" in window.person.print_note.text()
 
 
+def test_a_badge_printed_squeezed_asks_to_be_checked(qtbot, window, printed):
+    # the export's name column held name, hospital and title in one cell
+    name = "阿卜杜热合曼·买买提依明（新疆维吾尔自治区人民医院心血管内科主任医师、教授）"
+    Desk(window.store, operator="a").edit(PAID, {"name": name})
+    select(window, "fanjun", PAID)
+    window.person.check_in_button.click()
+    qtbot.waitUntil(lambda: len(pdfs(printed, PAID)) == 1, timeout=WAIT)  # printed anyway
+    qtbot.waitUntil(lambda: "check it" in window.person.print_note.text(), timeout=WAIT)
+    assert "pt to fit" in window.person.print_note.text()
+    assert "check it" in window.printing.state.text()
+    assert "#b26a00" in window.printing.state.styleSheet()
+
+
 def test_reprint_without_a_reason_is_refused(qtbot, window, printed):
     select(window, "fanjun", PAID)
     window.person.reprint_button.click()

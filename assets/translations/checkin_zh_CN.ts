@@ -1011,6 +1011,10 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>未重打</translation>
     </message>
     <message>
+        <source>Printed: {0} — check it: {1}</source>
+        <translation>已打印：{0}，请检查：{1}</translation>
+    </message>
+    <message>
         <source>Printed: {0}</source>
         <translation>已打印：{0}</translation>
     </message>
@@ -1131,6 +1135,10 @@ checkin privacy pin --save --db &quot;{0}&quot;
     <message>
         <source>Printer: {0} {1} {2}</source>
         <translation>打印机：{0} {1} {2}</translation>
+    </message>
+    <message>
+        <source>check it: {0}</source>
+        <translation>请检查：{0}</translation>
     </message>
 </context>
 <context>

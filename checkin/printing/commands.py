@@ -191,11 +191,13 @@ def cmd_print(args) -> int:
             jobs.close()
         job = next(j for j in jobs.jobs if j.id == job.id)
     data = {"job": job.id, "code": job.code, "document": job.document, "state": str(job.state),
-            "error": job.error, "printer": printer.name}
+            "error": job.error, "warnings": list(job.warnings), "printer": printer.name}
     if job.state != JobState.DONE:
         if args.json:
             print(json.dumps(data, ensure_ascii=False))
         raise CliError(f"not printed: {job.error}")
+    for warning in job.warnings:
+        print(f"checkin: warning: {warning}", file=sys.stderr)
     emit(args, data, f"printed {job.document} of {job.code} on {printer.name}")
     return 0
 

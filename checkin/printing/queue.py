@@ -47,6 +47,9 @@ class PrintJob:
     state: JobState = JobState.QUEUED
     error: str = ""
     attempts: int = 0
+    # printed, but worth a look: a name shrunk below its template's smallest size, an empty
+    # line the template expects (render warnings)
+    warnings: tuple[str, ...] = ()
 
 
 class PrintQueue:
@@ -154,7 +157,7 @@ class PrintQueue:
 
     def _print(self, job: PrintJob) -> None:
         try:
-            pdf = self._render(job)
+            pdf, warnings = self._render(job)
             self.printer.print_pdf(pdf, title=f"{job.document} {job.code}")
             reason = job.reason
             if not reason and self.desk.is_reprint(job.code, job.document):
@@ -166,9 +169,9 @@ class PrintQueue:
             log.exception("print job %s failed", job.id)
             self._set(replace(job, state=JobState.FAILED, error=f"{type(exc).__name__}: {exc}"))
         else:
-            self._set(replace(job, state=JobState.DONE, error=""))
+            self._set(replace(job, state=JobState.DONE, error="", warnings=tuple(warnings)))
 
-    def _render(self, job: PrintJob) -> bytes:
+    def _render(self, job: PrintJob) -> tuple[bytes, list[str]]:
         template = load_template(job.template)
         people = select(self.store, codes=[job.code])
         make = badge_items if job.document == "badge" else voucher_items
@@ -176,5 +179,5 @@ class PrintQueue:
         if not items:
             raise LookupError(f"{job.code} has nothing to print as {job.document}")
         buffer = io.BytesIO()
-        render_pdf(items, buffer, title=f"{job.document} {job.code}")
-        return buffer.getvalue()
+        report = render_pdf(items, buffer, title=f"{job.document} {job.code}")
+        return buffer.getvalue(), report.warnings

@@ -484,17 +484,22 @@ class PersonPanel(QWidget):
             return
         dialog.accept()
 
-    def print_finished(self, code: str, document: str, state: str, error: str) -> None:
-        """A print job for someone ended: say so when it is the person shown."""
+    def print_finished(self, code: str, document: str, state: str, detail: str) -> None:
+        """A print job for someone ended: say so when it is the person shown. `detail`: why
+        it failed, or for a done job what to check before handing it over."""
         if not (self.code and code.upper() == self.code.upper()):
             return
-        if state == "done":
+        if state == "done" and detail:
+            self.print_note.setText(self.tr("Printed: {0} — check it: {1}").format(
+                self._document(document), detail))
+            self.print_note.setStyleSheet(WARN_STYLE)
+        elif state == "done":
             self.print_note.setText(self.tr("Printed: {0}").format(
                 self._document(document)))
             self.print_note.setStyleSheet(OK_STYLE)
         elif state == "failed":
             self.print_note.setText(self.tr("Printing failed: {0} — {1}").format(
-                self._document(document), error))
+                self._document(document), detail))
             self.print_note.setStyleSheet(ERROR_STYLE)
         self.print_note.setVisible(state in ("done", "failed"))
         self.reload()

@@ -33,7 +33,8 @@ def default_printer() -> Printer:
 
 class PrintPanel(QWidget):
     changed = Signal(int)  # a job id, emitted from the queue's worker thread
-    # (code, document, state, error) when a job is done, failed or cancelled: GUI thread only
+    # (code, document, state, detail) when a job is done, failed or cancelled: GUI thread only;
+    # detail: why it failed, or the render warnings of a done job
     finished = Signal(str, str, str, str)
 
     def __init__(self, store: Store, runner: DbRunner, printer: Printer, *,
@@ -119,15 +120,18 @@ class PrintPanel(QWidget):
         text = self.tr("Printer: {0} {1} {2}").format(document, job.code, words)
         if job.error:
             text += f" — {job.error}"
+        elif job.warnings:  # printed, but someone should look at it before handing it over
+            text += " — " + self.tr("check it: {0}").format("; ".join(job.warnings))
         self.state.setText(text)
         self.state.setStyleSheet("color:#c62828; font-weight:bold" if job.state == JobState.FAILED
-                                 else "")
+                                 else "color:#b26a00; font-weight:bold" if job.warnings else "")
         self.retry_button.setVisible(any(j.state == JobState.FAILED for j in self.queue.jobs))
         ended = (job.state, job.attempts)  # _show may run twice for one state: tell it once
         if job.state in (JobState.DONE, JobState.FAILED, JobState.CANCELLED) \
                 and self._ended.get(job.id) != ended:
             self._ended[job.id] = ended
-            self.finished.emit(job.code, job.document, str(job.state), job.error)
+            self.finished.emit(job.code, job.document, str(job.state),
+                               job.error or "; ".join(job.warnings))
 
     def close_queue(self) -> None:
         self.queue.close()
