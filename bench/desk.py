@@ -60,13 +60,12 @@ def cold_start(db: Path, code: str, work: Path) -> tuple[float, float]:
 def gui_stall(db: Path, work: Path) -> tuple[float, int]:
     """Longest gap between 5 ms timer ticks while a 10 s video with codes is decoded."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
-    from qr_frames import frame_with, write_video
 
     from checkin.printing.printers import FolderPrinter
     from checkin.scanner.sources import VideoFileSource
+    from checkin.scanner.synthetic import frame_with, write_video
     from checkin.store import Store
     from checkin.ui.main_window import DeskWindow
 

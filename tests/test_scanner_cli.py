@@ -10,7 +10,8 @@ from pathlib import Path
 import cv2
 import zxingcpp
 from conftest import SHARED
-from qr_frames import code_shown_for, frame_with
+
+from checkin.scanner.synthetic import code_shown_for, frame_with
 
 CHECKIN = str(Path(sys.executable).parent / "checkin")
 BLACKBOX = SHARED / "qr-samples" / "zxing-blackbox"

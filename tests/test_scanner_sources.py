@@ -4,7 +4,6 @@ import cv2
 import numpy as np
 import pytest
 from conftest import SHARED
-from qr_frames import code_shown_for, frame_with
 
 from checkin.scanner.sources import (
     CameraSource,
@@ -14,6 +13,7 @@ from checkin.scanner.sources import (
     VideoFileSource,
     load_image,
 )
+from checkin.scanner.synthetic import code_shown_for, frame_with
 
 BLACKBOX = SHARED / "qr-samples" / "zxing-blackbox"
 

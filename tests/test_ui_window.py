@@ -10,12 +10,12 @@ pytest.importorskip("PySide6")
 from conftest import EVENT_DAY  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from qr_frames import code_shown_for  # noqa: E402
 
 from checkin.desk import Desk  # noqa: E402
 from checkin.model import Outcome  # noqa: E402
 from checkin.printing.printers import FolderPrinter, PrinterError  # noqa: E402
 from checkin.scanner.sources import ImageFolderSource, VideoFileSource  # noqa: E402
+from checkin.scanner.synthetic import code_shown_for  # noqa: E402
 from checkin.ui.banner import COLOURS, REFUSED  # noqa: E402
 from checkin.ui.main_window import DeskWindow  # noqa: E402
 
