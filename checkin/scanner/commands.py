@@ -62,7 +62,7 @@ def cmd_decode(args) -> int:
 
 def _decode_stream(args, pipeline) -> int:
     """Print each code once as it comes into view, until the video ends or Ctrl-C."""
-    from .debounce import Debouncer
+    from .session import read_codes
     from .sources import CameraSource, SourceError, VideoFileSource
 
     try:
@@ -75,22 +75,17 @@ def _decode_stream(args, pipeline) -> int:
             source = CameraSource(args.camera, width=int(width), height=int(height))
     except SourceError as exc:
         raise CliError(str(exc)) from exc
-    debouncer = Debouncer()
-    state = ""
+    def say(state: str, message: str) -> None:
+        if message:
+            print(f"checkin: {message}", file=sys.stderr)
+
+    def show(text: str) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        print(json.dumps({"time": stamp, "code": text}, ensure_ascii=False) if args.json
+              else f"{stamp}  {text}", flush=True)
+
     try:
-        while not source.finished:
-            frame = source.read()
-            if getattr(source, "state", "") != state:
-                state = source.state
-                if source.message:
-                    print(f"checkin: {source.message}", file=sys.stderr)
-            if frame is None:
-                time.sleep(0.02)
-                continue
-            for text in debouncer.feed(c.text for c in pipeline.decode(frame)):
-                stamp = time.strftime("%H:%M:%S")
-                print(json.dumps({"time": stamp, "code": text}, ensure_ascii=False) if args.json
-                      else f"{stamp}  {text}", flush=True)
+        read_codes(source, pipeline, on_code=show, on_state=say)
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,7 +1,7 @@
 """Camera capture and decoding off the GUI thread.
 
-The worker lives in its own QThread: it reads frames from a FrameSource, runs the decode
-pipeline and the debouncer, and sends back through signals a small preview picture (a
+The worker lives in its own QThread: it runs the capture loop (scanner/session.py: decode
+pipeline and debouncer) over a FrameSource, and sends back through signals a small preview (a
 few per second, with the codes it found outlined) and each debounced payload. The GUI
 thread never decodes and never waits on the camera.
 """
@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 
-from ..scanner.debounce import Debouncer
+from ..scanner.session import read_codes
 from ..scanner.sources import FrameSource, SourceError
 
 
@@ -52,7 +52,6 @@ class ScannerWorker(QObject):
         from ..scanner.pipeline import DecodePipeline  # numpy/OpenCV work: in this thread
 
         pipeline = (self._make_pipeline or DecodePipeline)()
-        debouncer = Debouncer()
         try:
             source = self._open_source()
         except Exception as exc:  # any failure to open: said, and the thread ends cleanly
@@ -61,7 +60,7 @@ class ScannerWorker(QObject):
             self.finished.emit()
             return
         try:
-            self._loop(source, pipeline, debouncer)
+            self._loop(source, pipeline)
         except Exception as exc:  # a broken frame or decoder: say so, do not die silently
             self.state_changed.emit("error", f"{type(exc).__name__}: {exc}")
         finally:
@@ -69,24 +68,12 @@ class ScannerWorker(QObject):
             self.state_changed.emit("finished", "")
             self.finished.emit()
 
-    def _loop(self, source: FrameSource, pipeline, debouncer: Debouncer) -> None:
-        state = ""
+    def _loop(self, source: FrameSource, pipeline) -> None:
         last_preview = 0.0
-        while not self._stopping:
-            frame = source.read()
-            current = getattr(source, "state", "live")
-            if current != state:
-                state = current
-                self.state_changed.emit(state, getattr(source, "message", ""))
-            if frame is None:
-                if source.finished:
-                    break
-                time.sleep(self.idle_sleep_s)
-                continue
+
+        def show(frame: np.ndarray, codes) -> None:
+            nonlocal last_preview
             self.frames += 1
-            codes = pipeline.decode(frame)
-            for text in debouncer.feed([c.text for c in codes]):
-                self.payload.emit(text)
             now = time.monotonic()
             if now - last_preview >= self.preview_interval_s:
                 last_preview = now
@@ -95,6 +82,10 @@ class ScannerWorker(QObject):
                         cv2.polylines(frame, [np.array(code.points, np.int32)], True,
                                       (0, 200, 0), 6)
                 self.preview.emit(to_qimage(frame, self.preview_width))
+
+        read_codes(source, pipeline, on_code=self.payload.emit, on_state=self.state_changed.emit,
+                   on_frame=show, should_stop=lambda: self._stopping,
+                   idle_sleep_s=self.idle_sleep_s)
 
     def stop(self) -> None:
         """Ask the loop to end after the current frame (safe from any thread)."""
