@@ -122,6 +122,8 @@ def test_a_badge_printed_squeezed_asks_to_be_checked(qtbot, window, printed):
     assert "pt to fit" in window.person.print_note.text()
     assert "check it" in window.printing.state.text()
     assert "#b26a00" in window.printing.state.styleSheet()
+    # the long name wraps across the panel, not into a column one character wide
+    assert window.person.name.width() > 300 and window.person.pinyin.text().endswith("…")
 
 
 def test_reprint_without_a_reason_is_refused(qtbot, window, printed):

@@ -151,7 +151,7 @@ class DeskWindow(QMainWindow):
         self.sync.events_pulled.connect(self._events_pulled)
         self.dashboard.resolved.connect(lambda _: self.sync.trigger())
         self.statusBar().addWidget(self.camera_state)
-        self.statusBar().addWidget(self.printing)
+        self.statusBar().addWidget(self.printing, 1)  # room for why a print failed
         self.statusBar().addPermanentWidget(self.sync_state)
         self.statusBar().addPermanentWidget(self.counts)
         QShortcut(QKeySequence("F1"), self, activated=lambda: self.tabs.setCurrentIndex(0))

@@ -54,6 +54,7 @@ from .walkin_dialog import category_combo, field_problem, payment_combo
 OK_STYLE = "color:#2e7d32; font-weight:bold"
 WARN_STYLE = "color:#a66f00; font-weight:bold"
 INFO_STYLE = "color:#37474f"
+PINYIN_SHOWN = 24  # characters of pinyin beside the name
 EDITABLE = ("name", "phone", "email", "organisation", "title", "category", "team", "payment",
             "remarks")
 
@@ -101,10 +102,11 @@ class PersonPanel(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         header = QHBoxLayout()
-        header.addWidget(self.name)
+        # the name takes the room: a long one (name, hospital and title in one cell) wraps
+        # across the panel instead of into a column one character wide
+        header.addWidget(self.name, stretch=3)
         header.addWidget(self.pinyin, alignment=Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.category, alignment=Qt.AlignmentFlag.AlignVCenter)
-        header.addStretch(1)
         header.addWidget(self.status, stretch=2)
 
         self.values: dict[str, QLabel] = {}
@@ -277,7 +279,11 @@ class PersonPanel(QWidget):
     def _fill(self, reg: Registrant, pinyin: str, arrival) -> None:
         config = self.store.config
         self.name.setText(reg.name)
-        self.pinyin.setText(pinyin if has_cjk(reg.name) else "")  # Latin: it says it twice
+        pinyin = pinyin if has_cjk(reg.name) else ""  # Latin: it would say it twice
+        # one long unbreakable word: cut, or it squeezes the name
+        self.pinyin.setText(pinyin if len(pinyin) <= PINYIN_SHOWN else
+                            pinyin[:PINYIN_SHOWN - 1] + "…")
+        self.pinyin.setToolTip(pinyin)
         category = config.category(reg.category)
         colour = category.colour if category else "#9e9e9e"
         self.category.setText(reg.category or self.tr("no category"))

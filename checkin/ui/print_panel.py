@@ -123,6 +123,7 @@ class PrintPanel(QWidget):
         elif job.warnings:  # printed, but someone should look at it before handing it over
             text += " — " + self.tr("check it: {0}").format("; ".join(job.warnings))
         self.state.setText(text)
+        self.state.setToolTip(text)  # whole, where the status bar cuts it
         self.state.setStyleSheet("color:#c62828; font-weight:bold" if job.state == JobState.FAILED
                                  else "color:#b26a00; font-weight:bold" if job.warnings else "")
         self.retry_button.setVisible(any(j.state == JobState.FAILED for j in self.queue.jobs))
