@@ -59,6 +59,9 @@ def config_from_dict(raw: dict) -> EventConfig:
                 end=_iso(m.get("end"), where),
             )
         )
+    # In time order, whatever order the event file lists them in: the station list, the
+    # dashboard and "the next meal today" (policy.current_meal) all read them in this order.
+    meals.sort(key=lambda m: (m.date is None, m.date or "", m.start or ""))
     forums = []
     for i, f in enumerate(raw.get("forums", []), 1):
         where = f"forums #{i}"

@@ -265,3 +265,16 @@ def test_meal_station_starts_on_the_slot_being_served(event_store):
     assert current_meal(config, at(15, 0)).id == "0626-dinner"  # next today
     assert current_meal(config, at(21, 0)).id == "0626-dinner"  # last of the day
     assert current_meal(config, dt.datetime(2026, 6, 27, 9, 0)).id == "0627-lunch"
+
+
+def test_meals_are_in_time_order_whatever_the_event_file_says():
+    from checkin.config import config_from_dict
+    from checkin.policy import current_meal
+
+    config = config_from_dict({"meals": [
+        {"id": "d2-lunch", "name": "Day 2 lunch", "date": "2026-06-27", "start": "11:30"},
+        {"id": "d1-dinner", "name": "Dinner", "date": "2026-06-26", "start": "18:30"},
+        {"id": "voucher", "name": "Coffee voucher"},  # named only: last
+        {"id": "d1-lunch", "name": "Day 1 lunch", "date": "2026-06-26", "start": "11:30"}]})
+    assert [m.id for m in config.meals] == ["d1-lunch", "d1-dinner", "d2-lunch", "voucher"]
+    assert current_meal(config, dt.datetime(2026, 6, 26, 9, 0)).id == "d1-lunch"  # not dinner

@@ -80,4 +80,5 @@ def test_import_without_event_config_creates_what_the_data_names(tmp_path):
 def test_event_config_maps_meal_names_to_its_slot_ids(event_store):
     reg = reg_store.get(event_store.reader(), "SHIC2026-000001")
     assert reg.meals == ["0626-lunch", "0627-lunch"]
-    assert [m.id for m in event_store.config.meals] == ["0626-lunch", "0627-lunch", "0626-dinner"]
+    # in time order (the event file lists the dinner last)
+    assert [m.id for m in event_store.config.meals] == ["0626-lunch", "0626-dinner", "0627-lunch"]

@@ -132,7 +132,7 @@ def test_a_bundled_event_file_can_be_chosen_for_a_new_event(qtbot, tmp_path):
     run_import(qtbot, dialog)
     with Store(tmp_path / "new.db") as store:
         assert store.config.short_name == "SHIC2026"
-        assert [m.id for m in store.config.meals][:2] == ["0626-lunch", "0627-lunch"]
+        assert [m.id for m in store.config.meals] == ["0626-lunch", "0626-dinner", "0627-lunch"]
 
 
 def test_a_file_without_a_code_column_is_refused_and_the_store_untouched(
