@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import __version__, paths, privacy, privacy_commands, ticket_commands
 from .cli_support import (
+    EXIT_ALREADY,
     EXIT_ERROR,
     EXIT_REFUSED,
     CliError,
@@ -35,6 +36,7 @@ from .cli_support import (
     save_config,
     table,
 )
+from .clock import shown_in
 from .config import ConfigError, load_config
 from .desk import DeskError
 from .importer import ImportFileError, import_file
@@ -54,7 +56,7 @@ log = logging.getLogger("checkin")
 # -- commands ----------------------------------------------------------------
 def cmd_init(args) -> int:
     config = load_config(args.event_file)
-    with open_store(args) as store:
+    with open_store(args, create=True) as store:
         details = save_config(args, store, config, source=Path(args.event_file).name)
         minimised = details["registrants_minimised"]
         emit(args, {"db": str(args.db), "event": config.name, "device_id": store.device_id,
@@ -67,7 +69,9 @@ def cmd_init(args) -> int:
 
 
 def cmd_import(args) -> int:
-    with open_store(args) as store:
+    if not Path(args.file).is_file():  # before a new event database is made for nothing
+        raise CliError(f"file not found: {args.file}")
+    with open_store(args, create=True) as store:
         role = command_role(args, store)
         report = import_file(store, args.file, mapping=args.mapping, sheet=args.sheet,
                              dry_run=args.dry_run, mark_missing=args.mark_missing,
@@ -139,14 +143,22 @@ def cmd_scan(args) -> int:
     data = {**decision.to_json(), "printed": printed}
     text = _decision_text(decision) + "".join(f"\n  printed: {p}" for p in printed)
     emit(args, data, text)
-    return 0 if decision.outcome in (Outcome.OK, Outcome.ALREADY) else EXIT_REFUSED
+    return _exit_code([decision])
+
+
+def _exit_code(decisions) -> int:
+    """0 when someone was admitted now, 3 when all were in already, 1 otherwise."""
+    outcomes = {d.outcome for d in decisions}
+    if Outcome.OK in outcomes:
+        return 0
+    return EXIT_ALREADY if Outcome.ALREADY in outcomes else EXIT_REFUSED
 
 
 def cmd_team(args) -> int:
     with open_store(args) as store:
         decisions = make_desk(args, store).check_in_team(args.code, args.station)
     emit(args, [d.to_json() for d in decisions], "\n".join(_decision_text(d) for d in decisions))
-    return 0 if any(d.outcome in (Outcome.OK, Outcome.ALREADY) for d in decisions) else EXIT_REFUSED
+    return _exit_code(decisions)
 
 
 def cmd_override(args) -> int:
@@ -175,8 +187,9 @@ def cmd_walkin(args) -> int:
         reg, decision = make_desk(args, store).walk_in(fields, check_in=not args.no_checkin)
     data = {"code": reg.code, "name": reg.name, "decision": decision.to_json() if decision else None}
     emit(args, data, f"registered {reg.name} as {reg.code}"
-         + (f"\n{_decision_text(decision)}" if decision else ""))
-    return 0
+         + (f"\n{_decision_text(decision)}" if decision else "")
+         + ("\nregistered, but NOT checked in" if decision and not decision.ok else ""))
+    return _exit_code([decision]) if decision else 0
 
 
 def cmd_edit(args) -> int:
@@ -200,10 +213,12 @@ def cmd_history(args) -> int:
         role = command_role(args, store)
         events = eventlog.history(store.reader(), args.code)
         record_shown(args, store, role, len(events), args.code)
+        zone = audit.event_zone(store)
+        desks = {d: store.device_label(d) for d in {e.device_id for e in events}}
     if not privacy.can_see_personal(role):
         events = [dataclasses.replace(e, data=privacy.mask_data(e.data)) for e in events]
     data = [dict(e.__dict__) for e in events]
-    rows = [[e.wall_time[:19].replace("T", " "), e.kind, e.station, e.device_id, e.operator,
+    rows = [[shown_in(e.wall_time, zone), e.kind, e.station, desks[e.device_id], e.operator,
              json.dumps(e.data, ensure_ascii=False) if e.data else ""] for e in events]
     emit(args, data, table(rows, ["time", "what", "station", "desk", "operator", "details"])
          if rows else f"no events for {args.code}")
@@ -260,7 +275,7 @@ def cmd_demo(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(args.export) if args.export else Path(tmp) / "demo-export.csv"
         write_export(export, args.people)
-        with open_store(args) as store:
+        with open_store(args, create=True) as store:
             with store.transaction() as conn:
                 store.save_config(conn, demo_event_config())
             report = import_file(store, export)

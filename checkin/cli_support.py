@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from pathlib import Path
 
 from . import privacy
 from .clock import now_iso
@@ -20,7 +21,9 @@ from .messages import prefers_chinese
 from .privacy import Role
 from .store import Store, audit
 
-EXIT_ERROR, EXIT_REFUSED = 2, 1
+# A scan's exit code says what happened: 0 admitted now, 1 refused, 3 already admitted (at
+# registration they are in; at a meal station it is a refused second meal), 2 an error.
+EXIT_ERROR, EXIT_REFUSED, EXIT_ALREADY = 2, 1, 3
 
 
 class CliError(Exception):
@@ -49,7 +52,14 @@ def table(rows: list[list], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def open_store(args) -> Store:
+def open_store(args, *, create: bool = False) -> Store:
+    """The event database at --db. Only the commands that start an event (`create`) may
+    make a new file: a mistyped --db would otherwise answer "not found" for everyone."""
+    if not create and str(args.db) != ":memory:" and not Path(args.db).exists():
+        raise CliError(
+            f"no event database at {args.db}: check --db (or $CHECKIN_DB), or start one with "
+            "`checkin demo`, `checkin import FILE`, `checkin init EVENT.toml` or "
+            "`checkin enroll URL CODE`")
     return Store(args.db)
 
 
@@ -69,7 +79,7 @@ def command_role(args, store: Store, *, need: str | None = None) -> Role:
     pin = args.pin or os.environ.get("CHECKIN_ORGANISER_PIN")
     if need and not pin and privacy.has_organiser_pin(store):
         raise CliError(f"{need} is an organiser's job: give the organiser PIN "
-                       "(--role organiser --pin PIN, or set CHECKIN_ORGANISER_PIN)")
+                       "(--pin PIN, or set CHECKIN_ORGANISER_PIN)")
     return privacy.unlock(store, pin, operator=args.operator, purpose=args.command)
 
 

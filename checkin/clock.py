@@ -18,6 +18,18 @@ def now_iso(zone: dt.tzinfo | None = None) -> str:
     return dt.datetime.now(zone).astimezone(zone).isoformat(timespec="milliseconds")
 
 
+def shown_in(wall_time: str, zone: dt.tzinfo | None) -> str:
+    """'2026-06-26T00:30:00.000+00:00' -> '2026-06-26 08:30:00' in the event's zone: events
+    from desks (or an organiser laptop) whose clocks ran in other zones read as one day."""
+    try:
+        moment = dt.datetime.fromisoformat(wall_time)
+    except (TypeError, ValueError):
+        return (wall_time or "")[:19].replace("T", " ")
+    if moment.tzinfo is not None and zone is not None:
+        moment = moment.astimezone(zone)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
 MAX_COUNTER = 99_999  # the stamp's counter is 5 digits wide, so text order stays right
 
 

@@ -26,11 +26,15 @@ def safe_cell(value):
 def attendance_rows(store: Store):
     conn = store.reader()
     admissions: dict[str, dict] = {}
+    desks: dict[str, str] = {}  # device id -> the desk's name ("报到处2")
     for row in conn.execute("SELECT code, station, wall_time, device_id FROM admissions"):
         entry = admissions.setdefault(row["code"].upper(), {"meals": [], "forums": []})
         kind, _, key = row["station"].partition(":")
         if kind == REGISTRATION:
-            entry["at"], entry["desk"] = row["wall_time"], row["device_id"]
+            device = row["device_id"]
+            if device not in desks:
+                desks[device] = store.device_label(device)
+            entry["at"], entry["desk"] = row["wall_time"], desks[device]
         elif kind == "meal":
             entry["meals"].append(key)
         elif kind == "forum":

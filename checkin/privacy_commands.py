@@ -65,7 +65,7 @@ def cmd_privacy_pin(args) -> int:
     text = ("add to the event file under [privacy] (desks get it with `checkin init`, enrolled "
             f"desks when they enrol):\n[privacy]\n{line}")
     if args.save:
-        with open_store(args) as store:
+        with open_store(args, create=True) as store:
             current = store.config
             if current.privacy.organiser_pin_hash:  # changing it takes the current one
                 args.pin = args.current_pin or os.environ.get("CHECKIN_ORGANISER_PIN")
@@ -153,8 +153,11 @@ def compaction_note(summary: dict) -> str:
 
 
 def _audited_ticket_issue(func):
-    """`tickets issue` uses the private signing key: the audit trail records it."""
+    """`tickets issue` uses the private signing key and writes personal data out: an
+    organiser's job (the PIN), and the audit trail records it."""
     def run(args) -> int:
+        with open_store(args) as store:  # the export holds phones and e-mails, as attendance
+            command_role(args, store, need="issuing tickets (an export with phones and e-mails)")
         result = func(args)
         with open_store(args) as store:
             audit.log(store, audit.TICKET_KEY, operator=args.operator, details={

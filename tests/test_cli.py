@@ -54,14 +54,17 @@ def test_a_registration_morning_from_the_command_line(tmp_path):
 
     first = run_json("scan", a, db=db)
     assert first["outcome"] == "ok" and first["name"] == paid[0]["name"]
-    again = run_json("scan", a, db=db)
+    again_run = run("scan", a, "--json", db=db, ok=False)
+    again = json.loads(again_run.stdout)
+    assert again_run.returncode == 3  # nothing new: scripts tell it from a welcome
     assert again["outcome"] == "already" and again["first_time"]
     refused = run("scan", unpaid["code"], "--json", db=db, ok=False)
     assert refused.returncode == 1 and json.loads(refused.stdout)["reason_code"] == "unpaid"
     assert json.loads(run("scan", "NOPE-1", "--json", db=db, ok=False).stdout)["outcome"] == "not_found"
 
     assert run_json("scan", b, "--station", "meal:day1-lunch", db=db)["outcome"] == "ok"
-    assert run_json("scan", b, "--station", "meal:day1-lunch", db=db)["outcome"] == "already"
+    second_lunch = run("scan", b, "--station", "meal:day1-lunch", "--json", db=db, ok=False)
+    assert second_lunch.returncode == 3 and json.loads(second_lunch.stdout)["outcome"] == "already"
     undone = run_json("undo", db=db)
     assert undone["code"] == b and undone["station"] == "meal:day1-lunch"
     assert run_json("scan", b, "--station", "meal:day1-lunch", db=db)["outcome"] == "ok"
@@ -88,6 +91,7 @@ def test_a_registration_morning_from_the_command_line(tmp_path):
     assert len(rows) == 301
     arrived = [r for r in rows[1:] if r[7]]
     assert [r[0] for r in arrived] == [a]
+    assert arrived[0][8] and arrived[0][8] != history[0]["device_id"]  # the desk's name
     assert run_json("check", db=db)["ok"] is True
 
 
@@ -114,6 +118,8 @@ def test_fixture_event_refuses_scans_outside_its_days(tmp_path):
     # Today is not one of the June 2026 check-in days of the fixture event.
     result = json.loads(run("scan", "SHIC2026-000002", "--json", db=db, ok=False).stdout)
     assert result["outcome"] == "not_eligible" and result["reason_code"] == "wrong_day"
+    walk = run("walkin", "--name", "李雷", "--phone", "13800138000", db=db, ok=False)
+    assert walk.returncode == 1 and "registered, but NOT checked in" in walk.stdout
 
 
 def test_import_dry_run_prints_mapping_and_writes_nothing(tmp_path):
@@ -132,9 +138,21 @@ def test_import_dry_run_prints_mapping_and_writes_nothing(tmp_path):
     (["demo", "--people", "0"], "between 1 and 200000"),
 ])
 def test_errors_are_plain_words_on_stderr_with_nonzero_exit(tmp_path, args, message):
-    result = run(*args, db=tmp_path / "e.db", ok=False)
+    db = tmp_path / "e.db"
+    run("init", EVENT_TOML, db=db)
+    result = run(*args, db=db, ok=False)
     assert result.returncode == 2
     assert message in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["scan", "SHIC2026-000002"], ["stats"], ["sync"],
+                                  ["import", "/no/such/file.xlsx"]])
+def test_a_mistyped_db_is_said_and_no_empty_event_is_made(tmp_path, args):
+    db = tmp_path / "typo" / "desk1.dbx"
+    result = run(*args, db=db, ok=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "no event database at" in result.stderr or "file not found" in result.stderr
+    assert not db.parent.exists()  # no empty event, not even its folder
 
 
 def test_bad_event_file_is_explained(tmp_path):

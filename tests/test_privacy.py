@@ -408,8 +408,12 @@ def test_ticket_key_use_is_audited(tmp_path):
     src = tmp_path / "list.csv"
     src.write_text("编号,姓名\nA1,张三\n", encoding="utf-8")
     run("import", src, db=db)
-    run("tickets", "issue", "--key", tmp_path / "keys" / "k1.pem", "-o", tmp_path / "t.csv", db=db)
-    [used] = [e for e in run_json("audit", db=db) if e["action"] == "ticket_key"]
+    refused = run("tickets", "issue", "--key", tmp_path / "keys" / "k1.pem", "-o",
+                  tmp_path / "t.csv", db=db, ok=False)  # phones and e-mails go out: the PIN
+    assert "organiser" in refused.stderr and not (tmp_path / "t.csv").exists()
+    run("tickets", "issue", "--key", tmp_path / "keys" / "k1.pem", "-o", tmp_path / "t.csv",
+        "--pin", PIN, db=db)
+    [used] = [e for e in run_json("audit", db=db) if e["action"] == "ticket_key"]  # once
     assert used["details"]["key"] == "k1" and used["details"]["output"] == "t.csv"
     assert used["operator"] == "alice"
 

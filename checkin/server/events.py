@@ -386,7 +386,8 @@ def organiser_edit(db: Database, event_id: str, code: str, base_version: int, fi
     with db.write() as conn:
         feeds.lock(conn, event_id, feeds.EVENTS)  # lock order: events, then registrants
         feeds.lock(conn, event_id, feeds.REGISTRANTS)
-        clean = regs.normalise_fields(fields, conferences.config(conn, event_id))
+        config = conferences.config(conn, event_id)
+        clean = regs.normalise_fields(fields, config)
         row = regs.get(conn, event_id, code)
         if row is None:
             raise not_found(f"registrant {code!r} in event {event_id!r}")
@@ -402,7 +403,7 @@ def organiser_edit(db: Database, event_id: str, code: str, base_version: int, fi
                            {k: regs.column_value(k, v[1]) for k, v in diff.items()}, edited=diff)
         audit = {"uuid": str(uuidlib.uuid4()), "kind": "edit", "code": row.code, "station": None,
                  "device_id": CENTRAL_DEVICE, "operator": f"organiser:{who.label}",
-                 "wall_time": now_iso(), "hlc": clock.tick(), "ref": None,
+                 "wall_time": now_iso(config.zone()), "hlc": clock.tick(), "ref": None,
                  "data": {"changes": diff, "base_version": row.version, "reason": reason}}
         conn.execute(events.insert().values(
             _event_row(event_id, audit, None, *feeds.take(conn, event_id, feeds.EVENTS))))

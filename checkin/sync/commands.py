@@ -4,6 +4,7 @@ so `checkin --help` and the desk commands start fast."""
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import time
 
@@ -15,10 +16,10 @@ def _emit(args, data, text: str) -> None:
         print(text)
 
 
-def _store(args):
-    from ..store import Store
+def _store(args, *, create: bool = False):
+    from ..cli_support import open_store
 
-    return Store(args.db)
+    return open_store(args, create=create)
 
 
 def _fail(message: str) -> int:
@@ -34,14 +35,15 @@ def cmd_enroll(args) -> int:
     code = args.code or code
     if not code:
         return _fail("give the enrolment code (or the checkin-enrol:URL#CODE link)")
-    with _store(args) as store, SyncClient(url) as client:
+    with _store(args, create=True) as store, SyncClient(url) as client:
         try:
             result = enrol(store, client, code, args.device_name)
         except SyncError as exc:
             return _fail(f"enrolment failed: {exc.message}")
     _emit(args, result, f"enrolled {result['device_name']} ({result['device_id']}) for "
                         f"{result['config']} ({result['event']}) at {result['server_url']}; "
-                        "run `checkin sync` to download the registrants")
+                        f"run `checkin --db {shlex.quote(str(args.db))} sync` to download the "
+                        "registrants")
     return 0
 
 
@@ -73,14 +75,19 @@ def _watch(args, store, client) -> int:
     """Sync until Ctrl-C, printing a line whenever the status changes."""
     from .worker import SyncWorker
 
+    last = None
+
     def show(status) -> None:
-        data = status.to_json()
+        nonlocal last
+        error = f" — {status.last_error}" if status.last_error else ""
+        line = f"{status.label}, {status.pending} not yet sent{error}"
+        if line == last:  # a quiet terminal while nothing changes
+            return
+        last = line
         if args.json:
-            print(json.dumps(data, ensure_ascii=False), flush=True)
+            print(json.dumps(status.to_json(), ensure_ascii=False), flush=True)
         else:
-            stamp = time.strftime("%H:%M:%S")
-            error = f" — {status.last_error}" if status.last_error else ""
-            print(f"{stamp}  {status.label}, {status.pending} not yet sent{error}", flush=True)
+            print(f"{time.strftime('%H:%M:%S')}  {line}", flush=True)
 
     worker = SyncWorker(store, client, interval=args.interval, on_status=show)
     worker.start()

@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from ..model import ADMISSION_KINDS, EventKind, LoggedEvent
-from ..store import Store, eventlog
+from ..store import Store, audit, eventlog
 
 _ADMISSIONS_SQL = ",".join(f"'{k}'" for k in ADMISSION_KINDS)
 
@@ -139,6 +139,6 @@ def resolve(store: Store, event_uuid: str, *, operator: str, reason: str,
             data["keep"] = keep
         event = eventlog.new_event(store.clock, EventKind.RESOLVE, code=conflict.code,
                                    station=conflict.station, operator=operator, ref=event_uuid,
-                                   data=data)
+                                   data=data, wall_time=audit.now(store))  # the event's zone
         eventlog.append(conn, event)
     return event

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..clock import shown_in
 from ..desk import Desk, DeskError, EditConflict
 from ..model import (
     ADMITTED_PAYMENTS,
@@ -45,6 +46,7 @@ from ..pinyin import has_cjk
 from ..privacy import Role, display_registrant, mask_data
 from ..store import Store, eventlog
 from ..store import registrants as reg_store
+from ..store.audit import event_zone
 from .forms import BAD_FIELD, ERROR_STYLE
 from .organiser import personal_fields
 from .print_panel import PrintPanel
@@ -59,10 +61,9 @@ EDITABLE = ("name", "phone", "email", "organisation", "title", "category", "team
             "remarks")
 
 
-def short_time(wall_time: str) -> str:
-    """'2026-06-26T08:30:00.000+08:00' -> '06-26 08:30:00'."""
-    day, _, clock = (wall_time or "").partition("T")
-    return f"{day[5:]} {clock[:8]}".strip()
+def short_time(wall_time: str, zone=None) -> str:
+    """'2026-06-26T08:30:00.000+08:00' -> '06-26 08:30:00' (in the event's `zone`)."""
+    return shown_in(wall_time, zone)[5:]
 
 
 class PersonPanel(QWidget):
@@ -87,6 +88,7 @@ class PersonPanel(QWidget):
         self.events: list[LoggedEvent] = []
         self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
         self._name_corrected = False  # a name was just edited: the reprint reason is obvious
+        self._zone = None  # the event's time zone: times are shown in it
 
         self.placeholder = QLabel(self.tr("Select a person on the left"),
                                   alignment=Qt.AlignmentFlag.AlignCenter)
@@ -256,6 +258,7 @@ class PersonPanel(QWidget):
                                    (self.code,)).fetchone()
                 events = eventlog.history(conn, self.code)
                 arrival = eventlog.admission(conn, self.code, REGISTRATION)
+                self._zone = event_zone(self.store)
             except Exception as exc:  # a database problem is said, the desk goes on
                 self.say(self.tr("Could not read: {0}").format(exc), ERROR_STYLE)
                 return
@@ -291,7 +294,7 @@ class PersonPanel(QWidget):
                                     "padding:3px 10px; border-radius:6px")
         if arrival is not None:
             self.status.setText(self.tr("✓ Checked in {0} · {1}").format(
-                short_time(arrival["wall_time"]), self._desk_name(arrival["device_id"])))
+                short_time(arrival["wall_time"], self._zone), self._desk_name(arrival["device_id"])))
             self.status.setStyleSheet(OK_STYLE)
         else:
             self.status.setText(self.tr("Not checked in"))
@@ -327,7 +330,7 @@ class PersonPanel(QWidget):
             kind = self._kind(event.kind)
             if cancelled:
                 kind += self.tr(" (undone)")
-            cells = [short_time(event.wall_time), kind, self._station(event.station),
+            cells = [short_time(event.wall_time, self._zone), kind, self._station(event.station),
                      self._desk_name(event.device_id), event.operator,
                      self._details(event, by_uuid)]
             for column, text in enumerate(cells):
@@ -400,7 +403,7 @@ class PersonPanel(QWidget):
             return changes + (f" ({data['reason']})" if data.get("reason") else "")
         if event.kind == "undo":
             target = by_uuid.get(event.ref or "")
-            what = (f"{self._kind(target.kind)} {short_time(target.wall_time)}" if target
+            what = (f"{self._kind(target.kind)} {short_time(target.wall_time, self._zone)}" if target
                     else event.ref or "")
             return self.tr("cancels {0}").format(what) + (
                 f": {data['reason']}" if data.get("reason") else "")

@@ -7,6 +7,8 @@ import json
 
 from checkin.cli import main
 
+from .conftest import EVENT_TOML
+
 PAID = "SHIC2026-000002"
 
 
@@ -29,8 +31,12 @@ def test_enroll_sync_status_and_conflicts_from_the_command_line(central, tmp_pat
     one, two = tmp_path / "one.db", tmp_path / "two.db"
 
     out, err = run(capsys, "sync", db=one, code=2)
+    assert "no event database at" in err and not one.exists()  # a mistyped --db
+    lonely = tmp_path / "lonely.db"
+    run(capsys, "init", EVENT_TOML, db=lonely)
+    out, err = run(capsys, "sync", db=lonely, code=2)
     assert "not enrolled" in err
-    assert run_json(capsys, "sync-status", db=one)["state"] == "not_enrolled"
+    assert run_json(capsys, "sync-status", db=lonely)["state"] == "not_enrolled"
 
     link = central.organiser.create_enrolment(event, "报到处1")["qr"]  # what the QR holds
     enrolled = run_json(capsys, "enroll", link, db=one)
@@ -38,6 +44,7 @@ def test_enroll_sync_status_and_conflicts_from_the_command_line(central, tmp_pat
     code = central.organiser.create_enrolment(event, "报到处2")["code"]
     out, _ = run(capsys, "enroll", central.base_url, code, "--device-name", "desk two", db=two)
     assert "enrolled 报到处2" in out  # the organiser's name for the desk wins
+    assert f"checkin --db {two} sync" in out  # the next step, for this very database
     out, err = run(capsys, "enroll", central.base_url, code, db=tmp_path / "three.db", code=2)
     assert "enrolment failed" in err and "already used" in err
 
@@ -77,6 +84,12 @@ def test_enroll_sync_status_and_conflicts_from_the_command_line(central, tmp_pat
     assert out.strip() == "no open conflicts"
     assert central.organiser.conflicts(event)["items"] == []
     assert run_json(capsys, "stats", db=two)["arrived"] == 1
+    history = run_json(capsys, "history", PAID, db=two)
+    assert [e["kind"] for e in history][-1] == "resolve"
+    assert all(e["wall_time"].endswith("+08:00") for e in history)  # the event's zone, always
+    out, _ = run(capsys, "history", PAID, db=two)
+    assert "报到处1" in out and "报到处2" in out  # desks by name, not by id
+    assert not any(e["device_id"] in out for e in history)
 
 
 def test_sync_with_the_server_gone_says_offline_and_exits_2(central, tmp_path, capsys):
