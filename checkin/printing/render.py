@@ -101,20 +101,24 @@ def qr_modules(payload: str) -> np.ndarray:
 
 
 def _draw_qr(canvas: Canvas, element: Element, fields, ox, oy, page_h) -> None:
-    """A vector QR code: each row's runs of dark modules as rectangles of one path."""
+    """A vector QR code: each row's runs of dark modules as rectangles of one filled path."""
     dark = qr_modules(fill(element.text, fields))
     side = min(element.w, element.h) * mm
-    module = side / dark.shape[0]
-    left, top = ox + element.x * mm, oy + page_h - element.y * mm
-    path = canvas.beginPath()
-    for row, line in enumerate(dark):
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], line.astype(np.int8), [0]))))
-        for start, end in zip(edges[::2], edges[1::2], strict=True):
-            # a hair of overlap so that viewers draw no seams between modules
-            path.rect(left + start * module, top - (row + 1) * module - 0.01,
-                      (end - start) * module + 0.01, module + 0.02)
     canvas.setFillColor(black)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.addLiteral(qr_path(dark, ox + element.x * mm, oy + page_h - element.y * mm,
+                              side / dark.shape[0]))
+
+
+def qr_path(dark: np.ndarray, left: float, top: float, module: float) -> str:
+    """PDF path operators for the dark modules, found and formatted in bulk (numpy, one %
+    format): a sheet of 4,000 vouchers draws over a million rectangles."""
+    edges = np.diff(np.pad(dark.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    rows, cols = np.nonzero(edges)  # row by row, left to right: start, end, start, end ...
+    row, start, end = rows[0::2], cols[0::2], cols[1::2]
+    # a hair of overlap so that viewers draw no seams between modules
+    boxes = np.column_stack((left + start * module, top - (row + 1) * module - 0.01,
+                             (end - start) * module + 0.01, np.full(len(row), module + 0.02)))
+    return ("%.3f %.3f %.3f %.3f re\n" * len(boxes)) % tuple(boxes.ravel().tolist()) + "f"
 
 
 def draw_item(canvas: Canvas, template: Template, fields: dict[str, str], ox: float, oy: float,
