@@ -102,11 +102,13 @@ def _watch(args, store, client) -> int:
 
 
 def cmd_sync_status(args) -> int:
+    from ..store.audit import event_zone
     from . import status as st
 
     with _store(args) as store:
         status = st.load(store)
-    _emit(args, status.to_json(), status.text())
+        zone = event_zone(store)
+    _emit(args, status.to_json(), status.text(zone))
     return 0
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from ..clock import now_iso
+from ..clock import now_iso, shown_in
 from ..store import Store
 
 # Meta keys of the sync state (values are text).
@@ -73,17 +73,18 @@ class SyncStatus:
     def to_json(self) -> dict:
         return {**dataclasses.asdict(self), "label": self.label}
 
-    def text(self) -> str:
+    def text(self, zone: dt.tzinfo | None = None) -> str:
+        """For `checkin sync-status`; times in `zone` (the event's)."""
         parts = [f"sync: {self.label}"]
         if self.server_url:
             parts.append(f"server {self.server_url} event {self.event}")
         parts.append(f"{self.pending} event(s) not yet sent")
         if self.last_success:
-            parts.append(f"last success {self.last_success[:19].replace('T', ' ')}")
+            parts.append(f"last success {shown_in(self.last_success, zone)}")
         if self.last_error:
             parts.append(f"last error: {self.last_error}")
         if self.next_attempt and not self.stopped:
-            parts.append(f"next attempt {self.next_attempt[:19].replace('T', ' ')}")
+            parts.append(f"next attempt {shown_in(self.next_attempt, zone)}")
         return "\n".join(parts)
 
 

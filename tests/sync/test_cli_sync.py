@@ -4,8 +4,10 @@ server (the commands run in this process; the server on loopback)."""
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from checkin.cli import main
+from checkin.clock import shown_in
 
 from .conftest import EVENT_TOML
 
@@ -69,6 +71,8 @@ def test_enroll_sync_status_and_conflicts_from_the_command_line(central, tmp_pat
     assert "报到处1" in out and "报到处2" in out and "1 open conflict(s)" in out
     out, _ = run(capsys, "sync-status", db=one)
     assert "sync: online" in out and "0 event(s) not yet sent" in out
+    last = run_json(capsys, "sync-status", db=one)["last_success"]
+    assert f"last success {shown_in(last, ZoneInfo('Asia/Shanghai'))}" in out  # event's zone
 
     conflict = listed[0]
     keep = conflict["events"][0]["uuid"]
