@@ -90,6 +90,27 @@ def test_check_in_from_the_panel_with_its_shortcut(qtbot, window):
     assert admitted(window.store, PAID)
 
 
+def test_enter_in_find_says_a_refusal_in_the_panel(qtbot, window):
+    select(window, "xumin", UNPAID)
+    window.search.query.setFocus()
+    qtbot.keyClick(window.search.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "未缴费" in window.person.message.text(), timeout=WAIT)
+    assert window.person.message.isVisible() and "c62828" in window.person.message.styleSheet()
+    assert window.tabs.currentWidget() is window.find  # the answer is where staff look
+    assert not admitted(window.store, UNPAID)
+
+
+def test_a_search_without_hits_shows_nobody_and_offers_a_walk_in(qtbot, window):
+    select(window, "fanjun", PAID)
+    window.search.query.setText("zzzzqqq")
+    assert window.search.results.count() == 0
+    assert window.person.placeholder.isVisible() and not window.person.details.isVisible()
+    assert "walk-in" in window.search.hint.text()
+    window.person.check_in()  # Ctrl+Enter now checks nobody in
+    wait_idle(qtbot, window)
+    assert not admitted(window.store, PAID)
+
+
 def test_reprint_asks_a_reason_and_records_it(qtbot, window, printed):
     select(window, "fanjun", PAID)
     window.person.check_in_button.click()

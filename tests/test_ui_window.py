@@ -102,6 +102,9 @@ def test_meal_station_refuses_a_second_lunch_and_undo_gives_it_back(qtbot, idle_
     wait_outcome(qtbot, idle_window, Outcome.OK)
     idle_window.scan.submit(OTHER)
     wait_outcome(qtbot, idle_window, Outcome.ALREADY)
+    banner = idle_window.scan.banner  # a second lunch is refused: red, and says which meal
+    assert banner.colour == REFUSED and "MEAL ALREADY TAKEN" in banner.text()
+    assert "6月26日午餐" in banner.text()
     idle_window.scan.recent.setCurrentRow(1)  # the admission, below the 'already'
     idle_window.scan.undo_selected()
     qtbot.waitUntil(lambda: "undone" in idle_window.scan.recent.item(1).text(), timeout=10_000)

@@ -1285,6 +1285,10 @@ checkin privacy pin --save --db &quot;{0}&quot;
         <translation>无效二维码</translation>
     </message>
     <message>
+        <source>MEAL ALREADY TAKEN</source>
+        <translation>本餐已领取</translation>
+    </message>
+    <message>
         <source>Ready to scan</source>
         <translation>请扫码</translation>
     </message>
@@ -1329,6 +1333,10 @@ checkin privacy pin --save --db &quot;{0}&quot;
     <message>
         <source>Walk-in (Ctrl+N)</source>
         <translation>现场登记 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>No match: register a walk-in (Ctrl+N)</source>
+        <translation>查无此人：可现场登记（Ctrl+N）</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,13 @@ TITLES = {  # shown above the name (translated when shown)
     Outcome.NOT_ELIGIBLE: QT_TRANSLATE_NOOP("ResultBanner", "REFUSED"),
     Outcome.INVALID: QT_TRANSLATE_NOOP("ResultBanner", "INVALID"),
 }
+SECOND_MEAL = QT_TRANSLATE_NOOP("ResultBanner", "MEAL ALREADY TAKEN")
+
+
+def refused_again(decision: Decision) -> bool:
+    """A second lunch is a refusal, not the harmless 'already checked in' of registration:
+    red, so that a busy server does not hand the food over."""
+    return decision.outcome == Outcome.ALREADY and (decision.station or "").startswith("meal:")
 
 
 class ResultBanner(QLabel):
@@ -29,18 +36,27 @@ class ResultBanner(QLabel):
         self.setMinimumHeight(260)
         self.colour = IDLE
         self.outcome: Outcome | None = None
+        self.station = ""  # what this desk does now ("Meal: 6月26日午餐"), on every answer
         self._timer = QTimer(self, singleShot=True, interval=clear_after_ms)
         self._timer.timeout.connect(self.clear_answer)
         self.clear_answer()
 
+    def set_station(self, label: str) -> None:
+        self.station = label
+        if self.outcome is None and not self._timer.isActive():
+            self.clear_answer()
+
     def clear_answer(self) -> None:
         self.outcome = None
-        self._paint(IDLE, "", self.tr("Ready to scan"), "", None)
+        self._paint(IDLE, self.station, self.tr("Ready to scan"), "", None)
 
     def show_decision(self, decision: Decision, category_colour: str | None = None) -> None:
         self.outcome = decision.outcome
         colour = COLOURS.get(decision.outcome, REFUSED)
-        self._paint(colour, self.tr(TITLES[decision.outcome]),
+        title = self.tr(TITLES[decision.outcome])
+        if refused_again(decision):
+            colour, title = REFUSED, self.tr(SECOND_MEAL)
+        self._paint(colour, " · ".join(t for t in (title, self.station) if t),
                     decision.name or decision.code or "", decision.reason, category_colour)
         self._timer.start()
 

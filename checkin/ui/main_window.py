@@ -103,11 +103,12 @@ class DeskWindow(QMainWindow):
         top.addWidget(self.who)
 
         self.scan = ScanScreen(self.desk, self.runner)
+        self._station_changed()  # the banner says the station from the start
         self.scan.decided.connect(lambda _: self.refresh_counts())
         self.scan.undone.connect(lambda _: self.refresh_counts())
         self.printing = PrintPanel(store, self.runner, printer or default_printer(),
                                    operator=self.desk.operator)
-        self.search = SearchPanel(SearchIndex(store, auto_refresh=False), self.scan.submit)
+        self.search = SearchPanel(SearchIndex(store, auto_refresh=False), self._check_in_chosen)
         self.person = PersonPanel(store, self.desk, self.runner, self.printing,
                                   station=lambda: self.scan.station,
                                   announce=self.scan.show_decision)
@@ -321,8 +322,16 @@ class DeskWindow(QMainWindow):
         self.search.query.setFocus()
         self.search.query.selectAll()
 
+    def _check_in_chosen(self, code: str) -> None:
+        """Enter on a Find result: the person panel checks them in and says the answer there
+        (the banner is on the other tab); the scan screen records it as for a scan."""
+        self.person.show_person(code)
+        self.person.check_in()
+
     def _station_changed(self) -> None:
         self.scan.station = self.station_box.currentData()
+        self.scan.banner.set_station(
+            self.station_box.itemData(self.station_box.currentIndex(), _PLAIN_LABEL) or "")
 
     def refresh_who(self) -> None:
         """The desk's name and the operator, always in view (the name can change in settings)."""

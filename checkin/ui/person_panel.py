@@ -429,6 +429,12 @@ class PersonPanel(QWidget):
         self.reload_if(code)
         self.changed.emit(code)
 
+    def show_answer(self, decision: Decision) -> None:
+        """The desk's answer, in the panel: staff in the Find tab do not see the banner."""
+        style = {Outcome.OK: OK_STYLE, Outcome.ALREADY: WARN_STYLE}.get(
+            decision.outcome, ERROR_STYLE)
+        self.say(decision.reason, style)
+
     # -- actions -----------------------------------------------------------------
     def check_in(self) -> None:
         if self.registrant is None:
@@ -436,9 +442,7 @@ class PersonPanel(QWidget):
         desk, code, station = self.desk, self.registrant.code, self.station()
 
         def done(decision: Decision) -> None:
-            style = {Outcome.OK: OK_STYLE, Outcome.ALREADY: WARN_STYLE}.get(
-                decision.outcome, ERROR_STYLE)
-            self.say(decision.reason, style)
+            self.show_answer(decision)
             self.announce(decision)
             self._done(code)
 

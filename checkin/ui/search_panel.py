@@ -67,6 +67,12 @@ class SearchPanel(QWidget):
                 self.results.setCurrentRow(row)
         finally:
             self.results.blockSignals(False)
+        nothing = bool(text.strip()) and not self.results.count()
+        self.hint.setText(self.tr("No match: register a walk-in (Ctrl+N)") if nothing
+                          else self.tr("Enter checks the selected person in"))
+        self.hint.setStyleSheet("color:#a66f00; font-weight:bold" if nothing else "color:#666")
+        if nothing:  # the person shown before must not stay one Ctrl+Enter from a check-in
+            self.selected.emit("")
         self._current_changed(self.results.currentItem())
 
     def rerun(self) -> None:

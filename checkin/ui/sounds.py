@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl
 
 from ..model import Decision, Outcome
+from .banner import refused_again
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ class SoundPlayer(QObject):
         if not self.enabled:
             return None
         outcome = decision.outcome if isinstance(decision, Decision) else decision
-        name = sound_for(outcome)
+        name = "refused" if isinstance(decision, Decision) and refused_again(decision) \
+            else sound_for(outcome)
         self.last_sound = name
         effect = self._effects.get(name)
         if effect is not None:
