@@ -158,6 +158,8 @@ def test_badge_prints_on_check_in_and_a_failing_printer_never_blocks_scanning(
         wait_outcome(qtbot, window, Outcome.OK)
         qtbot.waitUntil(lambda: "out of paper" in window.printing.state.text(), timeout=20_000)
         assert window.printing.retry_button.isVisibleTo(window)
+        banner = window.scan.banner.text()  # said where the desk looks, under the green answer
+        assert "NOT printed" in banner and "out of paper" in banner and "范俊" in banner
         window.scan.submit(OTHER)  # the next person is not held up by the printer
         qtbot.waitUntil(lambda: window.scan.recent.count() == 2, timeout=10_000)
         printer.fixed = True

@@ -186,6 +186,18 @@
         <translation>{0}（当前餐次，F4）</translation>
     </message>
     <message>
+        <source>Badge</source>
+        <translation>胸卡</translation>
+    </message>
+    <message>
+        <source>Vouchers</source>
+        <translation>餐券</translation>
+    </message>
+    <message>
+        <source>{0} NOT printed ({1}): {2}</source>
+        <translation>{0}未打印（{1}）：{2}</translation>
+    </message>
+    <message>
         <source>Desk: {0} · Operator: {1}</source>
         <translation>设备：{0} · 操作员：{1}</translation>
     </message>

@@ -65,11 +65,24 @@ class ResultBanner(QLabel):
         self._paint(REFUSED, self.tr("Error"), "", message, None)
         self._timer.start()
 
-    def _paint(self, colour: str, title: str, name: str, reason: str, stripe: str | None) -> None:
+    def show_note(self, note: str) -> None:
+        """A line under the answer shown (or alone, when it has cleared): a badge that did
+        not print must not leave behind a green banner alone."""
+        colour, title, name, reason, stripe = self._shown
+        if self.outcome is None:
+            colour, title, name, reason, stripe = REFUSED, self.station, "", "", None
+        self._paint(colour, title, name, reason, stripe, note)
+        self._timer.start()
+
+    def _paint(self, colour: str, title: str, name: str, reason: str, stripe: str | None,
+               note: str = "") -> None:
         self.colour = colour
+        self._shown = (colour, title, name, reason, stripe)
         border = f"border-left: 28px solid {stripe};" if stripe else ""
         self.setStyleSheet(f"background:{colour}; color:white; border-radius:14px; {border}")
         self.setText(
             f"<div style='font-size:22pt'>{html.escape(title)}</div>"
             f"<div style='font-size:60pt; font-weight:bold'>{html.escape(name)}</div>"
-            f"<div style='font-size:22pt'>{html.escape(reason)}</div>")
+            f"<div style='font-size:22pt'>{html.escape(reason)}</div>"
+            + (f"<div style='font-size:20pt; font-weight:bold; background:#fff3e0; "
+               f"color:#b71c1c'>&nbsp;{html.escape(note)}&nbsp;</div>" if note else ""))

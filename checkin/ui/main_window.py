@@ -121,6 +121,7 @@ class DeskWindow(QMainWindow):
         self.scan.decided.connect(self._decided)
         self.scan.undone.connect(lambda _: (self.person.reload(), self.search.rerun()))
         self.printing.finished.connect(self.person.print_finished)
+        self.printing.finished.connect(self._print_finished)
         self.find = QSplitter(Qt.Orientation.Horizontal)
         self.find.setChildrenCollapsible(False)
         self.find.addWidget(self.search)
@@ -321,6 +322,13 @@ class DeskWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.find)
         self.search.query.setFocus()
         self.search.query.selectAll()
+
+    def _print_finished(self, code: str, document: str, state: str, detail: str) -> None:
+        """A print that failed is said on the banner too: the guest is still at the desk."""
+        if state == "failed":
+            what = self.tr("Badge") if document == "badge" else self.tr("Vouchers")
+            self.scan.banner.show_note(self.tr("{0} NOT printed ({1}): {2}").format(
+                what, code, detail))
 
     def _check_in_chosen(self, code: str) -> None:
         """Enter on a Find result: the person panel checks them in and says the answer there
