@@ -149,7 +149,12 @@ class Desk:
             return self._explain(Decision(Outcome.INVALID, where.key, code=scanned.code,
                                           reason_code="signature_required"), where)
         with self.store.transaction() as conn:
-            return self._decide_and_record(conn, scanned.code, where)
+            decision = self._decide_and_record(conn, scanned.code, where)
+        if decision.outcome == Outcome.NOT_FOUND and scanned.link_host:
+            # "No registration x" sends staff hunting for a person who does not exist
+            decision.code, decision.reason_code = None, "foreign_link"
+            return self._explain(decision, where, host=scanned.link_host)
+        return decision
 
     def _scan_ticket(self, text: str, where: Station) -> Decision:
         """Verify a signed ticket offline, then decide its code as any other."""

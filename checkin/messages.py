@@ -28,6 +28,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "empty": ("Nothing was scanned", "未读取到内容"),
     "too_long": ("The scanned code is far too long to be a ticket", "扫描内容过长，不是参会凭证"),
     "not_a_code": ("This QR code is not a registration code", "此二维码不是参会凭证"),
+    "foreign_link": ("This QR code is a web link ({host}) that matches nobody on the list: "
+                     "ask for the registration confirmation, or find the person by name",
+                     "这是网页链接（{host}），名单中无对应报名：请出示报名确认码，或按姓名查找"),
     # Signed tickets (checkin/tickets.py): why one is refused, in words for a volunteer.
     "malformed": ("This ticket is damaged or incomplete: scan it again, or find the person "
                   "by name", "凭证损坏或不完整，请重新扫描或按姓名查找"),

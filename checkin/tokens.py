@@ -28,14 +28,16 @@ class InvalidPayload(ValueError):
         self.reason_code = reason_code
 
 
-def _from_url(text: str) -> str | None:
+def _from_url(text: str) -> tuple[str | None, bool]:
+    """The code in a link, and whether it was only guessed from the path's last segment
+    (no code=/ticket=... parameter): then the link may well be someone else's."""
     parts = urlsplit(text)
     query = parse_qs(parts.query)
     for key in _URL_KEYS:
         if query.get(key):
-            return query[key][0]
+            return query[key][0], False
     segments = [s for s in parts.path.split("/") if s]
-    return segments[-1] if segments else None
+    return (segments[-1], True) if segments else (None, True)
 
 
 def _from_json(text: str) -> str | None:
@@ -56,6 +58,9 @@ class Scanned:
 
     code: str | None = None
     ticket: str | None = None
+    # the code was guessed from a web link's path: its host, to say "not our QR code" when
+    # nobody has that code (a WeChat article, a sponsor's site ...)
+    link_host: str | None = None
 
 
 def read_payload(payload: str) -> Scanned:
@@ -68,8 +73,10 @@ def read_payload(payload: str) -> Scanned:
     if not text:
         raise InvalidPayload("empty", "nothing was scanned")
     candidate: str | None = text
+    link_host = None
     if re.match(r"^https?://", text, re.I):
-        candidate = _from_url(text)
+        candidate, guessed = _from_url(text)
+        link_host = (urlsplit(text).hostname or "?") if guessed else None
     elif text.startswith("{"):
         candidate = _from_json(text)
     if not candidate:
@@ -82,7 +89,7 @@ def read_payload(payload: str) -> Scanned:
     if len(candidate) > MAX_CODE_CHARS or not CODE_PATTERN.match(candidate):
         shown = candidate[:24] + ("…" if len(candidate) > 24 else "")
         raise InvalidPayload("not_a_code", f"{shown!r} is not a registration code")
-    return Scanned(code=candidate)
+    return Scanned(code=candidate, link_host=link_host)
 
 
 def parse_payload(payload: str) -> str:

@@ -59,6 +59,18 @@ def test_unknown_and_garbage_payloads(desk):
 def test_code_inside_a_url_or_json_payload(desk):
     assert desk.scan("https://reg.example.org/checkin?code=SHIC2026-000002").outcome == Outcome.OK
     assert desk.scan('{"ticket": "SHIC2026-000003"}').outcome == Outcome.OK
+    assert desk.scan("https://reg.example.org/c/SHIC2026-000010").outcome == Outcome.OK
+
+
+def test_a_web_link_that_matches_nobody_says_so_instead_of_a_code(desk):
+    # a WeChat article or a sponsor's page: its last path segment is nobody's code
+    decision = desk.scan("https://mp.weixin.qq.com/s/AbCdEf123")
+    assert decision.outcome == Outcome.NOT_FOUND and decision.reason_code == "foreign_link"
+    assert decision.code is None and "mp.weixin.qq.com" in decision.reason
+    assert "AbCdEf123" not in decision.reason  # nobody to hunt for
+    plain = desk.scan("AbCdEf123")  # typed or scanned as a code: that code is not listed
+    assert plain.reason_code == "not_found" and plain.code == "AbCdEf123"
+    assert desk.store.counts()["events"] == 0
 
 
 def test_unpaid_and_refunded_are_refused_with_the_reason(desk):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,6 +24,7 @@ from checkin.importer.run import read_export
 from checkin.tokens import InvalidPayload, parse_payload
 
 CONFIG = load_config(EVENT_TOML)
+CHECKIN = str(Path(sys.executable).parent / "checkin")
 HEADER = ["报名编号", "姓名", "手机", "单位", "参会类型", "缴费状态"]
 
 
@@ -104,6 +108,61 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path):
         read_export(path, CONFIG)
     assert "expand" in str(caught.value) or "too large" in str(caught.value)
     assert time.perf_counter() - started < 5
+
+
+FAR_CELLS = {  # one cell at the sheet's far corner, spelled every way XML allows
+    "plain": b'<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "quotes": b"<c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c>",
+    "spaces": b'<c r = " XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "line_break": b'<c\nr="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "entity": b'<c r="&#88;FD1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "wide": b'</row><row r="90000"><c r="ZZ90000" t="inlineStr"><is><t>x</t></is></c>',
+}
+
+
+@pytest.mark.parametrize("spelling", sorted(FAR_CELLS))
+def test_a_sheet_reaching_a_far_cell_is_refused_not_allocated(tmp_path, spelling):
+    # calamine would hold the sheet as one grid out to that cell: 512 GB, and the process
+    # (the desk app) aborts. Run as the CLI, so that a regression cannot take pytest with it.
+    path = tmp_path / "far.xlsx"
+    _xlsx(path, [HEADER, ["A-1", "张三", "13800138000", "某医院", "参会代表", "已缴费"]])
+    with zipfile.ZipFile(path) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</row></sheetData>",
+                                                      FAR_CELLS[spelling] + b"</row></sheetData>")
+    assert parts["xl/worksheets/sheet1.xml"] != sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as far:
+        for name, content in parts.items():
+            far.writestr(name, content)
+    result = subprocess.run([CHECKIN, "--db", str(tmp_path / "e.db"), "import", str(path),
+                             "--dry-run"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    assert "far beyond any registration list" in result.stderr
+
+
+def test_a_damaged_sheet_is_refused_in_words(tmp_path):
+    path = tmp_path / "damaged.xlsx"
+    _xlsx(path, [HEADER, ["A-1", "张三", "13800138000", "某医院", "参会代表", "已缴费"]])
+    with zipfile.ZipFile(path) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b'r="A2"', b'r=""')  # a cell reference without its row
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as damaged:
+        for name, content in parts.items():
+            damaged.writestr(name, content)
+    with pytest.raises(ImportFileError, match="cannot be read"):
+        read_export(path, CONFIG)
+
+
+def test_a_wide_but_real_export_still_imports(tmp_path):
+    path = tmp_path / "wide.xlsx"
+    rows = [[*HEADER, *(f"备注{i}" for i in range(700))]]  # out to column ZZ
+    rows += [[f"A-{n}", "张三", "13800138000", "某医院", "参会代表", "已缴费", *range(700)]
+             for n in range(1, 2001)]
+    _xlsx(path, rows)
+    people, report, _ = read_export(path, CONFIG)
+    assert len(people) == 2000 and report.rows_read == 2000
 
 
 def test_a_huge_cell_is_reported_and_does_not_reach_the_list(tmp_path, store):
