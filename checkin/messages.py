@@ -16,7 +16,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                 "已于 {first_time} 在 {first_device} 办理"),
     "not_found": ("No registration with code {code}", "查无此报名编号：{code}"),
     "removed": ("{name} is no longer on the registration list", "{name} 已不在报名名单中"),
-    "unpaid": ("{name} has not paid ({payment})", "{name} 未缴费（{payment}）"),
+    "unpaid": ("{name}: payment status '{payment}': send to the payment desk, or a supervisor "
+               "override", "{name}：缴费状态“{payment}”，请到缴费处缴费，或由主管特批"),
     "refunded": ("{name}'s registration was refunded", "{name} 已退款"),
     "payment_unknown": ("{name}: payment status '{payment}' is unknown", "{name}：缴费状态“{payment}”无法识别"),
     "wrong_day": ("{name} is not admitted today ({today}); valid: {days}",

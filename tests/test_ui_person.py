@@ -265,6 +265,7 @@ def test_walk_in_registers_checks_in_and_prints(qtbot, window, printed):
     dialog.phone.setText("138 0013 8000")
     dialog.organisation.setText("协和医院")
     dialog.category.setCurrentIndex(dialog.category.findData("学生"))
+    dialog.payment.setCurrentIndex(dialog.payment.findData("已缴费"))  # paid on site
     dialog.submit_button.click()
     qtbot.waitUntil(lambda: window.scan.banner.outcome == Outcome.OK, timeout=WAIT)
     assert not dialog.isVisible()
@@ -297,6 +298,9 @@ def test_walk_in_needs_a_name_and_a_real_phone(qtbot, window):
     assert dialog.isVisible()
     assert "11-digit" in dialog.message.text() and "name" not in dialog.message.text()
     assert "#c62828" in dialog.phone.styleSheet()
+    dialog.phone.setText("13800138000")
+    dialog.submit_button.click()  # the payment is never assumed
+    assert dialog.isVisible() and "payment" in dialog.message.text()
     wait_idle(qtbot, window)
     assert window.store.counts()["registrants"] == before
     assert window.scan.banner.outcome is None
@@ -367,6 +371,7 @@ def test_walk_in_respects_auto_print_off(qtbot, window, printed):
     window.open_walk_in()
     dialog = window.walk_in_dialog
     dialog.name.setText("韩梅梅")
+    dialog.payment.setCurrentIndex(dialog.payment.findData("免费"))
     dialog.submit_button.click()
     qtbot.waitUntil(lambda: window.scan.banner.outcome == Outcome.OK, timeout=WAIT)
     wait_idle(qtbot, window)  # a print would have been queued through the runner by now

@@ -770,6 +770,10 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
+    <message>
+        <source>choose…</source>
+        <translation>请选择…</translation>
+    </message>
 </context>
 <context>
     <name>PersonPanel</name>
@@ -1788,8 +1792,8 @@ checkin privacy pin --save --db &quot;{0}&quot;
         <translation>类别</translation>
     </message>
     <message>
-        <source>Payment</source>
-        <translation>缴费</translation>
+        <source>Payment *</source>
+        <translation>缴费 *</translation>
     </message>
     <message>
         <source>Register, check in and print</source>
@@ -1798,6 +1802,10 @@ checkin privacy pin --save --db &quot;{0}&quot;
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Choose the payment: paid (on site too), unpaid or free</source>
+        <translation>请选择缴费状态：已缴费（含现场缴费）、未缴费或免费</translation>
     </message>
     <message>
         <source>Not registered: {0}</source>

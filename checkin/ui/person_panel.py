@@ -87,7 +87,8 @@ class PersonPanel(QWidget):
         self.registrant: Registrant | None = None  # as stored (the forms compare with it)
         self.events: list[LoggedEvent] = []
         self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
-        self._name_corrected = False  # a name was just edited: the reprint reason is obvious
+        # codes whose name was edited here: "name corrected" is the obvious reprint reason
+        self._names_corrected: set[str] = set()
         self._zone = None  # the event's time zone: times are shown in it
 
         self.placeholder = QLabel(self.tr("Select a person on the left"),
@@ -239,7 +240,6 @@ class PersonPanel(QWidget):
         if code != self.code:
             self.say("")
             self.print_note.setVisible(False)
-            self._name_corrected = False
         self.code = code
         self.reload()
 
@@ -476,7 +476,8 @@ class PersonPanel(QWidget):
     def open_reprint(self) -> None:
         if self.registrant is None:
             return
-        self.dialog = ReprintDialog(self.registrant, self._name_corrected, self)
+        self.dialog = ReprintDialog(self.registrant,
+                                    self.registrant.code in self._names_corrected, self)
         self.dialog.submitted.connect(self._reprint)
         self.dialog.open()
 
@@ -541,7 +542,8 @@ class PersonPanel(QWidget):
                 self.reload_if(code)
                 return
             dialog.accept()
-            self._name_corrected = self._name_corrected or "name" in changes
+            if "name" in changes:
+                self._names_corrected.add(code)
             said = self.tr("Saved: {0}").format(
                 ", ".join(self._field(key) for key in sorted(changes)))
             if "name" in changes:

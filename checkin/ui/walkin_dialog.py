@@ -41,8 +41,8 @@ def payment_combo(parent: QWidget, current: str | None = PAID) -> QComboBox:
         box.addItem(shown, word)
     if current and box.findData(current) < 0:
         box.addItem(current, current)  # a word an export used: kept as it is
-    if current:
-        box.setCurrentIndex(box.findData(current))
+    box.setPlaceholderText(translate("Payment", "choose…"))
+    box.setCurrentIndex(box.findData(current) if current else -1)  # None: staff must choose
     return box
 
 
@@ -91,7 +91,8 @@ class WalkInDialog(QDialog):
         self.organisation = QLineEdit()
         self.title = QLineEdit()
         self.category = category_combo(self, config, DEFAULT_CATEGORY)
-        self.payment = payment_combo(self, PAID)
+        self.payment = payment_combo(self, None)  # chosen, never assumed: a rushed "paid"
+        # lets an unpaid walk-in in for free
         self._problems: dict[str, str] = {}
         self.fields = {"name": self.name, "phone": self.phone, "email": self.email,
                        "organisation": self.organisation, "title": self.title}
@@ -102,7 +103,7 @@ class WalkInDialog(QDialog):
         form.addRow(self.tr("Organisation"), self.organisation)
         form.addRow(self.tr("Title"), self.title)
         form.addRow(self.tr("Category"), self.category)
-        form.addRow(self.tr("Payment"), self.payment)
+        form.addRow(self.tr("Payment *"), self.payment)
         self.message = message_line()
         self.submit_button = QPushButton(self.tr("Register, check in and print"))
         self.submit_button.clicked.connect(self.submit)
@@ -140,6 +141,10 @@ class WalkInDialog(QDialog):
     def submit(self) -> None:
         if [p for p in (self._check(key) for key in self.fields) if p]:
             self.fields[next(iter(self._problems))].setFocus()
+            return
+        if self.payment.currentIndex() < 0:
+            self.show_error(self.tr("Choose the payment: paid (on site too), unpaid or free"))
+            self.payment.setFocus()
             return
         self.submit_button.setEnabled(False)  # one click, one registration
         self.message.setVisible(False)
