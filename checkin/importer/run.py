@@ -382,8 +382,9 @@ def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
 
     people, report, parser = read_export(path, store.config, mapping=mapping, sheet=sheet,
                                          progress=reading if progress else None)
+    desk_fields = store.config.privacy.desk_fields  # (store.config reads the database)
     for person in people:  # [privacy] desk_fields: what this desk may keep (issue 7)
-        privacy.minimise(person, store.config.privacy.desk_fields)
+        privacy.minimise(person, desk_fields)
     report.dry_run = dry_run
     report.created = {
         "meal slots": list(parser.new_meals), "forums": list(parser.new_forums),

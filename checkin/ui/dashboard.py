@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -71,10 +72,15 @@ class BarChart:
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.series = QBarSeries()
+        # the number on each bar: 12 arrivals next to a bar of 300 seats is otherwise a sliver
+        self.series.setLabelsVisible(True)
+        self.series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+        self.series.setLabelsFormat("@value")
         self.bar_sets = []
         for label, colour in sets:
             bar_set = QBarSet(label)
             bar_set.setColor(QColor(colour))
+            bar_set.setLabelColor(QColor("#263238"))
             self.series.append(bar_set)
             self.bar_sets.append(bar_set)
         self.chart.addSeries(self.series)
