@@ -47,8 +47,8 @@ class PrintJob:
     state: JobState = JobState.QUEUED
     error: str = ""
     attempts: int = 0
-    # printed, but worth a look: a name shrunk below its template's smallest size, an empty
-    # line the template expects (render warnings)
+    # printed, but worth a look before it is handed over: text shrunk below its template's
+    # smallest size (RenderReport.squeezed)
     warnings: tuple[str, ...] = ()
 
 
@@ -180,4 +180,4 @@ class PrintQueue:
             raise LookupError(f"{job.code} has nothing to print as {job.document}")
         buffer = io.BytesIO()
         report = render_pdf(items, buffer, title=f"{job.document} {job.code}")
-        return buffer.getvalue(), report.warnings
+        return buffer.getvalue(), report.squeezed

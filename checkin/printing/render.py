@@ -29,7 +29,10 @@ CUT_MARK_MM = 3.0
 class RenderReport:
     pages: int = 0
     items: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # everything worth a look
+    # text shrunk below its template's smallest size: worth a look before the badge is
+    # handed over (an empty optional-looking line, e.g. a walk-in's organisation, is not)
+    squeezed: list[str] = field(default_factory=list)
 
 
 def _colour(value: str, fields: dict[str, str]):
@@ -78,6 +81,7 @@ def _draw_text(canvas: Canvas, element: Element, fields: dict[str, str], ox: flo
                  max_lines=element.max_lines, measure=measure)
     if fitted.shrunk_below_min:
         report.warnings.append(f"{who}: {text[:30]!r} needed {fitted.size:g} pt to fit its box")
+        report.squeezed.append(report.warnings[-1])
     size = fitted.size
     block = len(fitted.lines) * size * LEADING
     top = oy + page_h - element.y * mm - (box_h - block) / 2  # centred vertically in the box
