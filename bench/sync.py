@@ -424,7 +424,7 @@ class Bench:
         rounds = sum(w.rounds for w in workers)
         timings = self.server.timings()
 
-        on_server = Counter(e["uuid"] for e in self.all_events(event))
+        on_server = Counter(e["uuid"] for e in self.organiser.all_events(event)[0])
         lost_server = len(set(acked) - set(on_server))
         missing_at_desks = 0
         for store, _ in sites:
@@ -458,30 +458,13 @@ class Bench:
                    f"{rounds} rounds", "none lost or doubled",
                    f"server p95 for /health under the same load: {ms(p95(health))}", ok)
 
-    def all_events(self, event: str) -> list[dict]:
-        items, after = [], 0
-        while True:
-            page = self.organiser.events(event, after=after, limit=5000)
-            items += page["items"]
-            after = page["cursor"]
-            if not page["more"]:
-                return items
-
-    def all_events_top(self, event: str) -> int:
-        after = 0
-        while True:
-            page = self.organiser.events(event, after=after, limit=5000)
-            after = page["cursor"]
-            if not page["more"]:
-                return after
-
     def settle(self, event: str, sites, workers, st, deadline: float = 120) -> float | None:
         """Seconds until every outbox is empty and every event cursor at the end of the feed
         (the workers keep their pace; polled every 0.1 s), or None past the deadline."""
         start = time.monotonic()
         while time.monotonic() - start < deadline:
             if not any(st.load(store).pending for store, _ in sites):
-                top = self.all_events_top(event)
+                _, top = self.organiser.all_events(event)
                 if all(int(store.meta(st.EVENT_CURSOR) or 0) >= top for store, _ in sites):
                     return time.monotonic() - start
             time.sleep(0.1)

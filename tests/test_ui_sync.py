@@ -19,6 +19,7 @@ import httpx  # noqa: E402
 from conftest import EVENT_DAY, EVENT_TOML, XLSX  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from ui_helpers import desk_window  # noqa: E402
 
 from checkin.desk import Desk  # noqa: E402
 from checkin.model import Outcome  # noqa: E402
@@ -87,15 +88,7 @@ def throttled(predicate, every: float = 0.25):
 
 
 def open_window(qtbot, store: Store, tmp_path: Path) -> DeskWindow:
-    window = DeskWindow(store, operator="ui", open_source=lambda: ImageFolderSource([]),
-                        printer=FolderPrinter(tmp_path / "printed"), sync_interval=1.0)
-    window.desk = Desk(store, operator="ui", chinese=True, now=lambda: EVENT_DAY)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
-    return window
+    return desk_window(qtbot, store, tmp_path / "printed", sync_interval=1.0)
 
 
 def bar(window: DeskWindow) -> str:

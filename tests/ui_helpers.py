@@ -14,9 +14,9 @@ def select(window, query, code):
     return results.item(row)
 
 
-def find_window(qtbot, store, printed, **options):
-    """A desk window on the Find tab, 1366x768, no camera, PDFs to `printed`, with a desk
-    whose clock stands at the event day (Chinese reasons) and the search index built."""
+def desk_window(qtbot, store, printed, **options):
+    """A desk window shown at 1366x768 and active, no camera, PDFs to `printed`, with a desk
+    whose clock stands at the event day (Chinese reasons)."""
     from conftest import EVENT_DAY
     from PySide6.QtWidgets import QApplication
 
@@ -33,6 +33,12 @@ def find_window(qtbot, store, printed, **options):
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    return window
+
+
+def find_window(qtbot, store, printed, **options):
+    """desk_window on the Find tab, with the search index built."""
+    window = desk_window(qtbot, store, printed, **options)
     qtbot.waitUntil(lambda: window.search.index.generation >= 0, timeout=10_000)
     window.tabs.setCurrentWidget(window.find)
     return window

@@ -166,6 +166,17 @@ class SyncClient:
             params["exclude_device"] = exclude_device
         return self.request("GET", f"/events/{_seg(event)}/events", params=params)
 
+    def all_events(self, event: str, page_size: int = 5000) -> tuple[list[dict], int]:
+        """Every event the server holds (an organiser's check), page by page; with the
+        cursor of the last one."""
+        items, after = [], 0
+        while True:
+            page = self.events(event, after=after, limit=page_size)
+            items += page["items"]
+            after = page["cursor"]
+            if not page["more"]:
+                return items, after
+
     def conflicts(self, event: str) -> Any:
         return self.request("GET", f"/events/{_seg(event)}/conflicts")
 

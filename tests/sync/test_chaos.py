@@ -165,13 +165,7 @@ def _scan_thread(i: int, site, plan: list[tuple], chaos: Chaos, start: threading
 
 
 def _server_events(central, event: str) -> tuple[list[dict], int]:
-    items, after = [], 0
-    while True:
-        page = central.organiser.events(event, after=after, limit=5000)
-        items += page["items"]
-        after = page["cursor"]
-        if not page["more"]:
-            return items, after
+    return central.organiser.all_events(event)
 
 
 def _stats_view(stats: dict) -> dict:

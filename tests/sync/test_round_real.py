@@ -27,7 +27,7 @@ THIRD = "SHIC2026-000010"
 
 
 def _server_events(central, event) -> list[dict]:
-    return central.organiser.events(event, after=0, limit=5000)["items"]
+    return central.organiser.all_events(event)[0]
 
 
 def _comparable(store) -> dict:
