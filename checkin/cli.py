@@ -65,6 +65,7 @@ def cmd_init(args) -> int:
              f"{len(config.categories)} categories -> {args.db}"
              + (f"\n{minimised} registrants reduced to the [privacy] desk_fields"
                 if minimised else ""))
+    privacy_commands.warn_if_weak_pin(config)  # an older event file: still unlocks
     return 0
 
 

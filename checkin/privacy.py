@@ -12,23 +12,29 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
-import os
 import re
 import sqlite3
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 
+from . import pin as _pin
 from .jsonutil import dumps
+from .masking import mask_data as mask_data  # the masking itself lives in checkin/masking.py
+from .masking import mask_email as mask_email
+from .masking import mask_phone as mask_phone
+from .masking import mask_text as mask_text
+from .masking import minimise_record as minimise_record
 from .model import REGISTRANT_FIELDS, Registrant
+from .pin import MIN_DIGIT_PIN_LENGTH as MIN_DIGIT_PIN_LENGTH
+from .pin import MIN_PIN_LENGTH as MIN_PIN_LENGTH
+from .pin import check_pin_hash as check_pin_hash
+from .pin import verify_pin as verify_pin
+from .pin import weak_pin_hash as weak_pin_hash
 from .store import audit
 from .sync import status as sync_status
 
@@ -49,81 +55,7 @@ def can_see_personal(role: Role | str | None) -> bool:
     return role == Role.ORGANISER
 
 
-# -- masking ----------------------------------------------------------------------
-def mask_phone(phone: str | None) -> str | None:
-    """13800138000 -> 138****8000; +86 138-0013-8000 -> +86 138****8000; a landline
-    010-62345678 -> 010****5678; shorter numbers keep their last digits at most."""
-    if phone is None:
-        return None
-    text = str(phone).strip()
-    if not text:
-        return text
-    digits = re.sub(r"\D", "", text)
-    prefix = ""
-    if text.startswith(("+", "00")):
-        if text.startswith("00"):
-            digits = digits[2:]
-        if digits.startswith("86") and len(digits) > 2:
-            prefix, digits = "+86 ", digits[2:]
-        else:
-            prefix = "+"
-    elif len(digits) == 13 and digits.startswith("861"):
-        prefix, digits = "+86 ", digits[2:]
-    n = len(digits)
-    if n >= 10:
-        return f"{prefix}{digits[:3]}****{digits[-4:]}"
-    if n >= 7:
-        return f"{prefix}****{digits[-4:]}"
-    if n >= 5:
-        return f"{prefix}***{digits[-2:]}"
-    return f"{prefix}****"
-
-
-def mask_email(email: str | None) -> str | None:
-    """zhang.san@example.org -> z***@example.org (the domain stays: it is rarely personal)."""
-    if email is None:
-        return None
-    text = str(email).strip()
-    if not text:
-        return text
-    local, at, domain = text.rpartition("@")
-    if not at:
-        return f"{text[:1]}***"
-    return f"{local[:1]}***@{domain}"
-
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d){8}(?!\d)"
-                    r"|(?<![\d-])0\d{2,3}-\d{7,8}(?!\d)")
-
-
-def mask_text(text: str | None) -> str | None:
-    """Free text (remarks, extra columns) with phone numbers, e-mails and ID card numbers
-    inside it masked; the rest unchanged ("素食，电话13800138000" -> "素食，电话138****8000")."""
-    if not text:
-        return text
-    text = _EMAIL.sub(lambda m: mask_email(m.group()), str(text))
-    text = _ID_CARD.sub(lambda m: f"{m.group()[:3]}****{m.group()[-4:]}", text)
-    return _PHONE.sub(lambda m: mask_phone(m.group()), text)
-
-
-def mask_data(value, key: str | None = None):
-    """A copy of event data / JSON with personal values masked: `phone` and `email` keys
-    (also inside lists, as in an edit's {"phone": [old, new]}), other text via mask_text."""
-    if isinstance(value, dict):
-        return {k: mask_data(v, k) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [mask_data(v, key) for v in value]
-    if isinstance(value, str):
-        if key == "phone":
-            return mask_phone(value)
-        if key == "email":
-            return mask_email(value)
-        return mask_text(value)
-    return value
-
-
+# -- masking (checkin/masking.py) ------------------------------------------------------
 def display_registrant(reg: Registrant, role: Role | str | None) -> Registrant:
     """The registrant as this role may see it: the organiser sees it whole, a desk a copy
     with phone, e-mail and numbers inside remarks and extra columns masked."""
@@ -136,67 +68,19 @@ def display_registrant(reg: Registrant, role: Role | str | None) -> Registrant:
 
 
 # -- the organiser PIN ------------------------------------------------------------
-MIN_PIN_LENGTH = 6
+# Making and checking its hash is checkin/pin.py's job (the rule, scrypt's parameters); its
+# names stay importable from here. Below: who may try, and the audit trail of the tries.
 LOCKOUT_ATTEMPTS = 5  # wrong PINs in a row on one desk ...
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)  # ... within this time lock the organiser role
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2 ** 14, 8, 1  # ~16 MiB and ~50 ms per attempt
-_MAX_SCRYPT_MEMORY = 256 * 2 ** 20
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
-    """'scrypt$N$r$p$<salt>$<hash>' (base64) for the event file's organiser_pin_hash."""
-    pin = (pin or "").strip()
-    if len(pin) < MIN_PIN_LENGTH:
-        raise PrivacyError(f"an organiser PIN has at least {MIN_PIN_LENGTH} characters")
-    salt = salt or os.urandom(16)
-    digest = _scrypt(pin, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
-
-
-def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(pin.strip().encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32,
-                          maxmem=2 * 128 * n * r * p + 2 ** 20)
-
-
-def _parse_pin_hash(stored: str) -> tuple[int, int, int, bytes, bytes]:
-    parts = stored.split("$")
-    if len(parts) != 6 or parts[0] != "scrypt":
-        raise ValueError("not a PIN hash of the form scrypt$N$r$p$salt$hash")
+    """'scrypt$N$r$p$<salt>$<hash>' for the event file's organiser_pin_hash; a PIN that
+    breaks the rule (checkin.pin.RULE) is refused with PrivacyError, the rule in words."""
     try:
-        n, r, p = (int(x) for x in parts[1:4])
-        salt = base64.b64decode(parts[4], validate=True)
-        digest = base64.b64decode(parts[5], validate=True)
-    except (ValueError, binascii.Error) as exc:
-        raise ValueError("a damaged PIN hash (numbers or base64 unreadable)") from exc
-    if n < 2 ** 10 or n & (n - 1) or not 1 <= r <= 32 or not 1 <= p <= 16 \
-            or 128 * n * r * p > _MAX_SCRYPT_MEMORY:
-        raise ValueError("scrypt parameters out of range")
-    if len(salt) < 8 or len(digest) < 16:
-        raise ValueError("salt or hash too short")
-    return n, r, p, salt, digest
-
-
-def check_pin_hash(stored: str) -> str | None:
-    """Why `stored` is not a usable PIN hash, or None."""
-    try:
-        _parse_pin_hash(stored)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
-def verify_pin(pin: str | None, stored: str | None) -> bool:
-    if not pin or not stored:
-        return False
-    try:
-        n, r, p, salt, digest = _parse_pin_hash(stored)
-    except ValueError:
-        return False
-    return hmac.compare_digest(_scrypt(pin, salt, n, r, p)[:len(digest)], digest)
+        return _pin.hash_pin(pin, salt=salt)
+    except _pin.PinError as exc:
+        raise PrivacyError(str(exc)) from None
 
 
 def has_organiser_pin(store) -> bool:
@@ -248,26 +132,6 @@ def minimise(reg: Registrant, desk_fields: Iterable[str] | None) -> Registrant:
     if "extra" not in keep and reg.extra:
         reg.extra = {k: v for k, v in reg.extra.items() if f"extra.{k}" in keep}
     return reg
-
-
-def minimise_record(record: dict, desk_fields: Iterable[str] | None) -> dict:
-    """A registrant as a dict (a walk-in's `fields`, an edit's `changes`, a conflict's
-    `current`) without the fields `desk_fields` leaves out (a copy; None: unchanged)."""
-    if desk_fields is None or not isinstance(record, dict):
-        return record
-    keep = set(desk_fields) | {"code", "name"}
-    out = {}
-    for key, value in record.items():
-        if key in REGISTRANT_FIELDS and key not in keep:
-            continue
-        if key == "extra" and "extra" not in keep:
-            if isinstance(value, dict):
-                value = {k: v for k, v in value.items() if f"extra.{k}" in keep}
-            elif isinstance(value, list):  # an edit's [old, new]
-                value = [{k: v for k, v in x.items() if f"extra.{k}" in keep}
-                         if isinstance(x, dict) else x for x in value]
-        out[key] = value
-    return out
 
 
 def minimise_event(event, desk_fields: Iterable[str] | None):

@@ -2,6 +2,8 @@
 the wipe's narrow exception to the append-only log, and purge. Real SQLite files; the CLI as
 a real process."""
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -20,8 +22,9 @@ from checkin.privacy import PrivacyError, Role
 from checkin.store import audit
 
 CHECKIN = str(Path(sys.executable).parent / "checkin")
-PIN = "246810"
-PIN_HASH = privacy.hash_pin(PIN)
+PIN = "2468013579"  # ten digits: the shortest PIN without a letter
+PIN_HASH = privacy.hash_pin(PIN)  # once: a hash takes about 0.4 s by design
+OTHER_PIN = "lantern42"  # a letter among them: eight characters will do
 MASKED_PHONE = re.compile(r"^(\+86 )?\d{3}\*{4}\d{4}$")
 
 
@@ -103,10 +106,8 @@ def test_display_registrant_masks_a_copy_for_the_desk(event_store):
 
 # -- the PIN and the [privacy] section ------------------------------------------------
 def test_pin_hash_verifies_and_the_privacy_section_round_trips():
-    assert privacy.verify_pin(PIN, PIN_HASH) and not privacy.verify_pin("246811", PIN_HASH)
+    assert privacy.verify_pin(PIN, PIN_HASH) and not privacy.verify_pin("2468013578", PIN_HASH)
     assert privacy.hash_pin(PIN) != PIN_HASH  # salted
-    with pytest.raises(PrivacyError, match="at least 6"):
-        privacy.hash_pin("123")
     raw = {"privacy": {"organiser_pin_hash": PIN_HASH,
                        "desk_fields": ["category", "payment", "extra.备注"]}}
     config = config_from_dict(raw)
@@ -120,6 +121,57 @@ def test_pin_hash_verifies_and_the_privacy_section_round_trips():
         config_from_dict({"privacy": {"desk_fields": ["phon"]}})
     with pytest.raises(ConfigError, match="organiser_pin_hash"):
         config_from_dict({"privacy": {"organiser_pin_hash": "1234"}})
+
+
+RULE = "at least 10 characters long, or at least 8 with a letter among them"
+
+
+def test_a_pin_guessable_offline_is_refused_with_the_rule():
+    for weak in ("246810", "123456789", "  12345678  ", "abc1234", ""):
+        with pytest.raises(PrivacyError, match=RULE):
+            privacy.hash_pin(weak)
+    with pytest.raises(PrivacyError, match="this one has 6 characters and no letter"):
+        privacy.hash_pin("246810")
+    assert PIN_HASH.startswith("scrypt$")  # ten digits will do
+    lettered = privacy.hash_pin(OTHER_PIN)  # and so will eight characters with a letter
+    assert privacy.verify_pin(OTHER_PIN, lettered) and not privacy.verify_pin(PIN, lettered)
+
+
+def test_the_hash_is_scrypt_at_128_mib_and_older_hashes_still_unlock_but_are_called_weak():
+    n, r, p = (int(x) for x in PIN_HASH.split("$")[1:4])
+    assert PIN_HASH.startswith("scrypt$131072$8$1$")  # N=2^17, r=8, p=1 in the event file
+    assert 128 * n * r * p == 128 * 2 ** 20  # memory-hard: 128 MiB per guess
+    assert privacy.weak_pin_hash(PIN_HASH) is None
+    # An event file made before the new standard: a 6-digit PIN at N=2^14 (16 MiB).
+    salt = b"0123456789abcdef"
+    old = hashlib.scrypt(b"246810", salt=salt, n=2 ** 14, r=8, p=1, dklen=32)
+    old_hash = (f"scrypt$16384$8$1${base64.b64encode(salt).decode()}$"
+                f"{base64.b64encode(old).decode()}")
+    assert privacy.check_pin_hash(old_hash) is None
+    assert privacy.verify_pin("246810", old_hash) and not privacy.verify_pin("246811", old_hash)
+    weak = privacy.weak_pin_hash(old_hash)
+    assert weak and "N=16384" in weak and "8 times less work" in weak and "16 MiB per guess" in weak
+    assert "checkin privacy pin" in weak  # what to do about it
+    assert privacy.weak_pin_hash("") is None and privacy.weak_pin_hash("scrypt$1$2") is None
+
+
+def test_init_with_an_older_pin_hash_warns_and_its_pin_still_unlocks(tmp_path):
+    salt = b"fedcba9876543210"
+    old = hashlib.scrypt(b"246810", salt=salt, n=2 ** 14, r=8, p=1, dklen=32)
+    old_hash = (f"scrypt$16384$8$1${base64.b64encode(salt).decode()}$"
+                f"{base64.b64encode(old).decode()}")
+    db = tmp_path / "e.db"
+    done = run("init", event_file(tmp_path, pin_hash=old_hash), db=db)
+    assert "warning" in done.stderr and "weaker than today's standard" in done.stderr
+    assert "checkin privacy pin" in done.stderr
+    run("list", "--role", "organiser", "--pin", "246810", db=db)  # a warning, not a refusal
+    refused = run("list", "--role", "organiser", "--pin", "246811", db=db, ok=False)
+    assert "wrong organiser PIN" in refused.stderr
+    quiet = run("init", event_file(tmp_path, name="new.toml"), "--pin", "246810", db=db)
+    assert "warning" not in quiet.stderr  # today's standard: nothing to say
+    unlocks = [e["details"]["ok"] for e in run_json("audit", db=db)
+               if e["action"] == "organiser_unlock"]
+    assert unlocks == [True, False, True]
 
 
 def test_wrong_pins_are_audited_and_lock_the_organiser_role(store):
@@ -203,11 +255,11 @@ def test_export_is_an_organisers_job(tmp_path):
 def test_changing_the_privacy_settings_of_a_desk_takes_its_pin(tmp_path):
     db = tmp_path / "e.db"
     run("init", event_file(tmp_path), db=db)
-    other = event_file(tmp_path, pin_hash=privacy.hash_pin("135791"), name="other.toml")
+    other = event_file(tmp_path, pin_hash=privacy.hash_pin(OTHER_PIN), name="other.toml")
     refused = run("init", other, db=db, ok=False)
     assert refused.returncode == 2 and "organiser" in refused.stderr
     run("init", other, "--pin", PIN, db=db)
-    run("list", "--role", "organiser", "--pin", "135791", db=db)
+    run("list", "--role", "organiser", "--pin", OTHER_PIN, db=db)
     changes = [e["details"]["changed"] for e in run_json("audit", db=db) if e["action"] == "config"]
     assert changes == [["new"], ["privacy.organiser_pin_hash"]]
 
@@ -220,10 +272,10 @@ def test_privacy_pin_prints_the_line_for_the_event_file_and_can_save_it(tmp_path
     refused = run("privacy", "pin", db=db, ok=False)  # no terminal to ask on
     assert refused.returncode == 2 and "--pin" in refused.stderr
     run("privacy", "pin", "--pin", PIN, "--save", db=db)
-    refused = run("privacy", "pin", "--pin", "135791", "--save", db=db, ok=False)
+    refused = run("privacy", "pin", "--pin", OTHER_PIN, "--save", db=db, ok=False)
     assert "--current-pin" in refused.stderr
-    run("privacy", "pin", "--pin", "135791", "--save", "--current-pin", PIN, db=db)
-    run("list", "--role", "organiser", "--pin", "135791", db=db)
+    run("privacy", "pin", "--pin", OTHER_PIN, "--save", "--current-pin", PIN, db=db)
+    run("list", "--role", "organiser", "--pin", OTHER_PIN, db=db)
 
 
 # -- field minimisation ----------------------------------------------------------------

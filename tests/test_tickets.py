@@ -157,13 +157,13 @@ def test_an_organiser_issues_tickets_and_letters_from_the_command_line(tmp_path)
     run("--db", db, "tickets", "issue", "--key", keys / "k1.pem", "-o", tmp_path / "x.csv",
         ok=False)  # no event yet: refused in words
     with event_file.open("a", encoding="utf-8") as fh:
-        fh.write(f'\n[privacy]\norganiser_pin_hash = "{privacy.hash_pin("246810")}"\n')
+        fh.write(f'\n[privacy]\norganiser_pin_hash = "{privacy.hash_pin("2468013579")}"\n')
         fh.write("\n" + snippet)
     run("--db", db, "init", event_file)
     run("--db", db, "import", XLSX)
     run("keys", "new", "--dir", keys, "--id", "k1", ok=False)  # never overwrites a key
     run("--db", db, "tickets", "issue", "--key", keys / "k1.pem", "-o", tmp_path / "t.xlsx",
-        "--letters", tmp_path / "letters.pdf", "--category", "嘉宾/专家", "--pin", "246810")
+        "--letters", tmp_path / "letters.pdf", "--category", "嘉宾/专家", "--pin", "2468013579")
 
     from checkin.config import load_config
 

@@ -27,7 +27,7 @@ from checkin.sync import status as st  # noqa: E402
 
 XUMIN = "SHIC2026-000005"  # 许敏: 19845205997, user5@example.org
 FANJUN = "SHIC2026-000002"  # 范俊: 13557616987, user2@example.org
-PIN = "246810"
+PIN = "2468013579"  # ten digits: the shortest organiser PIN without a letter
 PIN_HASH = privacy.hash_pin(PIN)
 WAIT = 15_000
 

@@ -162,7 +162,7 @@ def test_a_desk_enrolled_after_an_import_reads_the_whole_configuration(central):
     key = tickets.public_key_text(tickets.new_private_key())
     text = EVENT_TOML.read_text(encoding="utf-8") + (
         f'\n[tickets]\nrequire_signature = true\n[tickets.keys]\nk1 = "{key}"\n'
-        f'"key 2" = "{key}"\n[privacy]\norganiser_pin_hash = "{hash_pin("246810")}"\n'
+        f'"key 2" = "{key}"\n[privacy]\norganiser_pin_hash = "{hash_pin("2468013579")}"\n'
         'desk_fields = ["name", "category", "payment", "meals", "forums"]\n')
     central.ok(central.post("/events", json={"id": "keyed", "config_toml": text}), 201)
     export = "报名编号,姓名,参会类型,缴费状态,分论坛\nK-1,张三,参会代表,已缴费,全新分论坛\n"

@@ -1,0 +1,138 @@
+"""Masking and field minimisation of personal data: plain functions over values and dicts,
+shared by the desk (checkin/privacy.py: what a desk role sees, what a desk stores) and the
+central list (what a desk token receives). No I/O.
+
+A desk token gets from the central list only what the event grants desks
+(docs/personal-data.md): the fields of `[privacy] desk_fields`, with phone numbers, e-mails
+and the numbers inside remarks and extra columns masked unless `desk_unmasked` names them.
+Searching by the last four digits of a phone still works on a masked number (138****8000).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import REGISTRANT_FIELDS, Privacy
+
+# What a desk token receives masked unless `[privacy] desk_unmasked` names it.
+MASKED_FIELDS = ("phone", "email", "remarks", "extra")
+
+def mask_phone(phone: str | None) -> str | None:
+    """13800138000 -> 138****8000; +86 138-0013-8000 -> +86 138****8000; a landline
+    010-62345678 -> 010****5678; shorter numbers keep their last digits at most."""
+    if phone is None:
+        return None
+    text = str(phone).strip()
+    if not text:
+        return text
+    digits = re.sub(r"\D", "", text)
+    prefix = ""
+    if text.startswith(("+", "00")):
+        if text.startswith("00"):
+            digits = digits[2:]
+        if digits.startswith("86") and len(digits) > 2:
+            prefix, digits = "+86 ", digits[2:]
+        else:
+            prefix = "+"
+    elif len(digits) == 13 and digits.startswith("861"):
+        prefix, digits = "+86 ", digits[2:]
+    n = len(digits)
+    if n >= 10:
+        return f"{prefix}{digits[:3]}****{digits[-4:]}"
+    if n >= 7:
+        return f"{prefix}****{digits[-4:]}"
+    if n >= 5:
+        return f"{prefix}***{digits[-2:]}"
+    return f"{prefix}****"
+
+
+def mask_email(email: str | None) -> str | None:
+    """zhang.san@example.org -> z***@example.org (the domain stays: it is rarely personal)."""
+    if email is None:
+        return None
+    text = str(email).strip()
+    if not text:
+        return text
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return f"{text[:1]}***"
+    return f"{local[:1]}***@{domain}"
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d){8}(?!\d)"
+                    r"|(?<![\d-])0\d{2,3}-\d{7,8}(?!\d)")
+
+
+def mask_text(text: str | None) -> str | None:
+    """Free text (remarks, extra columns) with phone numbers, e-mails and ID card numbers
+    inside it masked; the rest unchanged ("素食，电话13800138000" -> "素食，电话138****8000")."""
+    if not text:
+        return text
+    text = _EMAIL.sub(lambda m: mask_email(m.group()), str(text))
+    text = _ID_CARD.sub(lambda m: f"{m.group()[:3]}****{m.group()[-4:]}", text)
+    return _PHONE.sub(lambda m: mask_phone(m.group()), text)
+
+
+def mask_data(value, key: str | None = None):
+    """A copy of event data / JSON with personal values masked: `phone` and `email` keys
+    (also inside lists, as in an edit's {"phone": [old, new]}), other text via mask_text."""
+    if isinstance(value, dict):
+        return {k: mask_data(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_data(v, key) for v in value]
+    if isinstance(value, str):
+        if key == "phone":
+            return mask_phone(value)
+        if key == "email":
+            return mask_email(value)
+        return mask_text(value)
+    return value
+
+
+def minimise_record(record: dict, desk_fields: Iterable[str] | None) -> dict:
+    """A registrant as a dict (a walk-in's `fields`, an edit's `changes`, a conflict's
+    `current`) without the fields `desk_fields` leaves out (a copy; None: unchanged)."""
+    if desk_fields is None or not isinstance(record, dict):
+        return record
+    keep = set(desk_fields) | {"code", "name"}
+    out = {}
+    for key, value in record.items():
+        if key in REGISTRANT_FIELDS and key not in keep:
+            continue
+        if key == "extra" and "extra" not in keep:
+            if isinstance(value, dict):
+                value = {k: v for k, v in value.items() if f"extra.{k}" in keep}
+            elif isinstance(value, list):  # an edit's [old, new]
+                value = [{k: v for k, v in x.items() if f"extra.{k}" in keep}
+                         if isinstance(x, dict) else x for x in value]
+        out[key] = value
+    return out
+
+
+def desk_record(record: dict, privacy: Privacy) -> dict:
+    """A registrant (a feed item, a walk-in's `fields`, an edit's `changes` or a conflict's
+    `current`) as a desk token may receive it: minimised, then masked. A copy."""
+    if not isinstance(record, dict):
+        return record
+    record = minimise_record(record, privacy.desk_fields)
+    masked = set(MASKED_FIELDS) - set(privacy.desk_unmasked)
+    return {key: mask_data(value, key) if key in masked else value
+            for key, value in record.items()}
+
+
+def desk_event(item: dict, privacy: Privacy) -> dict:
+    """An event (feed item, conflict) as a desk token may receive it: the registrant data a
+    walk-in or an edit carries goes through desk_record; a conflict's `current` too."""
+    data = item.get("data")
+    if isinstance(data, dict):
+        key = {"walk_in": "fields", "edit": "changes"}.get(item.get("kind"))
+        if key and isinstance(data.get(key), dict):
+            item = {**item, "data": {**data, key: desk_record(data[key], privacy)}}
+    conflict = item.get("conflict")
+    if isinstance(conflict, dict) and isinstance(conflict.get("current"), dict):
+        item = {**item, "conflict": {**conflict,
+                                     "current": desk_record(conflict["current"], privacy)}}
+    return item
