@@ -9,7 +9,9 @@ from dataclasses import asdict
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .masking import MASKED_FIELDS
 from .model import REGISTRANT_FIELDS, Category, EventConfig, Forum, MealSlot, Privacy
+from .pin import check_pin_hash
 from .tickets import load_public_key
 
 
@@ -127,21 +129,25 @@ def _privacy(raw: dict) -> Privacy:
     """`[privacy]`: the organiser PIN's hash and the fields desks keep (docs/personal-data.md)."""
     if not isinstance(raw, dict):
         raise ConfigError("privacy must be a table: [privacy]")
-    unknown = set(raw) - {"organiser_pin_hash", "desk_fields"}
+    unknown = set(raw) - {"organiser_pin_hash", "desk_fields", "desk_unmasked"}
     if unknown:
         raise ConfigError(f"privacy: unknown setting(s) {', '.join(sorted(unknown))} "
-                          "(organiser_pin_hash, desk_fields)")
+                          "(organiser_pin_hash, desk_fields, desk_unmasked)")
+    unmasked = raw.get("desk_unmasked") or ()
+    if isinstance(unmasked, str) or not isinstance(unmasked, list | tuple) \
+            or not set(unmasked) <= set(MASKED_FIELDS):
+        raise ConfigError(f"privacy.desk_unmasked must be a list of {', '.join(MASKED_FIELDS)}"
+                          ': the fields desks receive whole, e.g. ["phone"]')
+    unmasked = tuple(f for f in MASKED_FIELDS if f in unmasked)
     pin_hash = str(raw.get("organiser_pin_hash") or "")
     if pin_hash:
-        from .privacy import check_pin_hash  # here: privacy imports the store, which imports us
-
         problem = check_pin_hash(pin_hash)
         if problem:
             raise ConfigError(f"privacy.organiser_pin_hash: {problem} "
                               "(make one with `checkin privacy pin`)")
     fields = raw.get("desk_fields")
     if fields is None:
-        return Privacy(organiser_pin_hash=pin_hash)
+        return Privacy(organiser_pin_hash=pin_hash, desk_unmasked=unmasked)
     if isinstance(fields, str) or not isinstance(fields, list | tuple):
         raise ConfigError('privacy.desk_fields must be a list: ["name", "category", ...]')
     kept: list[str] = list(ALWAYS_STORED)
@@ -154,7 +160,7 @@ def _privacy(raw: dict) -> Privacy:
                 "extra (every extra column) or extra.<column header>")
         if name not in kept:
             kept.append(name)
-    return Privacy(organiser_pin_hash=pin_hash, desk_fields=tuple(kept))
+    return Privacy(organiser_pin_hash=pin_hash, desk_fields=tuple(kept), desk_unmasked=unmasked)
 
 
 def _tickets(raw: dict) -> dict:
@@ -190,7 +196,9 @@ def config_to_json(config: EventConfig) -> str:
     privacy = data.pop("privacy")
     privacy = {"organiser_pin_hash": privacy["organiser_pin_hash"],
                **({"desk_fields": list(privacy["desk_fields"])}
-                  if privacy["desk_fields"] is not None else {})}
+                  if privacy["desk_fields"] is not None else {}),
+               **({"desk_unmasked": list(privacy["desk_unmasked"])}
+                  if privacy["desk_unmasked"] else {})}
     return json.dumps({"event": event, "tickets": tickets, "privacy": privacy, **data},
                       ensure_ascii=False)
 

@@ -14,6 +14,7 @@ and reconciled when the registrant arrives (admissions are keyed by code).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 from collections.abc import Callable
 
@@ -31,11 +32,20 @@ from .model import (
     Registrant,
 )
 from .operator import default_operator
-from .policy import Station, allowed_days, decide, decide_unlisted, parse_station
+from .policy import (
+    Station,
+    allowed_days,
+    decide,
+    decide_unlisted,
+    event_span,
+    parse_station,
+)
 from .store import Store, eventlog
 from .store import registrants as reg_store
 from .tickets import Ticket, TicketError
 from .tokens import InvalidPayload, read_payload
+
+log = logging.getLogger("checkin.desk")
 
 _KIND_FOR_STATION = {REGISTRATION: EventKind.CHECKIN, "meal": EventKind.MEAL, "forum": EventKind.FORUM}
 
@@ -109,7 +119,7 @@ class Desk:
     def now(self) -> dt.datetime:
         zone = self.store.config.zone()
         if self._now is None:
-            return dt.datetime.now(zone)
+            return self.store.now(zone)  # the central list's time once it was measured
         moment = self._now()  # a given clock (tests, replays); naive means event time
         return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
@@ -132,11 +142,32 @@ class Desk:
 
     # -- scanning ----------------------------------------------------------
     def scan(self, payload: str, station: str = REGISTRATION, *, by_staff: bool = False) -> Decision:
-        """Decide one scan and, when admitted, record it durably. `by_staff`: the code was
-        chosen by staff from the list (also said by passing a StaffChoice), not read from a
-        QR code, so an event that requires signed tickets still admits it."""
+        """Decide one scan and, when admitted, record it durably; a refusal is recorded too
+        (a `refused` event: the audit trail of forged tickets, unpaid people, second lunches,
+        which reaches the central list). `by_staff`: the code was chosen by staff from the
+        list (also said by passing a StaffChoice), not read from a QR code, so an event that
+        requires signed tickets still admits it."""
         where = self.parse_station(station)
-        by_staff = by_staff or isinstance(payload, StaffChoice)
+        decision = self._decide_scan(payload, where,
+                                     by_staff or isinstance(payload, StaffChoice))
+        if not decision.ok:
+            self._record_refusal(decision, where)
+        return decision
+
+    def _record_refusal(self, decision: Decision, where: Station) -> None:
+        """What was refused, to whom and why (never the scanned text of a code that is not
+        one: it may be anybody's link). A refusal that cannot be written (a full disk) is
+        logged: the person at the desk still hears why the scan was refused."""
+        event = self._event(EventKind.REFUSED, decision.code, where.key, data={
+            "outcome": str(decision.outcome), "reason_code": decision.reason_code,
+            "reason": decision.reason})
+        try:
+            with self.store.transaction() as conn:
+                self._append(conn, event)
+        except sqlite3.Error:
+            log.exception("could not record a refused scan")
+
+    def _decide_scan(self, payload: str, where: Station, by_staff: bool) -> Decision:
         try:
             scanned = read_payload(payload)
         except InvalidPayload as exc:
@@ -266,6 +297,11 @@ class Desk:
                     raise DeskError(f"no admission {event_uuid} to undo")
                 if eventlog.is_undone(conn, target.uuid):
                     raise DeskError("that admission was already undone")
+                if target.device_id != self.store.device_id:
+                    # The central list refuses it too: a desk acts only on its own facts.
+                    raise DeskError(f"that admission was made at desk "
+                                    f"{self.store.device_label(target.device_id)}: only that "
+                                    "desk, or an organiser (`checkin server undo`), can undo it")
             undo = self._event(EventKind.UNDO, target.code, target.station, ref=target.uuid,
                                data={"reason": reason} if reason else {})
             self._append(conn, undo)
@@ -411,7 +447,9 @@ class Desk:
         reg = decision.registrant
         config = self.store.config
         days = allowed_days(where, config.category(reg.category) if reg else None, config)
+        first, last = event_span(config) or ("", "")
         params = {
+            "first": first, "last": last,
             "name": decision.name or "", "code": decision.code or "", "station": where.label,
             "payment": reg.payment if reg else "", "today": self.today(), "days": ", ".join(days),
             "slot": where.meal.name if where.meal else "", "forum": where.forum.name if where.forum else "",

@@ -20,6 +20,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                "override", "{name}：缴费状态“{payment}”，请到缴费处缴费，或由主管特批"),
     "refunded": ("{name}'s registration was refunded", "{name} 已退款"),
     "payment_unknown": ("{name}: payment status '{payment}' is unknown", "{name}：缴费状态“{payment}”无法识别"),
+    "outside_event": ("Today ({today}) is not a day of this event ({first} to {last}): check "
+                      "this laptop's date and clock", "今天（{today}）不在本活动日期内（{first} 至 "
+                      "{last}）：请检查本机日期和时间"),
     "wrong_day": ("{name} is not admitted today ({today}); valid: {days}",
                   "{name} 今日（{today}）不可入场；可用日期：{days}"),
     "meal_not_entitled": ("{name} has no {slot}", "{name} 无 {slot} 用餐资格"),
@@ -54,6 +57,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unlisted_station": ("Valid ticket, but {code} is not on this desk's list yet: "
                          "{station} needs the list (sync first)",
                          "凭证有效，但 {code} 尚未同步到本机名单，{station}需先同步"),
+    # Clocks (checkin/clockcheck.py): said in the window and by `checkin sync-status`.
+    "clock_off": ("This laptop's clock is {span} {direction} the central list's (measured "
+                  "{at}): check-ins use the list's time; set this laptop's clock right",
+                  "本机时钟比中心名单{direction}{span}（{at} 测得）：签到按中心名单的时间记录；"
+                  "请校准本机时钟"),
+    "clock_unchecked": ("This laptop's date ({today}) is outside the event ({first} to "
+                        "{last}) and was never compared with the central list: check the date "
+                        "and clock", "本机日期（{today}）不在活动日期内（{first} 至 {last}），且从未与"
+                        "中心名单对时：请检查本机日期和时间"),
 }
 
 

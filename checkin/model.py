@@ -35,10 +35,15 @@ class EventKind(StrEnum):
     PRINT = "print"  # a badge or voucher printed
     RESOLVE = "resolve"  # closes a sync conflict (ref = one of its events; data.resolution)
     REVOKE = "revoke"  # a signed ticket no longer admits (data.ticket_id, data.reason)
+    REFUSED = "refused"  # a scan that admitted nobody (data.outcome, data.reason_code)
+    AUDIT = "audit"  # an audit-trail entry on its way to the central list (never stored locally)
 
 
 # device_id of the events the central list records itself (an organiser's edits)
 CENTRAL_DEVICE = "central"
+
+# The headcount row of people admitted on a signed ticket before the list had them.
+UNLISTED = "名单待同步 not yet on the list"
 
 ADMISSION_KINDS = (EventKind.CHECKIN, EventKind.MEAL, EventKind.FORUM, EventKind.OVERRIDE)
 
@@ -132,6 +137,9 @@ class Privacy:
     organiser_pin_hash: str = ""
     # Registrant fields a desk stores (code and name always); None: every field.
     desk_fields: tuple[str, ...] | None = None
+    # Fields desks receive whole from the central list (else phone numbers and e-mails, and
+    # the numbers inside remarks and extra columns, reach them masked: 138****8000).
+    desk_unmasked: tuple[str, ...] = ()
 
 
 @dataclass

@@ -65,6 +65,24 @@ def allowed_days(station: Station, category: Category | None, config: EventConfi
     return category.days if category and category.days else config.checkin_days
 
 
+def event_span(config: EventConfig) -> tuple[str, str] | None:
+    """(first day, last day) of the event, from its dates, check-in days, meals and forums."""
+    days = [d for d in (config.start, config.end, *config.checkin_days,
+                        *(m.date for m in config.meals), *(f.date for f in config.forums)) if d]
+    return (min(days), max(days)) if days else None
+
+
+def outside_event(config: EventConfig, today: str) -> tuple[str, str] | None:
+    """The event's span when `today` lies outside it (a wrong clock, or the wrong event file),
+    else None."""
+    span = event_span(config)
+    return span if span and not span[0] <= today <= span[1] else None
+
+
+def _wrong_day(config: EventConfig, today: str) -> str:
+    return "outside_event" if outside_event(config, today) else "wrong_day"
+
+
 def _refuse(station: Station, reg: Registrant, reason_code: str) -> Decision:
     return Decision(Outcome.NOT_ELIGIBLE, station.key, code=reg.code, name=reg.name,
                     category=reg.category, reason_code=reason_code, registrant=reg)
@@ -89,7 +107,7 @@ def decide(station: Station, reg: Registrant | None, code: str, config: EventCon
     category = config.category(reg.category)
     days = allowed_days(station, category, config)
     if days and today not in days:
-        return _refuse(station, reg, "wrong_day")
+        return _refuse(station, reg, _wrong_day(config, today))
     if station.meal:
         entitled = set(reg.meals) | set(category.meals if category else ())
         if station.meal.id not in entitled and station.meal.name not in entitled:
@@ -118,7 +136,8 @@ def decide_unlisted(station: Station, code: str, config: EventConfig, *, today: 
                         reason_code="already", first_time=first_admission["wall_time"],
                         first_device=first_admission["device_id"])
     if config.checkin_days and today not in config.checkin_days:
-        return Decision(Outcome.NOT_ELIGIBLE, station.key, code=code, reason_code="wrong_day")
+        return Decision(Outcome.NOT_ELIGIBLE, station.key, code=code,
+                        reason_code=_wrong_day(config, today))
     return Decision(Outcome.OK, station.key, code=code, reason_code="unlisted")
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .model import ADMITTED_PAYMENTS, REGISTRATION
+from .model import ADMITTED_PAYMENTS, REGISTRATION, UNLISTED
 from .store import Store
-
-UNLISTED = "名单待同步 not yet on the list"
 
 
 def _unlisted(conn) -> int:

@@ -13,7 +13,7 @@ from conftest import CSV_GBK, EVENT_TOML, XLSX
 from checkin.demo import DEMO_ORGANISER_PIN
 
 CHECKIN = str(Path(sys.executable).parent / "checkin")
-PIN = "246810"  # the organiser PIN: phone numbers unmasked, exports (issue 7)
+PIN = "2468013579"  # the organiser PIN: phone numbers unmasked, exports (issue 7)
 ORGANISER = ("--role", "organiser", "--pin", PIN)
 
 
@@ -80,7 +80,9 @@ def test_a_registration_morning_from_the_command_line(tmp_path):
     assert sum(c["arrived"] for c in stats["by_category"]) == 1
 
     history = run_json("history", b, db=db)
-    assert [e["kind"] for e in history] == ["meal", "undo", "meal"]
+    # the second lunch was refused, and that refusal is on the record too
+    assert [e["kind"] for e in history] == ["meal", "refused", "undo", "meal"]
+    assert history[1]["data"]["reason_code"] == "already"
     assert {e["operator"] for e in history} == {"alice"}
 
     out = tmp_path / "attendance.xlsx"
@@ -117,7 +119,8 @@ def test_fixture_event_refuses_scans_outside_its_days(tmp_path):
     run("import", XLSX, db=db)
     # Today is not one of the June 2026 check-in days of the fixture event.
     result = json.loads(run("scan", "SHIC2026-000002", "--json", db=db, ok=False).stdout)
-    assert result["outcome"] == "not_eligible" and result["reason_code"] == "wrong_day"
+    assert result["outcome"] == "not_eligible" and result["reason_code"] == "outside_event"
+    assert "2026-06-25 to 2026-06-28" in result["reason"] and "clock" in result["reason"]
     walk = run("walkin", "--name", "李雷", "--phone", "13800138000", db=db, ok=False)
     assert walk.returncode == 1 and "registered, but NOT checked in" in walk.stdout
 

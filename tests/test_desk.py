@@ -47,13 +47,36 @@ def test_codes_match_whatever_case_or_spaces_a_scanner_sends(desk):
     assert desk.scan("SHIC2026-000002").outcome == Outcome.ALREADY
 
 
+def refusals(store) -> list[tuple]:
+    """(code, station, outcome, reason_code) of the refused scans recorded, oldest first."""
+    rows = store.reader().execute(
+        "SELECT * FROM events WHERE kind = 'refused' ORDER BY seq").fetchall()
+    return [(e.code, e.station, e.data["outcome"], e.data["reason_code"])
+            for e in map(eventlog.from_row, rows)]
+
+
+def admissions_made(store) -> int:
+    return store.reader().execute(
+        "SELECT count(*) FROM events WHERE kind IN ('checkin', 'meal', 'forum', 'override')"
+    ).fetchone()[0]
+
+
 def test_unknown_and_garbage_payloads(desk):
     assert desk.scan("SHIC2026-999999").outcome == Outcome.NOT_FOUND
-    for garbage in ("", "   ", "DROP TABLE registrants;", "x" * 5000, "\x00\x01", "王小明"):
-        decision = desk.scan(garbage)
-        assert decision.outcome == Outcome.INVALID, garbage
+    garbage = ("", "   ", "DROP TABLE registrants;", "x" * 5000, "\x00\x01", "王小明")
+    for text in garbage:
+        decision = desk.scan(text)
+        assert decision.outcome == Outcome.INVALID, text
         assert decision.reason
-    assert desk.store.counts()["events"] == 0
+    assert admissions_made(desk.store) == 0
+    # Each refusal is in the audit trail (and goes up with the sync); the garbage itself,
+    # which may be anybody's link, is not.
+    recorded = refusals(desk.store)
+    assert recorded[0] == ("SHIC2026-999999", "registration", "not_found", "not_found")
+    assert [r[2] for r in recorded[1:]] == ["invalid"] * len(garbage)
+    assert all(r[0] is None for r in recorded[1:])
+    stored = " ".join(r["data"] for r in desk.store.reader().execute("SELECT data FROM events"))
+    assert "DROP TABLE" not in stored and "xxxxx" not in stored
 
 
 def test_code_inside_a_url_or_json_payload(desk):
@@ -70,7 +93,8 @@ def test_a_web_link_that_matches_nobody_says_so_instead_of_a_code(desk):
     assert "AbCdEf123" not in decision.reason  # nobody to hunt for
     plain = desk.scan("AbCdEf123")  # typed or scanned as a code: that code is not listed
     assert plain.reason_code == "not_found" and plain.code == "AbCdEf123"
-    assert desk.store.counts()["events"] == 0
+    assert admissions_made(desk.store) == 0
+    assert [r[0] for r in refusals(desk.store)] == [None, "AbCdEf123"]
 
 
 def test_unpaid_and_refunded_are_refused_with_the_reason(desk):
@@ -79,7 +103,9 @@ def test_unpaid_and_refunded_are_refused_with_the_reason(desk):
     refunded = first_with(desk.store, payment="已退款")
     decision = desk.scan(refunded.code)
     assert decision.outcome == Outcome.NOT_ELIGIBLE and decision.reason_code == "refunded"
-    assert desk.store.counts()["events"] == 0
+    assert admissions_made(desk.store) == 0
+    assert refusals(desk.store) == [(UNPAID, "registration", "not_eligible", "unpaid"),
+                                    (refunded.code, "registration", "not_eligible", "refunded")]
 
 
 def test_lunch_once_per_person_per_day_and_undo(desk):
@@ -122,8 +148,13 @@ def test_wrong_day_for_registration_by_category(event_store):
     exhibitor = first_with(event_store, category="展商", payment="免费")
     on_the_28th = Desk(event_store, operator="a", now=lambda: dt.datetime(2026, 6, 28, 9))
     assert on_the_28th.scan(exhibitor.code).reason_code == "wrong_day"
-    before = Desk(event_store, operator="a", now=lambda: dt.datetime(2026, 6, 20, 9))
-    assert before.scan(PAID).reason_code == "wrong_day"
+    # A day outside the whole event says so, and points at the laptop's clock: a dead CMOS
+    # battery (2000-01-01) must not read as "this person is not admitted today".
+    for day in (dt.datetime(2026, 6, 20, 9), dt.datetime(2000, 1, 1, 0, 5)):
+        refused = Desk(event_store, operator="a", now=lambda day=day: day).scan(PAID)
+        assert refused.reason_code == "outside_event"
+        assert day.date().isoformat() in refused.reason and "clock" in refused.reason
+        assert "2026-06-25" in refused.reason and "2026-06-28" in refused.reason
 
 
 def test_unknown_station_is_a_clear_error(desk):

@@ -235,3 +235,33 @@ def test_a_broken_utf16_file_is_refused_in_words(tmp_path):
     path.write_bytes(b"\xfe\xff\xd0hhhh")
     with pytest.raises(ImportFileError, match="UTF-8 or XLSX"):
         read_export(path, CONFIG)
+
+
+@pytest.mark.parametrize("content", [b"", b"SQLite format 3\x00" + b"\x00" * 100],
+                         ids=["zero-bytes", "sqlite-of-another-program"])
+def test_a_database_that_is_not_ours_is_an_error_never_a_new_empty_event(tmp_path, content):
+    """A desk database truncated to 0 bytes (a full disk, an interrupted copy) or another
+    program's SQLite file: every command says so and exits 2; nothing answers "not found"
+    for everyone, nothing is written to the file."""
+    import sqlite3
+
+    path = tmp_path / "desk.db"
+    if content:  # a real SQLite file of another program: one table of its own
+        with sqlite3.connect(path) as other:
+            other.execute("CREATE TABLE recipes (name TEXT)")
+        other.close()
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    export = tmp_path / "export.csv"
+    export.write_bytes(_csv_bytes([HEADER, ["T-1", "张三", "13800000001", "协和", "参会代表",
+                                            "已缴费"]]))
+    for args in (("scan", "DEMO-000002"), ("stats",), ("init", str(EVENT_TOML)),
+                 ("import", str(export))):
+        result = subprocess.run([CHECKIN, "--db", str(path), *args], capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        said = "is empty (0 bytes)" if not content else "database of another program"
+        assert said in result.stderr and str(path) in result.stderr, result.stderr
+    assert path.read_bytes() == before

@@ -15,7 +15,7 @@ def test_durability_pragmas_and_migrations(store):
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
     assert applied == ["0001_initial", "0002_sync", "0003_privacy",
-                       "0004_wipe_reasons"]
+                       "0004_wipe_reasons", "0005_audit_outbox"]
     assert store.integrity_check() == ["ok"]
 
 
@@ -24,7 +24,7 @@ def test_reopening_keeps_device_id_data_and_applies_no_migration_twice(tmp_path)
         device = first.device_id
     with Store(tmp_path / "a.db") as again:
         assert again.device_id == device
-        assert again._writer.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
+        assert again._writer.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
 
 
 def test_event_log_refuses_update_and_delete(event_store):
@@ -74,7 +74,7 @@ def test_failed_transaction_leaves_nothing_behind(event_store):
 
 
 def test_hybrid_clock_never_goes_backwards():
-    wall = iter([100.0, 99.0, 99.0, 101.0])
+    wall = iter([100.0, 99.0, 99.0, 100.5, 101.0])  # observe() reads the wall too
     clock = HybridClock("dev", wall=lambda: next(wall))
     stamps = [clock.tick() for _ in range(3)]
     assert stamps == sorted(stamps) and len(set(stamps)) == 3
@@ -119,8 +119,11 @@ def test_config_changed_by_another_program_is_seen(tmp_path):
 
 
 def test_clock_restarts_after_every_event_it_has_seen(tmp_path):
+    import time
+
     with Store(tmp_path / "h.db") as store:
-        remote = eventlog.new_event(HybridClock("other", wall=lambda: 4_000_000_000.0), "print",
+        ahead = time.time() + 120  # another desk's clock 2 minutes ahead: within the bound
+        remote = eventlog.new_event(HybridClock("other", wall=lambda: ahead), "print",
                                     code=None, station=None, operator="x")
         with store.transaction() as conn:
             eventlog.append(conn, remote, outbox=False)

@@ -17,9 +17,6 @@ from checkin.scanner.sources import ImageFolderSource  # noqa: E402
 from checkin.settings import Settings, load_settings, save_settings  # noqa: E402
 from checkin.store import Store  # noqa: E402
 from checkin.ui.launcher import Launcher, copy_event  # noqa: E402
-from checkin.ui.start_dialog import (  # noqa: E402
-    parse_enrolment,
-)
 
 
 @pytest.fixture
@@ -199,11 +196,16 @@ def test_copy_event_keeps_the_latest_check_ins_in_the_wal(tmp_path, event_db):
 
 
 def test_connect_to_an_unreachable_central_list_says_so(qtbot, launch):
-    assert parse_enrolment("checkin-enrol:https://list.example.org#K7Q2-9XPD") == (
-        "https://list.example.org", "K7Q2-9XPD")
-    assert parse_enrolment(" https://x.example ") == ("https://x.example", "")
     launcher = launch()
     form = launcher.start_dialog.connect_central()
+    fp = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43UOV3HO6DZPIYTEMZUGU3D"
+    form.url.setText(f"checkin-enrol:https://list.example.org#K7Q2-9XPD;sha256={fp}")
+    form._split_pasted()  # a scanned QR fills the three fields
+    assert (form.url.text(), form.code.text()) == ("https://list.example.org", "K7Q2-9XPD")
+    assert form.fingerprint.text() == "MFRG-GZDF-MZTW-Q2LK-NNWG-23TP-OBYX-E43U-OV3H-O6DZ-PIYT-EMZU-GU3D"
+    form.fingerprint.clear()
+    form.try_connect()  # an https server without its fingerprint: said, nothing sent
+    assert "fingerprint" in form.message.text() and form.connect_button.isEnabled()
     form.url.setText("checkin-enrol:http://127.0.0.1:9#K7Q2-9XPD")  # nothing listens there
     form.try_connect()
     assert form.url.text() == "http://127.0.0.1:9" and form.code.text() == "K7Q2-9XPD"

@@ -194,3 +194,25 @@ def test_the_station_list_marks_the_meal_being_served_and_f4_picks_it(qtbot, idl
     idle_window.mark_current_meal()
     assert marked() == ["meal:0627-lunch"]  # the mark moves with the clock
     assert "F4" not in box.itemText(box.findData("meal:0626-lunch"))
+
+
+def test_a_wrong_clock_is_said_across_the_window(qtbot, idle_window):
+    """Never compared with the central list, a date outside the event points at the clock;
+    measured against it, a clock hours off says how far and that the list's time is used."""
+    import time
+
+    from checkin import clockcheck
+
+    window, store = idle_window, idle_window.store
+    assert not window.clock_warning.isVisible()  # the event day, never measured: nothing known
+    window.desk = Desk(store, operator="ui", chinese=True, now=lambda: dt.datetime(2000, 1, 1, 8))
+    assert window.clock_warning.isVisible()
+    assert "2000-01-01" in window.clock_warning.text() and "请检查本机日期和时间" in \
+        window.clock_warning.text()
+    sent = time.time()  # the list answered: its clock is two hours ahead of this laptop's
+    clockcheck.record(store, clockcheck.TimeSample(sent, sent + 0.01,
+                                                   int((sent + 2 * 3600) * 1000)))
+    window.desk = Desk(store, operator="ui", chinese=False, now=lambda: EVENT_DAY)
+    text = window.clock_warning.text()
+    assert window.clock_warning.isVisible() and "2 h behind the central list" in text
+    assert window.clock_warning.height() > 30  # a strip, not a footnote

@@ -12,10 +12,6 @@
         <translation>https://checkin.example.org  或粘贴 checkin-enrol:…</translation>
     </message>
     <message>
-        <source>The organiser makes a one-time enrolment code for this desk with `checkin server enrol` (a QR code can be scanned and pasted too). Once connected the desk downloads the list, works offline and syncs whenever the network is there.</source>
-        <translation>组织方用 `checkin server enrol` 为本机生成一次性注册码（也可扫码粘贴）。连接后本机下载名单，离线也能签到，联网时自动同步。</translation>
-    </message>
-    <message>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
@@ -28,12 +24,28 @@
         <translation>服务器：</translation>
     </message>
     <message>
+        <source>shown with the code, e.g. MFRG-GZDF-MZTW-Q2LK</source>
+        <translation>与注册码一同给出，如 MFRG-GZDF-MZTW-Q2LK</translation>
+    </message>
+    <message>
+        <source>The organiser makes a one-time enrolment code for this desk with `checkin server enrol` (a QR code can be scanned and pasted too: it carries the server's fingerprint, which this desk then trusts alone). Once connected the desk downloads the list, works offline and syncs whenever the network is there.</source>
+        <translation>组织方用 `checkin server enrol` 为本机生成一次性注册码（也可扫码粘贴：二维码含服务器指纹，本机此后只信任该服务器）。连接后本机下载名单，离线也能签到，联网时自动同步。</translation>
+    </message>
+    <message>
         <source>Enrolment code:</source>
         <translation>注册码：</translation>
     </message>
     <message>
+        <source>Server fingerprint:</source>
+        <translation>服务器指纹：</translation>
+    </message>
+    <message>
         <source>Give the server URL and the enrolment code.</source>
         <translation>请填写服务器和注册码。</translation>
+    </message>
+    <message>
+        <source>Give the server's fingerprint, shown with the enrolment code (or scan the QR code).</source>
+        <translation>请填写与注册码一同给出的服务器指纹（或扫码）。</translation>
     </message>
     <message>
         <source>Connecting…</source>
@@ -451,7 +463,7 @@
         <translation>示例</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Column mapping&lt;/b&gt; — change a field&apos;s column if it is wrong</source>
+        <source>&lt;b&gt;Column mapping&lt;/b&gt; — change a field's column if it is wrong</source>
         <translation>&lt;b&gt;列对应&lt;/b&gt; — 如有错误可修改字段对应的列</translation>
     </message>
     <message>
@@ -491,7 +503,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <source>This event&apos;s configuration ({0})</source>
+        <source>This event's configuration ({0})</source>
         <translation>本活动的配置（{0}）</translation>
     </message>
     <message>
@@ -523,7 +535,7 @@
         <translation>活动 (*.db)</translation>
     </message>
     <message>
-        <source>Pick the missing field&apos;s column on the left.</source>
+        <source>Pick the missing field's column on the left.</source>
         <translation>请在左侧为缺少的字段选择列。</translation>
     </message>
     <message>
@@ -690,8 +702,8 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <source>Data folder: {0}. Next time start with: checkin-desk --data-dir &quot;{0}&quot;</source>
-        <translation>数据文件夹：{0}。下次请这样启动：checkin-desk --data-dir &quot;{0}&quot;</translation>
+        <source>Data folder: {0}. Next time start with: checkin-desk --data-dir "{0}"</source>
+        <translation>数据文件夹：{0}。下次请这样启动：checkin-desk --data-dir "{0}"</translation>
     </message>
     <message>
         <source>Checkin Desk</source>
@@ -720,7 +732,7 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>在 {0} 放行 {1}（{2}），不按规则</translation>
     </message>
     <message>
-        <source>supervisor&apos;s name</source>
+        <source>supervisor's name</source>
         <translation>主管姓名</translation>
     </message>
     <message>
@@ -744,7 +756,7 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>原因</translation>
     </message>
     <message>
-        <source>The supervisor&apos;s name is required</source>
+        <source>The supervisor's name is required</source>
         <translation>请填写主管姓名</translation>
     </message>
     <message>
@@ -978,6 +990,10 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>凭证作废</translation>
     </message>
     <message>
+        <source>refused</source>
+        <translation>未放行</translation>
+    </message>
+    <message>
         <source>Registration</source>
         <translation>报到</translation>
     </message>
@@ -1051,7 +1067,7 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>未保存：{0}</translation>
     </message>
     <message>
-        <source>Admitted by supervisor {0}&apos;s override: {1}</source>
+        <source>Admitted by supervisor {0}'s override: {1}</source>
         <translation>主管 {0} 特批放行：{1}</translation>
     </message>
 </context>
@@ -1079,10 +1095,10 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
     </message>
     <message>
         <source>This event has no organiser PIN, so phone numbers and e-mails stay masked on this desk. To set one, run on this computer:
-checkin privacy pin --save --db &quot;{0}&quot;
+checkin privacy pin --save --db "{0}"
 (or put the line `checkin privacy pin` prints under [privacy] in the event file and run `checkin init` with it), then choose Organiser mode again.</source>
         <translation>本活动未设置组织者 PIN，因此本台的手机号和邮箱始终隐去。设置方法：在本机运行
-checkin privacy pin --save --db &quot;{0}&quot;
+checkin privacy pin --save --db "{0}"
 （或把 `checkin privacy pin` 输出的那一行放进活动文件的 [privacy] 部分，再用它运行 `checkin init`），然后重新选择“组织者模式”。</translation>
     </message>
     <message>
@@ -1374,7 +1390,7 @@ checkin privacy pin --save --db &quot;{0}&quot;
         <translation>例如 报到处1</translation>
     </message>
     <message>
-        <source>The name other desks and &apos;already checked in&apos; answers show</source>
+        <source>The name other desks and 'already checked in' answers show</source>
         <translation>其他签到台和“已签到”提示里显示的名字</translation>
     </message>
     <message>
@@ -1611,7 +1627,7 @@ checkin privacy pin --save --db &quot;{0}&quot;
 <context>
     <name>SyncColumn</name>
     <message>
-        <source>Desks&apos; last sync</source>
+        <source>Desks' last sync</source>
         <translation>各台同步</translation>
     </message>
     <message>
@@ -1666,6 +1682,10 @@ checkin privacy pin --save --db &quot;{0}&quot;
         <translation>已清除</translation>
     </message>
     <message>
+        <source>server not trusted</source>
+        <translation>服务器不可信</translation>
+    </message>
+    <message>
         <source>Sync: {0}</source>
         <translation>同步：{0}</translation>
     </message>
@@ -1674,7 +1694,7 @@ checkin privacy pin --save --db &quot;{0}&quot;
         <translation>待传 {0}</translation>
     </message>
     <message>
-        <source>{0} — this desk&apos;s list was wiped · {1}</source>
+        <source>{0} — this desk's list was wiped · {1}</source>
         <translation>{0} — 本台名单已清除 · {1}</translation>
     </message>
     <message>
@@ -1734,7 +1754,7 @@ checkin privacy pin --save --db &quot;{0}&quot;
         <translation>上次错误（{0}）：{1}</translation>
     </message>
     <message>
-        <source>Wiped {0}: {1} people&apos;s data removed from this desk</source>
+        <source>Wiped {0}: {1} people's data removed from this desk</source>
         <translation>{0} 已清除：本台删除了 {1} 人的数据</translation>
     </message>
     <message>

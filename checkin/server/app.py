@@ -10,6 +10,7 @@ FastAPI runs them in its thread pool and the event loop never waits on the datab
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -24,12 +25,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..clock import HybridClock
+from ..enrol_link import enrol_link
 from . import auth, conferences, events, feeds, imports, live, registrants, stats
 from .auth import Principal
 from .db import Database, default_url
 from .db import registrants as registrant_rows
 from .errors import ApiError
-from .wire import Enrol, EventBatch, NewEnrolment, NewEvent, RegistrantEdit
+from .wire import Enrol, EventBatch, NewEnrolment, NewEvent, OrganiserUndo, RegistrantEdit
 
 log = logging.getLogger("checkin.server")
 
@@ -43,18 +45,25 @@ _WORDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
           415: "unsupported_media_type", 422: "invalid_request", 429: "too_many_requests"}
 
 EventId = Annotated[str, Path(min_length=1, max_length=64, description="the event id")]
-After = Annotated[int, Query(ge=0, description="the cursor: the last feed number applied")]
+MAX_CURSOR = 2 ** 53  # feed numbers stay below this (and exact in any JSON reader)
+After = Annotated[int, Query(ge=0, le=MAX_CURSOR,
+                             description="the cursor: the last feed number applied")]
 Limit = Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT, description="page size")]
 
 
 def create_app(db_url: str | None = None, *, public_url: str | None = None,
                max_json_bytes: int = MAX_JSON_BYTES,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+               max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               wall: Callable[[], float] = time.time,
+               fingerprint: str | None = None) -> FastAPI:
     """The central list over the database at `db_url` (migrated here, before serving).
     `public_url`: how desks reach this server, for enrolment QR codes (default: the URL the
-    organiser's request came in on)."""
+    organiser's request came in on). `wall`: the service's clock (tests move it), which
+    desks measure theirs against and which bounds their stamps. `fingerprint`: of the TLS
+    certificate the service is served with, put in every enrolment code so that desks pin
+    it (None: plain HTTP)."""
     db = Database(db_url or default_url())
-    clock = HybridClock(events.CENTRAL_DEVICE)
+    clock = HybridClock(events.CENTRAL_DEVICE, wall=wall)
     live_cache: dict[str, tuple[float, str]] = {}
 
     @asynccontextmanager
@@ -69,6 +78,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     app.state.db = db
     app.add_middleware(BodyLimit, limits=(("/imports", max_upload_bytes),),
                        default=max_json_bytes)
+    app.add_middleware(ServerTime, wall=wall)
     _error_handlers(app)
     bearer = HTTPBearer(auto_error=False, description="an organiser or desk token")
 
@@ -76,7 +86,15 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         header = f"{creds.scheme} {creds.credentials}" if creds else None
         return auth.authenticate(db, header)
 
+    def uploader(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+                 ) -> Principal:
+        """A revoked desk may still upload what it recorded before it was revoked (its last
+        round, before it wipes itself); nothing else."""
+        header = f"{creds.scheme} {creds.credentials}" if creds else None
+        return auth.authenticate(db, header, allow_revoked=True)
+
     Who = Annotated[Principal, Depends(who)]
+    Uploader = Annotated[Principal, Depends(uploader)]
 
     def event_for(who: Principal, event_id: str, *, organiser: bool = False) -> None:
         if organiser:
@@ -127,7 +145,8 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         made = auth.new_enrolment(db, event, body.device_name,
                                   dt.timedelta(hours=body.valid_hours))
         base = (public_url or str(request.base_url)).rstrip("/")
-        return {**made, "event": event, "qr": f"checkin-enrol:{base}#{made['code']}"}
+        return {**made, "event": event, "fingerprint": fingerprint,
+                "qr": enrol_link(base, made["code"], fingerprint)}
 
     @api.post("/enrol", tags=["desk"])
     def enrol(body: Enrol) -> dict:
@@ -150,7 +169,9 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
                         limit: Limit = feeds.DEFAULT_LIMIT) -> JSONResponse:
         event_for(who, event)
         with db.read() as conn:
-            page = feeds.page(conn, registrant_rows, event, after, limit, registrants.to_item)
+            grant = None if who.is_organiser else conferences.config(conn, event).privacy
+            page = feeds.page(conn, registrant_rows, event, after, limit,
+                              registrants.item_for(grant))
         return JSONResponse(page)
 
     @api.put("/events/{event}/registrants/{code:path}", tags=["organiser"])
@@ -161,10 +182,19 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
 
     # -- events ---------------------------------------------------------------------------------
     @api.post("/events/{event}/events", tags=["desk"])
-    def upload(event: EventId, body: EventBatch, who: Who) -> dict:
+    def upload(event: EventId, body: EventBatch, who: Uploader) -> dict:
         event_for(who, event)
         batch = [e.model_dump() for e in body.events]
-        return {"results": events.upload(db, event, who, batch)}
+        results = events.upload(db, event, who, batch, unsent=body.unsent,
+                                now_ms=int(wall() * 1000))
+        return {"results": events.as_granted(results, events.grant_for(db, event, who))}
+
+    @api.post("/events/{event}/events/{uuid}/undo", tags=["organiser"])
+    def undo_admission(event: EventId, uuid: Annotated[str, Path(max_length=64)],
+                       body: OrganiserUndo, who: Who) -> dict:
+        event_for(who, event, organiser=True)
+        return events.organiser_undo(db, event, uuid, who, clock, body.reason,
+                                     now_ms=int(wall() * 1000))
 
     @api.get("/events/{event}/events", tags=["desk"])
     def event_feed(event: EventId, who: Who, after: After = 0,
@@ -172,12 +202,26 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
                    exclude_device: Annotated[str | None, Query(max_length=100)] = None,
                    ) -> JSONResponse:
         event_for(who, event)
-        return JSONResponse(events.feed(db, event, after, limit, exclude_device))
+        page = events.feed(db, event, after, limit, exclude_device)
+        grant = events.grant_for(db, event, who)
+        return JSONResponse({**page, "items": events.as_granted(page["items"], grant)})
+
+    @api.get("/events/{event}/records", tags=["organiser"])
+    def record_feed(event: EventId, who: Who, after: After = 0,
+                    limit: Limit = feeds.DEFAULT_LIMIT) -> JSONResponse:
+        """Every desk's refused scans and audit entries, as the events feed pages them."""
+        event_for(who, event, organiser=True)
+        return JSONResponse(events.feed(db, event, after, limit, records=True))
+
+    @api.get("/events/{event}/rejected", tags=["organiser"])
+    def list_rejected(event: EventId, who: Who) -> dict:
+        event_for(who, event, organiser=True)
+        return {"items": events.rejected(db, event)}
 
     @api.get("/events/{event}/conflicts", tags=["desk"])
     def list_conflicts(event: EventId, who: Who) -> dict:
         event_for(who, event)
-        return {"items": events.open_conflicts(db, event)}
+        return {"items": events.open_conflicts(db, event, events.grant_for(db, event, who))}
 
     @api.get("/events/{event}/stats", tags=["desk"])
     def event_stats(event: EventId, who: Who) -> dict:
@@ -256,6 +300,33 @@ def _error_handlers(app: FastAPI) -> None:
         log.exception("unexpected error", exc_info=exc)
         return _error(500, "internal", f"the server failed ({type(exc).__name__}); nothing "
                       "was changed by this request")
+
+
+# -- the service's clock on every answer ------------------------------------------------------
+TIME_HEADER = b"x-checkin-time"
+
+
+class ServerTime:
+    """Every answer carries the service's clock (X-Checkin-Time: ms since the epoch, UTC), so
+    a desk measures its own clock at each round without a request of its own
+    (checkin/clockcheck.py)."""
+
+    def __init__(self, app, *, wall: Callable[[], float] = time.time):
+        self.app = app
+        self.wall = wall
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def stamped(message):
+            if message["type"] == "http.response.start":
+                now = str(int(self.wall() * 1000)).encode()
+                message = {**message, "headers": [*message.get("headers", ()),
+                                                  (TIME_HEADER, now)]}
+            await send(message)
+
+        await self.app(scope, receive, stamped)
 
 
 # -- body size ----------------------------------------------------------------------------------

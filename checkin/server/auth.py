@@ -32,6 +32,7 @@ class Principal:
     event_id: str | None = None  # desks: the one event the token is for
     device_id: str | None = None
     label: str = ""  # organiser token label or device name
+    revoked_at: str | None = None  # a revoked desk, let in only for its final upload
 
     @property
     def is_organiser(self) -> bool:
@@ -65,7 +66,8 @@ def _bearer(header: str | None) -> str:
     return token
 
 
-def authenticate(db: Database, header: str | None) -> Principal:
+def authenticate(db: Database, header: str | None, *, allow_revoked: bool = False) -> Principal:
+    """Who sends this token. `allow_revoked`: a revoked desk too (its final upload)."""
     digest = hash_secret(_bearer(header))
     with db.read() as conn:
         org = conn.execute(
@@ -77,7 +79,7 @@ def authenticate(db: Database, header: str | None) -> Principal:
         desk = conn.execute(select(devices).where(devices.c.token_hash == digest)).first()
     if desk is None:
         raise ApiError(401, "unauthorized", "this token is not known to the server")
-    if desk.revoked_at is not None:
+    if desk.revoked_at is not None and not allow_revoked:
         raise ApiError(401, "revoked", f"this desk ({desk.name}) was revoked by an organiser on "
                        f"{desk.revoked_at[:16].replace('T', ' ')} UTC; it may no longer sync")
     now = utcnow()
@@ -86,7 +88,8 @@ def authenticate(db: Database, header: str | None) -> Principal:
         with db.write() as conn:
             conn.execute(update(devices).values(last_seen=now).where(
                 devices.c.event_id == desk.event_id, devices.c.device_id == desk.device_id))
-    return Principal(DESK, event_id=desk.event_id, device_id=desk.device_id, label=desk.name)
+    return Principal(DESK, event_id=desk.event_id, device_id=desk.device_id, label=desk.name,
+                     revoked_at=desk.revoked_at)
 
 
 def require_organiser(who: Principal) -> None:
@@ -173,7 +176,8 @@ def list_devices(db: Database, event_id: str) -> list[dict]:
                             .order_by(devices.c.enrolled_at)).all()
     return [{"device_id": r.device_id, "name": r.name, "enrolled_at": r.enrolled_at,
              "last_seen": r.last_seen, "last_upload": r.last_upload,
-             "revoked": r.revoked_at is not None, "revoked_at": r.revoked_at} for r in rows]
+             "revoked": r.revoked_at is not None, "revoked_at": r.revoked_at,
+             "unsent": r.unsent} for r in rows]
 
 
 def revoke_device(db: Database, event_id: str, device_id: str) -> dict:
@@ -184,4 +188,7 @@ def revoke_device(db: Database, event_id: str, device_id: str) -> dict:
             raise not_found(f"device {device_id!r} in event {event_id!r}")
         revoked_at = row.revoked_at or utcnow()
         conn.execute(update(devices).where(key).values(revoked_at=revoked_at))
-    return {"device_id": device_id, "name": row.name, "revoked": True, "revoked_at": revoked_at}
+    # What the desk last said it had not sent: it may still upload what it recorded before
+    # this moment, at its next round, before it wipes itself.
+    return {"device_id": device_id, "name": row.name, "revoked": True, "revoked_at": revoked_at,
+            "unsent": row.unsent, "last_upload": row.last_upload, "last_seen": row.last_seen}

@@ -9,6 +9,8 @@ so `checkin --help` and the desk commands start fast.
     checkin server devices --event ID                        server from --server or
     checkin server revoke DEVICE --event ID                  $CHECKIN_SERVER)
     checkin server events | stats --event ID
+    checkin server undo ADMISSION --event ID --reason TEXT
+    checkin server rejected | audit --event ID
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 DEFAULT_PORT = 8765
 TOKEN_ENV = "CHECKIN_ORGANISER_TOKEN"
 SERVER_ENV = "CHECKIN_SERVER"
+FINGERPRINT_ENV = "CHECKIN_SERVER_FINGERPRINT"
 
 
 class ServerCommandError(ValueError):
@@ -37,6 +40,12 @@ def register(command) -> None:
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     p.add_argument("--public-url", help="how desks reach this server, for enrolment QR codes "
                                         "(default: the address the organiser used)")
+    p.add_argument("--cert", type=Path, help="your own TLS certificate (PEM; default: one made "
+                                             "on first start, next to the database)")
+    p.add_argument("--key", type=Path, help="the key of --cert (PEM)")
+    p.add_argument("--plain-http", action="store_true",
+                   help="serve plain HTTP: tokens, check-ins and personal data travel in clear "
+                        "(only behind your own TLS proxy, or for a test)")
 
     p = command("server", _needs_subcommand, "organiser commands for the central list")
     _drop_option(p, "--db")
@@ -50,9 +59,12 @@ def register(command) -> None:
         if over_http:
             q.add_argument("--server", default=os.environ.get(SERVER_ENV),
                            help=f"the service's URL (default: ${SERVER_ENV}, "
-                                f"else http://127.0.0.1:{DEFAULT_PORT})")
+                                f"else https://127.0.0.1:{DEFAULT_PORT})")
             q.add_argument("--token", default=None,
                            help=f"organiser token (default: ${TOKEN_ENV})")
+            q.add_argument("--fingerprint", default=os.environ.get(FINGERPRINT_ENV),
+                           help="the https server's certificate fingerprint, as `checkin serve` "
+                                f"prints it (default: ${FINGERPRINT_ENV})")
         return q
 
     q = subcommand("token", cmd_token, "make an organiser token (run on the server machine)",
@@ -86,6 +98,17 @@ def register(command) -> None:
     q.add_argument("--event", required=True)
     q = subcommand("stats", cmd_stats, "headcounts across every desk")
     q.add_argument("--event", required=True)
+    q = subcommand("undo", cmd_undo, "cancel an admission made at any desk (an organiser's "
+                                     "correction; a desk may undo only its own)")
+    q.add_argument("admission", help="the admission's event id (uuid), as `checkin history` "
+                                     "or `checkin server audit` show it")
+    q.add_argument("--event", required=True)
+    q.add_argument("--reason", required=True, help="why, for the audit trail")
+    q = subcommand("rejected", cmd_rejected, "events the service refused from desks, and why")
+    q.add_argument("--event", required=True)
+    q = subcommand("audit", cmd_audit, "every desk's refused scans and audit trail")
+    q.add_argument("--event", required=True)
+    q.add_argument("--kind", choices=("refused", "audit"), help="only one of the two")
 
 
 # -- argparse plumbing ----------------------------------------------------------------------------
@@ -127,39 +150,85 @@ def _emit(args, data, text: str) -> None:
 def cmd_serve(args) -> int:
     import uvicorn
 
+    from ..certs import shown
     from .app import create_app
     from .db import default_url, display_url, normalise_url
 
     url = normalise_url(args.db_url) if args.db_url else default_url()
-    public = args.public_url or _guess_public_url(args.host, args.port)
+    scheme = "http" if args.plain_http else "https"
+    public = args.public_url or _guess_public_url(args.host, args.port, scheme)
+    tls = None if args.plain_http else _certificate(args, url, public)
     try:
-        app = create_app(url, public_url=public)
+        app = create_app(url, public_url=public,
+                         fingerprint=tls.fingerprint if tls else None)
     except Exception as exc:
         raise ServerCommandError(f"cannot open the database {display_url(url)}: "
                                  f"{_first_line(exc)}") from exc
-    print(f"Checkin central list on http://{args.host}:{args.port}  (database: {display_url(url)})")
+    print(f"Checkin central list on {scheme}://{args.host}:{args.port}  "
+          f"(database: {display_url(url)})")
+    if tls:
+        print(f"certificate fingerprint {shown(tls.fingerprint)}")
+        print(f"  ({'made now in' if tls.made else 'from'} {tls.cert_file}; enrolment codes "
+              "carry it, so desks trust exactly this server)")
+    else:
+        print("WARNING: plain HTTP: desk tokens, check-ins and personal data travel in clear "
+              "over the network; use it only behind your own TLS proxy, or for a test")
     print(f"desks connect to {public}; live headcount: {public}/live/<event>")
     if args.host in ("127.0.0.1", "localhost"):
         print("listening on this machine only: use --host 0.0.0.0 for desks on the network")
+    options = {"ssl_certfile": str(tls.cert_file), "ssl_keyfile": str(tls.key_file)} \
+        if tls else {}
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False,
-                timeout_graceful_shutdown=10)
+                timeout_graceful_shutdown=10, **options)
     return 0
 
 
-def _guess_public_url(host: str, port: int) -> str:
+def _certificate(args, db_url: str, public: str):
+    """The organiser's --cert/--key, or the certificate kept next to the database (made on
+    the first start)."""
+    from urllib.parse import urlsplit
+
+    from .tls import TlsError, ensure_certificate, load
+
+    try:
+        if args.cert or args.key:
+            if not (args.cert and args.key):
+                raise ServerCommandError("--cert and --key go together")
+            return load(args.cert, args.key)
+        hosts = [urlsplit(public).hostname or "", args.host, "localhost", "127.0.0.1"]
+        return ensure_certificate(tls_folder(db_url),
+                                  [h for h in hosts if h not in ("0.0.0.0", "::")])
+    except (TlsError, OSError) as exc:
+        raise ServerCommandError(f"cannot use the TLS certificate: {exc}") from exc
+
+
+def tls_folder(db_url: str) -> Path:
+    """Where the service keeps its certificate: beside an SQLite file, else in the data
+    folder (a PostgreSQL server)."""
+    from sqlalchemy import make_url
+
+    from .. import paths
+
+    parsed = make_url(db_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return Path(parsed.database).parent
+    return paths.data_dir()
+
+
+def _guess_public_url(host: str, port: int, scheme: str = "https") -> str:
     """The LAN address desks will use when listening on every interface (no packet is sent:
     connecting a UDP socket only picks the outgoing interface)."""
     import socket
 
     if host not in ("0.0.0.0", "::", ""):
-        return f"http://{host}:{port}"
+        return f"{scheme}://{host}:{port}"
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed
             address = s.getsockname()[0]
     except OSError:
         address = socket.gethostname()
-    return f"http://{address}:{port}"
+    return f"{scheme}://{address}:{port}"
 
 
 def _first_line(exc: Exception) -> str:
@@ -180,9 +249,16 @@ def cmd_token(args) -> int:
         token = create_organiser_token(db, args.label)
     finally:
         db.dispose()
-    _emit(args, {"token": token, "label": args.label},
+    from ..certs import fingerprint_of_pem, shown
+    from .tls import CERT_FILE
+
+    cert = tls_folder(url) / CERT_FILE
+    fingerprint = fingerprint_of_pem(cert.read_text(encoding="ascii")) if cert.exists() else None
+    _emit(args, {"token": token, "label": args.label, "fingerprint": fingerprint},
           f"{token}\n(organiser token for {args.label}: shown only now, the server keeps only "
-          f"its hash; pass it with --token or export {TOKEN_ENV}=...)")
+          f"its hash; pass it with --token or export {TOKEN_ENV}=...)"
+          + (f"\nthe server's certificate fingerprint: {shown(fingerprint)} (--fingerprint or "
+             f"export {FINGERPRINT_ENV}=... on other computers)" if fingerprint else ""))
     return 0
 
 
@@ -190,7 +266,7 @@ def cmd_token(args) -> int:
 def _call(args, method: str, path: str, **kwargs):
     import httpx
 
-    base = (args.server or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
+    base = (args.server or f"https://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
         raise ServerCommandError(f"an organiser token is needed: --token or ${TOKEN_ENV} "
@@ -198,10 +274,16 @@ def _call(args, method: str, path: str, **kwargs):
     headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
     try:
         response = httpx.request(method, f"{base}/api/v1{path}", headers=headers,
-                                 timeout=kwargs.pop("timeout", 30.0), **kwargs)
+                                 timeout=kwargs.pop("timeout", 30.0),
+                                 verify=_trust(base, args.fingerprint), **kwargs)
     except httpx.TimeoutException as exc:
         raise ServerCommandError(f"the server at {base} did not answer in time") from exc
     except httpx.HTTPError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            raise ServerCommandError(
+                f"the server at {base} has a certificate this computer does not trust: give "
+                f"its fingerprint (--fingerprint or ${FINGERPRINT_ENV}; `checkin serve` prints "
+                "it at start)") from exc
         raise ServerCommandError(f"cannot reach the server at {base}: {exc}") from exc
     try:
         body = response.json()
@@ -212,6 +294,42 @@ def _call(args, method: str, path: str, **kwargs):
     message = body.get("message") if isinstance(body, dict) else None
     raise ServerCommandError(message or f"the server answered {response.status_code} "
                              f"{response.reason_phrase} (is {base} a Checkin Desk server?)")
+
+
+def _trust(base: str, fingerprint: str | None):
+    """What an organiser command trusts: an https server by its certificate's fingerprint
+    (pinned as desks do); without one, this computer's CAs (a certificate of your own)."""
+    if not base.lower().startswith("https://"):
+        return True
+    from ..certs import FingerprintError, check_typed
+    from ..sync import pinning
+
+    if not fingerprint:
+        local = _local_certificate(base)
+        return pinning.pinned_context(local) if local else True
+    try:
+        return pinning.pinned_context(pinning.take_certificate(base, check_typed(fingerprint)))
+    except (FingerprintError, pinning.CertificateMismatch) as exc:
+        raise ServerCommandError(str(exc)) from exc
+    except OSError as exc:
+        raise ServerCommandError(f"cannot reach the server at {base}: {exc}") from exc
+
+
+def _local_certificate(base: str) -> str | None:
+    """On the server machine (the service on localhost, its database in the data folder):
+    the certificate `checkin serve` made there, so the organiser needs no fingerprint."""
+    from urllib.parse import urlsplit
+
+    from .db import default_url
+    from .tls import CERT_FILE
+
+    if urlsplit(base).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    path = tls_folder(default_url()) / CERT_FILE
+    try:
+        return path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _seg(value: str) -> str:
@@ -272,12 +390,9 @@ def cmd_enrol(args) -> int:
 
 def cmd_devices(args) -> int:
     items = _call(args, "GET", f"/events/{_seg(args.event)}/devices")["items"]
-
-    def when(stamp):
-        return stamp[:16].replace("T", " ") if stamp else "—"
-
-    lines = [f"{d['device_id']}  {d['name']}  enrolled {when(d['enrolled_at'])}  last seen "
-             f"{when(d['last_seen'])}  last upload {when(d['last_upload'])}"
+    lines = [f"{d['device_id']}  {d['name']}  enrolled {_when(d['enrolled_at'])}  last seen "
+             f"{_when(d['last_seen'])}  last upload {_when(d['last_upload'])}"
+             + (f"  ({d['unsent']} not sent then)" if d.get("unsent") else "")
              + ("  REVOKED" if d["revoked"] else "") for d in items]
     _emit(args, items, "\n".join(lines) or "no desks enrolled yet")
     return 0
@@ -285,7 +400,52 @@ def cmd_devices(args) -> int:
 
 def cmd_revoke(args) -> int:
     done = _call(args, "POST", f"/events/{_seg(args.event)}/devices/{_seg(args.device)}/revoke")
-    _emit(args, done, f"revoked {done['device_id']} ({done['name']}): it can no longer sync")
+    lines = [f"revoked {done['device_id']} ({done['name']}): it can no longer sync"]
+    if done.get("unsent"):
+        lines.append(f"when it last uploaded ({_when(done.get('last_upload'))} UTC) it still had "
+                     f"{done['unsent']} event(s) not sent")
+    lines.append("at its next round it uploads what it recorded before now (nothing later), "
+                 "then wipes its copy of the list; a desk that never connects again keeps "
+                 "what it did not send")
+    _emit(args, done, "\n".join(lines))
+    return 0
+
+
+def _when(stamp: str | None) -> str:
+    return stamp[:16].replace("T", " ") if stamp else "—"
+
+
+def cmd_undo(args) -> int:
+    done = _call(args, "POST", f"/events/{_seg(args.event)}/events/{_seg(args.admission)}/undo",
+                 json={"reason": args.reason})
+    _emit(args, done, f"undone: {done['code']} at {done['station']} (undo {done['uuid']}); "
+                      "every desk learns it at its next round")
+    return 0
+
+
+def cmd_rejected(args) -> int:
+    items = _call(args, "GET", f"/events/{_seg(args.event)}/rejected")["items"]
+    lines = [f"{_when(r['received_at'])}  {r['device']}  {r['kind']} {r['code'] or ''}  "
+             f"[{r['error']}] {r['message']}" for r in items]
+    _emit(args, items, "\n".join(lines) or "no event was refused")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    items, after = [], 0
+    kinds = {args.kind} if args.kind else {"refused", "audit"}
+    while True:
+        page = _call(args, "GET", f"/events/{_seg(args.event)}/records",
+                     params={"after": after, "limit": 5000})
+        items += [e for e in page["items"] if e["kind"] in kinds]
+        after = page["cursor"]
+        if not page["more"]:
+            break
+    lines = [f"{e['wall_time'][:19].replace('T', ' ')}  {e['device_id']}  {e['operator']}  "
+             f"{e['kind']}: " + (e["data"].get("action", "") if e["kind"] == "audit" else
+                                 f"{e['code'] or ''} {e['data'].get('reason_code', '')}")
+             for e in items]
+    _emit(args, items, "\n".join(lines) or "nothing recorded yet")
     return 0
 
 

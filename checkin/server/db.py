@@ -156,6 +156,24 @@ devices = Table(
     Column("last_seen", String(40)),
     Column("last_upload", String(40)),
     Column("revoked_at", String(40)),
+    Column("unsent", Integer),  # events the desk said were still in its outbox (last upload)
+)
+
+# Events the service refused (checkin/server/vetting.py): kept for the organiser, never in
+# the feed. One row per (desk, uuid): a desk sending the same event again is one refusal.
+rejected_events = Table(
+    "rejected_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), ForeignKey("conferences.id"), nullable=False),
+    Column("device_id", String(100), nullable=False),
+    Column("uuid", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("code", String(64)),
+    Column("error", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("body", Text, nullable=False),  # JSON: the event as it came (for the organiser)
+    Column("received_at", String(40), nullable=False),
+    UniqueConstraint("event_id", "device_id", "uuid", name="uq_rejected_events"),
 )
 
 organiser_tokens = Table(

@@ -9,21 +9,39 @@ listed by GET conflicts until a `resolve` event closes it.
 from __future__ import annotations
 
 import json
+import time
 import uuid as uuidlib
 
 from sqlalchemy import Row, bindparam, delete, distinct, exists, func, select, update
 
+from .. import masking
 from ..clock import HybridClock, now_iso
+from ..config import config_from_json
 from ..jsonutil import dumps
-from ..model import ADMISSION_KINDS, CENTRAL_DEVICE, Registrant
-from . import feeds
+from ..model import ADMISSION_KINDS, CENTRAL_DEVICE, Privacy, Registrant
+from . import feeds, vetting
 from . import registrants as regs
 from .auth import Principal
-from .db import Connection, Database, admissions, conflicts, devices, events, utcnow
+from .conferences import config as event_config
+from .db import (
+    Connection,
+    Database,
+    admissions,
+    conferences,
+    conflicts,
+    devices,
+    events,
+    rejected_events,
+    utcnow,
+)
 from .errors import ApiError, not_found
 
 KINDS = ("checkin", "meal", "forum", "override", "undo", "walk_in", "edit", "print", "resolve",
-         "revoke")
+         "revoke", "refused", "audit")
+# A desk's records (refused scans, its audit trail) reach the organiser through their own
+# feed (GET .../records); desks decide nothing with them, so the events feed leaves them out.
+ORGANISER_ONLY = ("refused", "audit")
+RECORDS = ("print", *ORGANISER_ONLY)  # kinds that change no state on the service
 ADMISSIONS = tuple(str(k) for k in ADMISSION_KINDS)
 MAX_NAMED = 1000  # event uuids a resolve's data.events may name
 
@@ -36,18 +54,26 @@ def to_item(row: Row) -> dict:
 
 
 # -- upload -----------------------------------------------------------------------------------
-def upload(db: Database, event_id: str, who: Principal, batch: list[dict]) -> list[dict]:
-    """Store a batch of desk events; one result per event, in the batch's order."""
+def upload(db: Database, event_id: str, who: Principal, batch: list[dict], *,
+           unsent: int | None = None, now_ms: int | None = None) -> list[dict]:
+    """Store a batch of desk events; one result per event, in the batch's order. Each event
+    is vetted on its own (vetting.py): a refused one is answered `rejected`, kept for the
+    organiser and never stored in the feed. `unsent`: what the desk says is still in its
+    outbox after this batch (shown to the organiser who revokes it)."""
     if not who.is_organiser:
         for ev in batch:
             if ev["device_id"] != who.device_id:
                 raise ApiError(403, "wrong_device", f"event {ev['uuid']} is from device "
                                f"{ev['device_id']!r}, but this token is device {who.device_id!r}")
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     with db.write() as conn:
         feeds.lock(conn, event_id, feeds.EVENTS)
-        results = _Upload(conn, event_id, batch).run()
+        results = _Upload(conn, event_id, batch, who, now_ms).run()
         if not who.is_organiser:
-            conn.execute(update(devices).values(last_upload=utcnow()).where(
+            seen = {"last_upload": utcnow()}
+            if unsent is not None:
+                seen["unsent"] = unsent
+            conn.execute(update(devices).values(**seen).where(
                 devices.c.event_id == event_id, devices.c.device_id == who.device_id))
     return results
 
@@ -61,10 +87,14 @@ class _Upload:
     (nearly every event) are decided from what was read up front and written together; any
     other kind first writes what is pending, then runs its own queries."""
 
-    def __init__(self, conn: Connection, event_id: str, batch: list[dict]):
+    def __init__(self, conn: Connection, event_id: str, batch: list[dict], who: Principal,
+                 now_ms: int):
         self.conn = conn
         self.event_id = event_id
         self.batch = batch
+        self.who = who
+        self.now_ms = now_ms
+        self.refused: dict[str, vetting.Refusal] = {}  # uuid -> why, for this batch
         self.event_rows: list[dict] = []
         self.conflict_rows: list[dict] = []
         self.admissions: dict[tuple[str, str], dict | None] = {}  # in force, per (code, station)
@@ -76,23 +106,31 @@ class _Upload:
         uuids = {ev["uuid"] for ev in batch}
         known = dict(conn.execute(select(events.c.uuid, events.c.seq).where(
             events.c.event_id == event_id, events.c.uuid.in_(uuids))).all()) if batch else {}
-        numbers = iter(feeds.take(conn, event_id, feeds.EVENTS, len(uuids - set(known))))
-        self._prefetch([ev for ev in batch if _is_admission(ev) and ev["uuid"] not in known])
+        self._vet_stamps([ev for ev in batch if ev["uuid"] not in known])
+        fresh = uuids - set(known) - set(self.refused)
+        numbers = iter(feeds.take(conn, event_id, feeds.EVENTS, len(fresh)))
+        self._prefetch([ev for ev in batch if _is_admission(ev) and ev["uuid"] in fresh])
         results = []
         for ev in batch:
             if ev["uuid"] in known:
                 results.append({"uuid": ev["uuid"], "status": "duplicate",
                                 "seq": known[ev["uuid"]]})
                 continue
-            seq = known[ev["uuid"]] = next(numbers)
+            if ev["uuid"] not in self.refused and ev["kind"] in vetting.TARGETED \
+                    and not self.who.is_organiser:
+                self._vet_target(ev)
+            if ev["uuid"] in self.refused:
+                results.append(self.refused[ev["uuid"]].result(ev["uuid"]))
+                continue
+            seq = known[ev["uuid"]] = next(numbers)  # a refused undo leaves a gap: harmless
             if _is_admission(ev):
                 conflict = self._admit(ev, seq)
-            elif ev["kind"] == "print":
+            elif ev["kind"] in RECORDS:  # nothing to check or derive: written in bulk
                 conflict = None
                 self._add(ev, None, seq)
             else:
                 self.flush()
-                conflict = _check(conn, event_id, ev)
+                conflict = _check(conn, event_id, ev, desk=not self.who.is_organiser)
                 self._add(ev, conflict, seq)
                 self.flush()
                 self._after(ev)
@@ -102,7 +140,52 @@ class _Upload:
                 result["conflict"] = conflict
             results.append(result)
         self.flush()
+        self._keep_refusals()
         return results
+
+    def _vet_stamps(self, batch: list[dict]) -> None:
+        if not batch:
+            return
+        row = self.conn.execute(select(conferences.c.created_at, conferences.c.config_json)
+                                .where(conferences.c.id == self.event_id)).one()
+        floor = vetting.earliest_stamp(row.created_at, config_from_json(row.config_json))
+        revoked_at = self.who.revoked_at
+        for ev in batch:
+            refusal = vetting.stamp_refusal(ev, self.now_ms, floor)
+            if refusal is None and revoked_at:
+                refusal = vetting.revocation_refusal(ev, revoked_at)
+            if refusal is not None:
+                self.refused.setdefault(ev["uuid"], refusal)
+
+    def _vet_target(self, ev: dict) -> None:
+        """A desk's undo or resolve acts only on that desk's own events, of the same code."""
+        self.flush()  # the target may be earlier in this batch
+        target = self.conn.execute(
+            select(events.c.device_id, events.c.code, devices.c.name)
+            .select_from(events.outerjoin(devices, (devices.c.event_id == events.c.event_id)
+                                          & (devices.c.device_id == events.c.device_id)))
+            .where(events.c.event_id == self.event_id, events.c.uuid == ev.get("ref"))
+        ).first() if ev.get("ref") else None
+        refusal = vetting.target_refusal(ev, target, target.name if target else None)
+        if refusal is not None:
+            self.refused[ev["uuid"]] = refusal
+
+    def _keep_refusals(self) -> None:
+        """Each refused event once per desk, for the organiser's list."""
+        if not self.refused:
+            return
+        by_uuid = {ev["uuid"]: ev for ev in self.batch}
+        already = set(self.conn.execute(
+            select(rejected_events.c.device_id, rejected_events.c.uuid).where(
+                rejected_events.c.event_id == self.event_id,
+                rejected_events.c.uuid.in_(self.refused))).all())
+        rows = [{"event_id": self.event_id, "device_id": ev["device_id"], "uuid": uuid,
+                 "kind": ev["kind"], "code": ev.get("code") or None, "error": refusal.error,
+                 "message": refusal.message, "body": dumps(ev), "received_at": utcnow()}
+                for uuid, refusal in self.refused.items()
+                if (ev := by_uuid[uuid]) and (ev["device_id"], uuid) not in already]
+        if rows:
+            self.conn.execute(rejected_events.insert(), rows)
 
     def _prefetch(self, batch: list[dict]) -> None:
         if not batch:
@@ -203,18 +286,18 @@ def _event_row(event_id: str, ev: dict, conflict: dict | None, seq: int) -> dict
             "conflict": dumps(conflict) if conflict else None, "received_at": utcnow()}
 
 
-def _check(conn: Connection, event_id: str, ev: dict) -> dict | None:
+def _check(conn: Connection, event_id: str, ev: dict, *, desk: bool) -> dict | None:
     """The conflict this event makes, if any; edits and walk-ins that do not conflict are
-    applied to master data here."""
+    applied to master data here. `desk`: it came with a desk token."""
     kind = ev["kind"]
     if kind in ADMISSIONS:  # without a code or station (the others: _Upload._admit)
         return {"type": "invalid", "message": "an admission needs a code and a station"}
     if kind == "edit":
-        return _apply_edit(conn, event_id, ev)
+        return _apply_edit(conn, event_id, ev, desk)
     if kind == "walk_in":
         return _apply_walk_in(conn, event_id, ev)
     if kind == "resolve":
-        _resolve(conn, event_id, ev)
+        _resolve(conn, event_id, ev, desk=desk)
     return None
 
 
@@ -238,7 +321,14 @@ def _double_admission(conn: Connection, event_id: str, ev: dict) -> dict | None:
             "other_device": other.device_id, "other_wall_time": other.wall_time}
 
 
-def _apply_edit(conn: Connection, event_id: str, ev: dict) -> dict | None:
+def _as_seen(value, old, field: str, desk: bool) -> bool:
+    """The server's value is still what the desk saw: the same, or (a desk token receives
+    phone numbers and e-mails masked) its masked form."""
+    return regs.same(value, old) or (desk and field in masking.MASKED_FIELDS
+                                     and old == masking.mask_data(value, field))
+
+
+def _apply_edit(conn: Connection, event_id: str, ev: dict, desk: bool) -> dict | None:
     """Desk edits: data = {"changes": {field: [old, new]}, "base_version": v, "reason"}.
     A field counts as changed since when its value on the server is no longer the `old` the
     desk saw, whatever base_version says (a desk may send its own local version, or edit
@@ -264,7 +354,7 @@ def _apply_edit(conn: Connection, event_id: str, ev: dict) -> dict | None:
             return {"type": "invalid", "message": problem}
         if regs.same(now[field], new):
             continue  # already so: nothing to change, nothing to clash with
-        changed_since = not regs.same(now[field], change[0]) if has_old else behind
+        changed_since = not _as_seen(now[field], change[0], field, desk) if has_old else behind
         if changed_since:
             stale.append(field)
         else:
@@ -300,7 +390,7 @@ def _apply_walk_in(conn: Connection, event_id: str, ev: dict) -> dict | None:
     return {"type": "code_taken", "current": regs.to_item(row)}
 
 
-def _resolve(conn: Connection, event_id: str, ev: dict) -> None:
+def _resolve(conn: Connection, event_id: str, ev: dict, *, desk: bool) -> None:
     """A resolve event closes the open conflicts it names: ref = one of their events, and
     every event a desk lists in data.events (a double admission at three desks is stored as
     two conflicts, each naming the admission in force when it arrived, which need not be
@@ -310,6 +400,10 @@ def _resolve(conn: Connection, event_id: str, ev: dict) -> None:
     data = ev.get("data") or {}
     listed = data.get("events") if isinstance(data.get("events"), list) else []
     named = {ev["ref"], *(u for u in listed[:MAX_NAMED] if isinstance(u, str) and len(u) <= 64)}
+    if desk:  # a desk closes only conflicts about the person its own event is about
+        named = set(conn.execute(select(events.c.uuid).where(
+            events.c.event_id == event_id, events.c.uuid.in_(named),
+            func.upper(events.c.code) == (ev.get("code") or "").upper())).scalars())
     resolution = data.get("resolution")
     conn.execute(update(conflicts).where(
         conflicts.c.event_id == event_id, conflicts.c.resolved_by.is_(None),
@@ -360,33 +454,93 @@ def refresh_admission(conn: Connection, event_id: str, code: str, station: str) 
 
 # -- reading ----------------------------------------------------------------------------------
 def feed(db: Database, event_id: str, after: int, limit: int,
-         exclude_device: str | None = None) -> dict:
+         exclude_device: str | None = None, *, records: bool = False) -> dict:
+    """The events feed: the facts desks act on; or (`records`) only the desks' records,
+    refused scans and audit entries, for the organiser."""
     condition = [events.c.device_id != exclude_device] if exclude_device else []
+    condition.append(events.c.kind.in_(ORGANISER_ONLY) if records
+                     else events.c.kind.not_in(ORGANISER_ONLY))
     with db.read() as conn:
         return feeds.page(conn, events, event_id, after, limit, to_item, *condition)
 
 
-def open_conflicts(db: Database, event_id: str) -> list[dict]:
+def rejected(db: Database, event_id: str) -> list[dict]:
+    """The events the service refused (vetting.py), oldest first, with the desk's name."""
+    query = (select(rejected_events, devices.c.name)
+             .outerjoin(devices, (devices.c.event_id == rejected_events.c.event_id)
+                        & (devices.c.device_id == rejected_events.c.device_id))
+             .where(rejected_events.c.event_id == event_id).order_by(rejected_events.c.id))
+    with db.read() as conn:
+        rows = conn.execute(query).all()
+    return [{"uuid": r.uuid, "device_id": r.device_id, "device": r.name or r.device_id,
+             "kind": r.kind, "code": r.code, "error": r.error, "message": r.message,
+             "received_at": r.received_at, "event": json.loads(r.body)} for r in rows]
+
+
+def grant_for(db: Database, event_id: str, who: Principal) -> Privacy | None:
+    """What a desk token may see of personal data (the event's [privacy]); None: all of it
+    (an organiser)."""
+    if who.is_organiser:
+        return None
+    with db.read() as conn:
+        return event_config(conn, event_id).privacy
+
+
+def as_granted(items: list[dict], grant: Privacy | None) -> list[dict]:
+    """Events (or upload results) with the registrant data they carry as `grant` allows."""
+    return items if grant is None else [masking.desk_event(item, grant) for item in items]
+
+
+def open_conflicts(db: Database, event_id: str, grant: Privacy | None = None) -> list[dict]:
     query = (select(conflicts, events).join(events, (events.c.event_id == conflicts.c.event_id)
                                             & (events.c.uuid == conflicts.c.event_uuid))
              .where(conflicts.c.event_id == event_id, conflicts.c.resolved_by.is_(None))
              .order_by(conflicts.c.id))
     with db.read() as conn:
         rows = conn.execute(query).all()
-    return [{"id": r.id, "event_uuid": r.event_uuid, "other_uuid": r.other_uuid, "type": r.type,
-             "details": json.loads(r.details), "created_at": r.created_at,
-             "event": to_item(r)} for r in rows]
+    found = [{"id": r.id, "event_uuid": r.event_uuid, "other_uuid": r.other_uuid,
+              "type": r.type, "details": json.loads(r.details), "created_at": r.created_at,
+              "event": to_item(r)} for r in rows]
+    if grant is not None:
+        for item in found:
+            item["event"] = masking.desk_event(item["event"], grant)
+            item["details"] = masking.desk_event({"conflict": item["details"]},
+                                                 grant)["conflict"]
+    return found
+
+
+# -- an organiser's undo: the one way to cancel another desk's admission ---------------------------
+def organiser_undo(db: Database, event_id: str, target_uuid: str, who: Principal,
+                   clock: HybridClock, reason: str = "", *, now_ms: int) -> dict:
+    """Cancel an admission made at any desk (a badge scanned by mistake, a second lunch let
+    through): an `undo` event from the server, which reaches every desk through the feed."""
+    with db.write() as conn:
+        feeds.lock(conn, event_id, feeds.EVENTS)
+        target = conn.execute(select(events).where(events.c.event_id == event_id,
+                                                   events.c.uuid == target_uuid)).first()
+        if target is None or target.kind not in ADMISSIONS:
+            raise not_found(f"admission {target_uuid!r} in event {event_id!r}")
+        if conn.execute(select(events.c.uuid).where(
+                events.c.event_id == event_id, events.c.kind == "undo",
+                events.c.ref == target_uuid)).first() is not None:
+            raise ApiError(409, "already_undone", "this admission was already undone")
+        config = event_config(conn, event_id)
+        undo = {"uuid": str(uuidlib.uuid4()), "kind": "undo", "code": target.code,
+                "station": target.station, "device_id": CENTRAL_DEVICE,
+                "operator": f"organiser:{who.label}", "wall_time": now_iso(config.zone()),
+                "hlc": clock.tick(), "ref": target_uuid,
+                "data": {"reason": reason} if reason else {}}
+        result = _Upload(conn, event_id, [undo], who, now_ms).run()[0]
+    return {**undo, "seq": result.get("seq")}
 
 
 # -- an organiser's correction, recorded as an edit event from the server ------------------------
 def organiser_edit(db: Database, event_id: str, code: str, base_version: int, fields: dict,
                    who: Principal, clock: HybridClock, reason: str = "") -> dict:
-    from . import conferences
-
     with db.write() as conn:
         feeds.lock(conn, event_id, feeds.EVENTS)  # lock order: events, then registrants
         feeds.lock(conn, event_id, feeds.REGISTRANTS)
-        config = conferences.config(conn, event_id)
+        config = event_config(conn, event_id)
         clean = regs.normalise_fields(fields, config)
         row = regs.get(conn, event_id, code)
         if row is None:

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import Row, select, update
 
+from .. import masking
 from .. import normalize as norm
 from ..jsonutil import dumps
-from ..model import REGISTRANT_FIELDS, EventConfig, Registrant
+from ..model import REGISTRANT_FIELDS, EventConfig, Privacy, Registrant
 from . import feeds
 from .db import Connection, registrants, utcnow
 from .errors import ApiError
@@ -31,6 +32,14 @@ def to_item(row: Row) -> dict:
     item.update(version=row.version, missing=bool(row.missing), source=row.source,
                 extra=json.loads(row.extra), seq=row.seq)
     return item
+
+
+def item_for(grant: Privacy | None):
+    """to_item, or (a desk token: `grant` is the event's [privacy]) to_item as a desk may
+    receive it: minimised and masked (checkin/masking.py)."""
+    if grant is None:
+        return to_item
+    return lambda row: masking.desk_record(to_item(row), grant)
 
 
 def master_values(reg: Registrant) -> dict:

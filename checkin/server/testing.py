@@ -15,21 +15,35 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 class ServerThread:
-    def __init__(self, db_url: str, *, port: int = 0, host: str = "127.0.0.1", **app_options):
+    def __init__(self, db_url: str, *, port: int = 0, host: str = "127.0.0.1",
+                 tls_folder: str | Path | None = None, **app_options):
+        """`tls_folder`: serve HTTPS with the certificate kept there (made on first use, as
+        `checkin serve` does); `.fingerprint` is then what desks pin."""
         self.db_url = db_url
         self.host = host
         self.port = port
         self.app_options = app_options
+        self.certificate = None
+        if tls_folder is not None:
+            from .tls import ensure_certificate
+
+            self.certificate = ensure_certificate(Path(tls_folder), [host, "localhost"])
+            self.app_options.setdefault("fingerprint", self.certificate.fingerprint)
         self._server = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.certificate else 'http'}://{self.host}:{self.port}"
+
+    @property
+    def fingerprint(self) -> str | None:
+        return self.certificate.fingerprint if self.certificate else None
 
     def start(self, timeout: float = 30.0) -> str:
         import uvicorn
@@ -46,8 +60,10 @@ class ServerThread:
             app.state.db.dispose()
             raise
         self.port = sock.getsockname()[1]
+        tls = ({"ssl_certfile": str(self.certificate.cert_file),
+                "ssl_keyfile": str(self.certificate.key_file)} if self.certificate else {})
         config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
-                                timeout_graceful_shutdown=5, timeout_keep_alive=5)
+                                timeout_graceful_shutdown=5, timeout_keep_alive=5, **tls)
         self._server = uvicorn.Server(config)
 
         def run():

@@ -37,6 +37,10 @@ class RegistrantEdit(BaseModel):
     reason: str = Field("", max_length=500)
 
 
+class OrganiserUndo(BaseModel):
+    reason: str = Field("", max_length=500, examples=["scanned the wrong badge"])
+
+
 class WireEvent(BaseModel):
     """A desk's LoggedEvent (checkin/model.py)."""
 
@@ -49,10 +53,14 @@ class WireEvent(BaseModel):
     device_id: str = Field(min_length=1, max_length=100)
     operator: str | None = Field(None, max_length=200)
     wall_time: str = Field(min_length=10, max_length=40)
-    hlc: str = Field(pattern=r"^\d{13}-\d{5}-.+$", max_length=160)
+    # Checked per event (vetting.py), so one bad stamp is one rejected event, not a batch.
+    hlc: str = Field(min_length=1, max_length=160)
     ref: str | None = Field(None, max_length=64)
     data: dict = Field(default_factory=dict)
 
 
 class EventBatch(BaseModel):
     events: list[WireEvent] = Field(max_length=MAX_BATCH)
+    unsent: int | None = Field(None, ge=0, le=10_000_000, description=(
+        "events still in the desk's outbox after this batch (shown to an organiser who "
+        "revokes the desk)"))

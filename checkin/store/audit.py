@@ -17,7 +17,6 @@ import sqlite3
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..clock import now_iso
 from ..jsonutil import dumps
 from ..operator import default_operator
 
@@ -42,20 +41,23 @@ def event_zone(store) -> dt.tzinfo | None:
 
 
 def now(store) -> str:
-    """Wall time in the event's time zone (with its offset)."""
-    return now_iso(event_zone(store))
+    """Wall time in the event's time zone (with its offset), corrected to the central list's
+    clock when the desk has measured it."""
+    return store.now(event_zone(store)).isoformat(timespec="milliseconds")
 
 
 def record(store, conn: sqlite3.Connection, action: str, *, operator: str | None = None,
            code: str | None = None, details: dict | None = None,
            at: str | None = None) -> int:
-    """Append one entry inside the caller's transaction; returns its sequence number."""
+    """Append one entry inside the caller's transaction (and to the audit outbox: it goes up
+    to the central list with the next sync round); returns its sequence number."""
     cur = conn.execute(
-        "INSERT INTO audit (at, operator, device_id, action, code, details) "
-        "VALUES (?,?,?,?,?,?)",
+        "INSERT INTO audit (at, operator, device_id, action, code, details, hlc) "
+        "VALUES (?,?,?,?,?,?,?)",
         (at or now(store), operator or default_operator(), store.device_id, action, code,
-         dumps(details or {})),
+         dumps(details or {}), store.clock.tick()),
     )
+    conn.execute("INSERT INTO audit_outbox (seq) VALUES (?)", (cur.lastrowid,))
     return int(cur.lastrowid)
 
 

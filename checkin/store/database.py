@@ -7,20 +7,27 @@ caller hears "done" only after COMMIT returned.
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import sqlite3
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..clock import HybridClock
+from ..clock import MAX_AHEAD_MS, CorrectedTime, HybridClock
 from ..config import config_from_json, config_to_json
 from ..model import EventConfig
 from .schema import migrations
+
+# Meta key: milliseconds to add to this laptop's clock to get the central list's (measured at
+# every sync round; 0 or absent: never measured, or the clocks agree).
+CLOCK_OFFSET = "clock.offset_ms"
+OFFSET_REREAD = 5.0  # seconds: another program on this database may have measured it anew
 
 
 class StoreError(RuntimeError):
@@ -42,6 +49,42 @@ def explain_sqlite_error(exc: sqlite3.Error, path: str | Path) -> str:
     return f"database error on {path}: {text}"
 
 
+def _refuse_what_is_not_ours(path: Path) -> None:
+    """A file at `path` that is not a Checkin Desk database is an error in words, never a new
+    empty event (which would answer "not found" for everyone): a 0-byte file is one that
+    was truncated (a full disk, a failed copy), an SQLite file without our tables is another
+    program's."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise StoreError(f"{path} is empty (0 bytes): it is not a Checkin Desk database, or it "
+                         "was truncated (a full disk, an interrupted copy). Nothing was "
+                         "changed: restore it from a backup, or delete it to start anew")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if header != b"SQLite format 3\x00":
+        raise StoreError(f"{path} is not a Checkin Desk database (it is not an SQLite file): "
+                         "nothing was changed; check the path")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(explain_sqlite_error(exc, path)) from exc
+    if tables and not tables & {"meta", "_sqlite_migrations"}:
+        raise StoreError(f"{path} is an SQLite database of another program, not a Checkin Desk "
+                         "database: nothing was changed; check the path")
+
+
 def _connect(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
     conn.row_factory = sqlite3.Row
@@ -52,9 +95,11 @@ def _connect(path: str) -> sqlite3.Connection:
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, local_time: Callable[[], float] = time.time):
+        """`local_time`: this laptop's clock (seconds since the epoch); tests give a wrong one."""
         self.path = str(path)
         if self.path != ":memory:":
+            _refuse_what_is_not_ours(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self._writer = _connect(self.path)
@@ -68,11 +113,11 @@ class Store:
             with self.transaction() as conn:
                 migrations.apply(Database(conn))
                 self.device_id = self._meta(conn, "device_id") or self._new_device_id(conn)
-            # The clock must move past everything this desk has seen, from any desk.
-            last = self._writer.execute("SELECT max(hlc) FROM events").fetchone()[0]
+            self._offset: tuple[float, int] | None = None  # (read at, offset ms)
+            self.time = CorrectedTime(self.clock_offset_ms, local_time)
+            self.clock = HybridClock(self.device_id, self._last_stamp(), wall=self.time)
         except sqlite3.Error as exc:
             raise StoreError(explain_sqlite_error(exc, self.path)) from exc
-        self.clock = HybridClock(self.device_id, last)
         self._config: EventConfig | None = None
         self._config_text: str | None = None
 
@@ -195,6 +240,39 @@ class Store:
         text = config_to_json(config)
         self.set_meta(conn, "config", text)
         self._config, self._config_text = config, text
+
+    # -- time ----------------------------------------------------------
+    def _last_stamp(self) -> str | None:
+        """The latest stamp this desk has seen from any desk, within the bound a clock may be
+        ahead: a forged 9999999999999 stamp (or a desk a year ahead) does not drag this desk's
+        clock along. Stamps are fixed width, so text order is time order."""
+        bound = int(self.time() * 1000) + MAX_AHEAD_MS + 1
+        return self._writer.execute("SELECT max(hlc) FROM events WHERE hlc < ?",
+                                    (f"{bound:013d}",)).fetchone()[0]
+
+    def clock_offset_ms(self) -> int:
+        """What this laptop's clock lacks to be the central list's, in ms (re-read from the
+        database every few seconds: the sync worker may run in another program)."""
+        cached = self._offset
+        if cached is None or time.monotonic() - cached[0] > OFFSET_REREAD:
+            try:
+                offset = int(self.meta(CLOCK_OFFSET) or 0)
+            except (ValueError, sqlite3.Error):
+                offset = cached[1] if cached else 0
+            self._offset = cached = (time.monotonic(), offset)
+        return cached[1]
+
+    def set_clock_offset(self, conn: sqlite3.Connection, offset_ms: int) -> None:
+        """Inside the caller's transaction: from now on this desk's wall times and stamps
+        follow the central list's clock."""
+        self.set_meta(conn, CLOCK_OFFSET, str(int(offset_ms)))
+        self._offset = (time.monotonic(), int(offset_ms))
+        self.clock.rebase()
+
+    def now(self, zone: dt.tzinfo | None = None) -> dt.datetime:
+        """The time as this desk should record it: its clock, corrected to the central
+        list's when that was measured; in `zone` (else the laptop's)."""
+        return dt.datetime.fromtimestamp(self.time(), zone).astimezone(zone)
 
     @property
     def device_name(self) -> str:

@@ -202,3 +202,17 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
 """,
     )
+
+
+@migrations(name="0005_audit_outbox")
+def audit_outbox(db: Database) -> None:
+    """The audit trail reaches the central list with the events: each new entry carries a
+    stamp of the desk's clock and waits in its own outbox until the service has it (entries
+    made before this version stay on the desk)."""
+    _run(
+        db,
+        """
+ALTER TABLE audit ADD COLUMN hlc TEXT;
+CREATE TABLE audit_outbox (seq INTEGER PRIMARY KEY);
+""",
+    )

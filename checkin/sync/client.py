@@ -9,12 +9,21 @@ Every failure becomes one of four exceptions the sync round can act on:
 
 from __future__ import annotations
 
+import ssl
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from ..clockcheck import TimeSample
+from ..enrol_link import EnrolLink as EnrolLink  # the link's format lives there
+from ..enrol_link import parse_enrol_link as parse_enrol_link
+from . import pinning
+
 API = "/api/v1"
+TIME_HEADER = "X-Checkin-Time"  # the service's clock on every answer (ms since the epoch)
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 UPLOAD_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 IMPORT_TIMEOUT = httpx.Timeout(300.0, connect=3.0)
@@ -48,15 +57,20 @@ class Rejected(SyncError):
     """A 4xx other than 401: the request itself was refused (message from the server)."""
 
 
-def parse_enrol_link(text: str) -> tuple[str, str | None]:
-    """'checkin-enrol:<base url>#<code>' (the QR an organiser shows) -> (base url, code);
-    a plain URL -> (url, None)."""
-    text = text.strip()
-    if text.startswith("checkin-enrol:"):
-        text = text[len("checkin-enrol:"):]
-        url, _, code = text.partition("#")
-        return url.rstrip("/"), (code or None)
-    return text.rstrip("/"), None
+class Untrusted(SyncError):
+    """The server presents another TLS certificate than the one this desk pinned: nothing
+    was sent (the message names both fingerprints)."""
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """A TLS handshake that failed on the server's certificate (not a network error)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or \
+                "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _seg(value: str) -> str:
@@ -69,19 +83,37 @@ class SyncClient:
 
     def __init__(self, base_url: str, token: str | None = None, *,
                  timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: httpx.BaseTransport | None = None,
+                 local_time: Callable[[], float] = time.time,
+                 pinned_cert: str | None = None):
+        """`local_time`: the desk laptop's own clock, against which the service's time is
+        measured (the desk's Store.time.local). `pinned_cert`: the server's certificate (PEM)
+        pinned at enrolment, the only one an https connection accepts; without it an https
+        server must have a certificate this computer's CAs trust."""
         self.base_url = base_url.rstrip("/")
+        self._local_time = local_time
+        self.pinned_cert = pinned_cert
         self.token = token
-        headers = {"Accept": "application/json", "User-Agent": "checkin-desk-sync/1"}
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers,
-                                  transport=transport, follow_redirects=False)
-
+        self._options = {"timeout": timeout, "transport": transport, "follow_redirects": False,
+                         "headers": {"Accept": "application/json",
+                                     "User-Agent": "checkin-desk-sync/1"}}
+        self._http = self._connect()
+        self.time_sample: TimeSample | None = None  # the service's clock, last answer
     # -- plumbing ------------------------------------------------------------
-    def retarget(self, base_url: str, token: str | None) -> None:
-        """Follow a desk that was enrolled again (new token) or told the server moved."""
+    def _connect(self) -> httpx.Client:
+        verify = pinning.pinned_context(self.pinned_cert) if self.pinned_cert else True
+        return httpx.Client(base_url=self.base_url, verify=verify, **self._options)
+
+    def retarget(self, base_url: str, token: str | None, pinned_cert: str | None = None) -> None:
+        """Follow a desk that was enrolled again (new token, maybe a new server certificate)
+        or told the server moved."""
         self.token = token
         base_url = base_url.rstrip("/")
-        if base_url != self.base_url:
+        if pinned_cert != self.pinned_cert:
+            self._http.close()
+            self.base_url, self.pinned_cert = base_url, pinned_cert
+            self._http = self._connect()
+        elif base_url != self.base_url:
             self.base_url = base_url
             self._http.base_url = base_url
 
@@ -107,16 +139,29 @@ class SyncClient:
         if timeout is not None:
             kwargs["timeout"] = timeout
         try:
+            sent = self._local_time()
             if content is not None:
                 response = self._http.request(method, url, content=content, **kwargs)
             else:
                 response = self._http.request(method, url, json=json, **kwargs)
+            self._sample_time(sent, response)
         except httpx.TimeoutException as exc:
             raise Offline(f"the server at {self.base_url} did not answer in time") from exc
+        except httpx.ConnectError as exc:
+            if self.pinned_cert and _certificate_refused(exc):
+                raise Untrusted(pinning.mismatch(self.base_url, self.pinned_cert).message,
+                                error="certificate_changed") from exc
+            raise Offline(f"cannot reach the server at {self.base_url} "
+                          f"({type(exc).__name__}: {exc or 'connection lost'})") from exc
         except httpx.TransportError as exc:  # connect errors, dropped connections, bad HTTP
             raise Offline(f"cannot reach the server at {self.base_url} "
                           f"({type(exc).__name__}: {exc or 'connection lost'})") from exc
         return self._answer(response)
+
+    def _sample_time(self, sent: float, response: httpx.Response) -> None:
+        stamp = response.headers.get(TIME_HEADER, "")
+        if stamp.isdigit() and len(stamp) <= 15:
+            self.time_sample = TimeSample(sent, self._local_time(), int(stamp))
 
     def _answer(self, response: httpx.Response) -> Any:
         try:
@@ -155,8 +200,12 @@ class SyncClient:
         return self.request("GET", f"/events/{_seg(event)}/registrants",
                             params={"after": after, "limit": limit})
 
-    def upload(self, event: str, events: list[dict]) -> dict:
-        return self.request("POST", f"/events/{_seg(event)}/events", json={"events": events},
+    def upload(self, event: str, events: list[dict], unsent: int | None = None) -> dict:
+        """`unsent`: what is still in the outbox after these (shown to an organiser)."""
+        body: dict[str, Any] = {"events": events}
+        if unsent is not None:
+            body["unsent"] = unsent
+        return self.request("POST", f"/events/{_seg(event)}/events", json=body,
                             timeout=UPLOAD_TIMEOUT)
 
     def events(self, event: str, after: int, limit: int = 1000,
@@ -176,6 +225,11 @@ class SyncClient:
             after = page["cursor"]
             if not page["more"]:
                 return items, after
+
+    def records(self, event: str, after: int, limit: int = 1000) -> dict:
+        """(organiser) Every desk's refused scans and audit entries."""
+        return self.request("GET", f"/events/{_seg(event)}/records",
+                            params={"after": after, "limit": limit})
 
     def conflicts(self, event: str) -> Any:
         return self.request("GET", f"/events/{_seg(event)}/conflicts")

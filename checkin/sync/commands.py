@@ -28,18 +28,18 @@ def _fail(message: str) -> int:
 
 
 def cmd_enroll(args) -> int:
-    from .client import SyncClient, SyncError, parse_enrol_link
-    from .engine import enrol
+    from .client import SyncError, parse_enrol_link
+    from .engine import enrol_desk, enrolment
 
-    url, code = parse_enrol_link(args.url)
-    code = args.code or code
-    if not code:
+    if not (args.code or parse_enrol_link(args.url).code):
         return _fail("give the enrolment code (or the checkin-enrol:URL#CODE link)")
-    with _store(args, create=True) as store, SyncClient(url) as client:
-        try:
-            result = enrol(store, client, code, args.device_name)
-        except SyncError as exc:
-            return _fail(f"enrolment failed: {exc.message}")
+    try:
+        enrol_desk(args.url, args.code, fingerprint=args.fingerprint,
+                   device_name=args.device_name or "", db_path=args.db)
+    except SyncError as exc:
+        return _fail(f"enrolment failed: {exc.message}")
+    with _store(args) as store:
+        result = enrolment(store)
     _emit(args, result, f"enrolled {result['device_name']} ({result['device_id']}) for "
                         f"{result['config']} ({result['event']}) at {result['server_url']}; "
                         f"run `checkin --db {shlex.quote(str(args.db))} sync` to download the "
@@ -102,13 +102,27 @@ def _watch(args, store, client) -> int:
 
 
 def cmd_sync_status(args) -> int:
+    from .. import clockcheck
+    from ..clock import shown_in
+    from ..messages import prefers_chinese
     from ..store.audit import event_zone
     from . import status as st
 
     with _store(args) as store:
         status = st.load(store)
         zone = event_zone(store)
-    _emit(args, status.to_json(), status.text(zone))
+        today = store.now(zone).date().isoformat()
+        warning = clockcheck.warning(store, today, chinese=prefers_chinese())
+        checked = clockcheck.last_check(store) or {}
+    text = status.text(zone)
+    if warning:
+        text += f"\nCLOCK: {warning}"
+    elif checked:
+        text += (f"\nclock: agrees with the central list (checked "
+                 f"{shown_in(checked['at'], zone)[:16]})")
+    _emit(args, {**status.to_json(), "clock": {"offset_ms": checked.get("offset_ms"),
+                                                "checked_at": checked.get("at"),
+                                                "warning": warning}}, text)
     return 0
 
 
@@ -159,6 +173,8 @@ def register(command) -> None:
     p = command("enroll", cmd_enroll, "join this desk to a central list with an enrolment code")
     p.add_argument("url", help="the server's address, or the checkin-enrol:URL#CODE link")
     p.add_argument("code", nargs="?", help="the one-time code the organiser gave (K7Q2-9XPD)")
+    p.add_argument("--fingerprint", help="the https server's certificate fingerprint shown with "
+                                         "the code (the link carries it)")
     p.add_argument("--device-name", help="this desk's name shown to others (e.g. 报到处1)")
     p = command("sync", cmd_sync, "send this desk's events and fetch the central list")
     p.add_argument("--server", help="the server's new address (when it moved)")

@@ -133,12 +133,28 @@ def resolve(store: Store, event_uuid: str, *, operator: str, reason: str,
         if keep is not None and keep not in uuids:
             raise ConflictError(f"--keep must name one of the conflicting events: "
                                 f"{', '.join(uuids)}")
+        ref = _own_event(store, conflict, event_uuid)
         data = {"resolution": "keep" if keep else "acknowledged", "reason": reason.strip(),
                 "type": conflict.type, "events": uuids}
         if keep:
             data["keep"] = keep
         event = eventlog.new_event(store.clock, EventKind.RESOLVE, code=conflict.code,
-                                   station=conflict.station, operator=operator, ref=event_uuid,
+                                   station=conflict.station, operator=operator, ref=ref,
                                    data=data, wall_time=audit.now(store))  # the event's zone
-        eventlog.append(conn, event)
+        # An event the server refused is not on the server: its acknowledgement stays here.
+        eventlog.append(conn, event, outbox=conflict.type != "rejected")
     return event
+
+
+def _own_event(store: Store, conflict: Conflict, asked: str) -> str:
+    """The event a resolve names (its ref): one of this desk's own, as the central list
+    accepts a desk's resolve only for that desk's facts (a desk never closes what other
+    desks did)."""
+    own = [e["uuid"] for e in conflict.events if e["device_id"] == store.device_id]
+    if not conflict.events or asked in own:
+        return asked
+    if own:
+        return own[0]
+    desks = ", ".join(sorted({e["device"] for e in conflict.events}))
+    raise ConflictError(f"none of the events of this conflict was recorded at this desk: "
+                        f"the desks involved ({desks}) or an organiser resolve it")

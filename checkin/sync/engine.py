@@ -16,20 +16,22 @@ import logging
 import os
 import re
 import sqlite3
+import ssl
 import tomllib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import privacy
-from ..clock import now_iso
+from .. import certs, clockcheck, privacy
+from ..clock import MAX_AHEAD_MS, now_iso, read_hlc
 from ..config import config_from_dict
 from ..jsonutil import dumps
 from ..model import CENTRAL_DEVICE, REGISTRANT_FIELDS, LoggedEvent, Registrant
 from ..pinyin import name_keys
 from ..store import Store, audit, eventlog, explain_sqlite_error
 from ..store import registrants as reg_store
+from . import pinning, trail
 from . import status as st
 from .client import (
     Offline,
@@ -38,6 +40,7 @@ from .client import (
     SyncClient,
     SyncError,
     Unauthorized,
+    Untrusted,
     parse_enrol_link,
 )
 
@@ -59,6 +62,7 @@ class SyncReport:
     duplicates: int = 0  # events it already had (an answer lost earlier)
     conflicts: list[dict] = field(default_factory=list)  # conflicts answered to our uploads
     rejected: list[dict] = field(default_factory=list)  # single events the server refused
+    audit: int = 0  # audit-trail entries the server now has
     registrants: int = 0  # registrant changes applied
     events: int = 0  # other desks' events added
     pending: int = 0  # still in the outbox after the round
@@ -112,17 +116,23 @@ def sync_once(store: Store, client: SyncClient, *, batch_size: int = BATCH_SIZE,
         report.finished = st.now()
         return report
     purged = _purged(store)
+    round_started = store.time.local()
     try:
+        _requeue_caught_up(store)
         _upload(store, client, event, report, batch_size)
+        report.audit = _send_trail(store, client, event)
         if not purged:  # after `checkin purge`, no personal data comes down again
             _download_registrants(store, client, event, report, page_size)
             _download_events(store, client, event, report, page_size)
     except Revoked as exc:
         report.state, report.error = st.REVOKED, exc.message
+        _last_upload(store, client, event, report, batch_size)
         report.wiped = _wipe_revoked(store, report, revoked={
             "event": event, "server": client.base_url, "message": exc.message})
     except Unauthorized as exc:
         report.state, report.error = st.UNAUTHORIZED, exc.message
+    except Untrusted as exc:
+        report.state, report.error = st.UNTRUSTED, exc.message
     except Offline as exc:
         report.state, report.error = st.OFFLINE, exc.message
     except Rejected as exc:
@@ -135,10 +145,50 @@ def sync_once(store: Store, client: SyncClient, *, batch_size: int = BATCH_SIZE,
         report.state, report.error = st.ERROR, f"unexpected answer from the server ({exc!r})"
     else:
         report.ok, report.state = True, (st.PURGED if purged else st.ONLINE)
+    _measure_clock(store, client, round_started)
     report.finished = st.now()
     delay = schedule(report) if schedule else None
     _record_status(store, report, st.at(delay) if delay is not None else None)
     return report
+
+
+def _send_trail(store: Store, client: SyncClient, event: str) -> int:
+    """The audit trail goes up after the events; a service that refuses it (another version)
+    never stops the round: the entries wait on the desk."""
+    try:
+        return trail.upload(store, client, event)
+    except Rejected as exc:
+        log.warning("the audit trail was not accepted (%s): it stays on this desk", exc.message)
+        return 0
+
+
+def _measure_clock(store: Store, client: SyncClient, round_started: float) -> None:
+    """The service's clock came with its answers: this desk's wall times and stamps follow
+    it from now on (clockcheck.py). A failure here never fails the round."""
+    sample = client.time_sample
+    if sample is None or sample.sent < round_started:
+        return
+    try:
+        offset = clockcheck.record(store, sample)
+    except sqlite3.Error:
+        log.exception("could not store the clock measurement")
+        return
+    if offset is not None and abs(offset) > clockcheck.WARN_MS:
+        log.warning("this laptop's clock is %+.1f s off the central list's: check-ins use the "
+                    "list's time", -offset / 1000)
+
+
+def _last_upload(store: Store, client: SyncClient, event: str, report: SyncReport,
+                 batch_size: int) -> None:
+    """Revoked: the service still takes what this desk recorded before the revocation, so
+    nothing it acknowledged is lost to the headcount before the wipe."""
+    if not _outbox_size(store):
+        return
+    try:
+        _upload(store, client, event, report, batch_size)
+    except (SyncError, sqlite3.Error) as exc:
+        log.warning("revoked: the last upload failed (%s); the events stay in the log",
+                    getattr(exc, "message", exc))
 
 
 def _purged(store: Store) -> bool:
@@ -296,7 +346,8 @@ def _send(store: Store, client: SyncClient, event: str, batch: list[tuple[int, L
     sets them aside when the server took others. Raises NotAttributable as soon as the
     refusal cannot be an event's fault."""
     try:
-        answer = client.upload(event, [wire_event(e) for _, e in batch])
+        answer = client.upload(event, [wire_event(e) for _, e in batch],
+                               unsent=max(_outbox_size(store) - len(batch), 0))
     except Rejected as exc:
         if exc.status not in (413, 422):
             raise
@@ -381,6 +432,11 @@ def _acknowledge(store: Store, batch: list[tuple[int, LoggedEvent]], results: li
             if outcome == "duplicate":
                 report.duplicates += 1
                 continue
+            if outcome == "rejected":  # refused on its own: set aside, listed, retryable
+                _record_rejected(conn, ev, {"type": "rejected", "status": 200,
+                                            "error": result.get("error") or "rejected",
+                                            "message": result.get("message") or ""}, report)
+                continue
             report.uploaded += 1
             if outcome == "conflict":
                 detail = result.get("conflict") or {}
@@ -417,11 +473,16 @@ def _set_aside(store: Store, refusal: _Refusal, report: SyncReport) -> None:
               "message": refusal.message}
     with store.transaction() as conn:
         conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
-        conn.execute(
-            "INSERT OR REPLACE INTO sync_conflicts (event_uuid, type, code, station, detail, "
-            "reported_at) VALUES (?,?,?,?,?,?)",
-            (ev.uuid, "rejected", ev.code, ev.station, dumps(detail), st.now()))
-    log.warning("event %s refused by the server: %s", ev.uuid, refusal.message)
+        _record_rejected(conn, ev, detail, report)
+
+
+def _record_rejected(conn: sqlite3.Connection, ev: LoggedEvent, detail: dict,
+                     report: SyncReport) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO sync_conflicts (event_uuid, type, code, station, detail, "
+        "reported_at) VALUES (?,?,?,?,?,?)",
+        (ev.uuid, "rejected", ev.code, ev.station, dumps(detail), st.now()))
+    log.warning("event %s refused by the server: %s", ev.uuid, detail["message"])
     report.rejected.append({"uuid": ev.uuid, "kind": ev.kind, "code": ev.code, **detail})
 
 
@@ -433,12 +494,41 @@ def retry_rejected(store: Store) -> list[str]:
         rows = conn.execute(
             "SELECT c.event_uuid, e.seq FROM sync_conflicts c JOIN events e "
             "ON e.uuid = c.event_uuid WHERE c.type = 'rejected' ORDER BY e.seq").fetchall()
-        for uuid, seq in rows:
-            conn.execute("INSERT OR IGNORE INTO outbox (seq) VALUES (?)", (seq,))
-            conn.execute("DELETE FROM sync_conflicts WHERE event_uuid = ?", (uuid,))
+        _requeue(conn, rows)
     if rows:
         log.info("%d refused event(s) put back in the outbox", len(rows))
     return [uuid for uuid, _ in rows]
+
+
+def _requeue(conn: sqlite3.Connection, rows: list[tuple[str, int]]) -> None:
+    for event_uuid, seq in rows:
+        conn.execute("INSERT OR IGNORE INTO outbox (seq) VALUES (?)", (seq,))
+        conn.execute("DELETE FROM sync_conflicts WHERE event_uuid = ?", (event_uuid,))
+
+
+CAUGHT_UP_MARGIN_MS = 30_000  # below the service's bound: measurement error and transit
+
+
+def _requeue_caught_up(store: Store) -> int:
+    """Events refused as stamped ahead of the service's clock (a desk a few minutes fast before
+    its first round) go back to the outbox once the list's time has caught up with their
+    stamps, so they are not lost; one a year ahead stays refused and listed. Only once this
+    desk's clock was measured: before, its own time is the wrong one."""
+    if clockcheck.last_check(store) is None:
+        return 0
+    rows = store.reader().execute(
+        "SELECT c.event_uuid, e.seq, e.hlc FROM sync_conflicts c JOIN events e "
+        "ON e.uuid = c.event_uuid WHERE c.type = 'rejected' "
+        "AND json_extract(c.detail, '$.error') = 'clock_ahead' ORDER BY e.seq").fetchall()
+    bound = int(store.time() * 1000) + MAX_AHEAD_MS - CAUGHT_UP_MARGIN_MS
+    ripe = [(event_uuid, seq) for event_uuid, seq, hlc in rows
+            if (stamp := read_hlc(hlc)) is not None and stamp[0] <= bound]
+    if ripe:
+        with store.transaction() as conn:
+            _requeue(conn, ripe)
+        log.info("%d event(s) refused as stamped ahead go up again: the list's clock has "
+                 "caught up with them", len(ripe))
+    return len(ripe)
 
 
 # -- 2. registrants ---------------------------------------------------------------
@@ -623,6 +713,7 @@ def enrol(store: Store, client: SyncClient, code: str, device_name: str | None =
         store.set_meta(conn, st.EVENT, answer["event"])
         store.set_meta(conn, st.TOKEN, answer["token"])
         store.set_meta(conn, st.SERVER_ID, answer.get("server_id") or "")
+        store.set_meta(conn, st.SERVER_CERT, client.pinned_cert or "")  # trusted from now on
         store.set_meta(conn, "device_name", name)
         store.save_config(conn, config)
         conn.execute(
@@ -635,27 +726,40 @@ def enrol(store: Store, client: SyncClient, code: str, device_name: str | None =
         audit.record(store, conn, audit.ENROL, at=now_iso(config.zone()), details={
             "event": answer["event"], "server": client.base_url,
             "server_id": answer.get("server_id"), "device_name": name})
-    return {"event": answer["event"], "server_url": client.base_url,
-            "server_id": answer.get("server_id"), "device_id": store.device_id,
-            "device_name": name, "config": config.name}
+    return enrolment(store)
+
+
+def enrolment(store: Store) -> dict:
+    """Where this desk is enrolled: event, server, its name there (`checkin enroll`)."""
+    pinned = store.meta(st.SERVER_CERT)
+    return {"event": store.meta(st.EVENT), "server_url": store.meta(st.SERVER_URL),
+            "server_id": store.meta(st.SERVER_ID), "device_id": store.device_id,
+            "device_name": store.device_name, "config": store.config.name,
+            "fingerprint": certs.fingerprint_of_pem(pinned) if pinned else None}
 
 
 def enrol_desk(server_url: str, code: str | None = None, *, device_name: str = "",
-               data_dir: str | Path | None = None, db_path: str | Path | None = None,
-               **client_options) -> Path:
+               fingerprint: str | None = None, data_dir: str | Path | None = None,
+               db_path: str | Path | None = None, **client_options) -> Path:
     """Enrol a desk database with a central list and return its path (the start screen's
     "Connect to a central list", `checkin enroll` does the same on a given --db).
 
-    `server_url` may be the organiser's `checkin-enrol:URL#CODE` link (then `code` may be
-    omitted). With `db_path`, that database is enrolled (made if missing). Otherwise a new
-    database is made in `data_dir` and named after the event (`shic2026.db`, `shic2026-2.db`
-    when taken). Talks to the network: call it off the GUI thread. Raises SyncError
-    subclasses (`.message` is a plain sentence); a new database is removed when it fails."""
-    url, linked = parse_enrol_link(server_url)
-    code = (code or "").strip() or linked
+    `server_url` may be the organiser's `checkin-enrol:URL#CODE;sha256=FP` link (then `code`
+    and `fingerprint` may be omitted). An https server is trusted by the fingerprint of its
+    certificate alone, checked before the code is sent and pinned for every later round
+    (sync/pinning.py). With `db_path`, that database is enrolled (made if missing).
+    Otherwise a new database is made in `data_dir` and named after the event (`shic2026.db`,
+    `shic2026-2.db` when taken). Talks to the network: call it off the GUI thread. Raises
+    SyncError subclasses (`.message` is a plain sentence); a new database is removed when it
+    fails."""
+    link = parse_enrol_link(server_url)
+    url = link.url
+    code = (code or "").strip() or link.code
     if not url or not code:
         raise Rejected("give the server's address and the enrolment code", status=None,
                        error="invalid_request")
+    client_options.setdefault("pinned_cert", _pin_for_enrolment(
+        url, (fingerprint or "").strip() or link.fingerprint))
     if db_path is not None:
         with Store(db_path) as store, SyncClient(url, **client_options) as client:
             enrol(store, client, code, device_name or None)
@@ -679,6 +783,25 @@ def enrol_desk(server_url: str, code: str | None = None, *, device_name: str = "
     return target
 
 
+def _pin_for_enrolment(url: str, fingerprint: str | None) -> str | None:
+    """The https server's certificate, when it is the one `fingerprint` names (None for a
+    plain-http server: its operator chose --plain-http)."""
+    if not url.lower().startswith("https://"):
+        return None
+    if not fingerprint:
+        raise Rejected("an https server is trusted by its certificate's fingerprint: scan the "
+                       "enrolment QR, or give the fingerprint shown with the code "
+                       "(--fingerprint)", status=None, error="no_fingerprint")
+    try:
+        return pinning.take_certificate(url, certs.check_typed(fingerprint))
+    except certs.FingerprintError as exc:
+        raise Rejected(str(exc), status=None, error="bad_fingerprint") from exc
+    except pinning.CertificateMismatch as exc:
+        raise Untrusted(exc.message, error="certificate_mismatch") from exc
+    except (OSError, ssl.SSLError) as exc:
+        raise Offline(f"cannot reach the server at {url} ({exc})") from exc
+
+
 def _free_name(folder: Path, event: str) -> Path:
     stem = re.sub(r"[^\w.-]+", "_", event).strip("._") or "central"
     for n in itertools.count(1):
@@ -697,4 +820,5 @@ def client_for(store: Store, server_url: str | None = None, **kw) -> SyncClient:
     if server_url and server_url.rstrip("/") != store.meta(st.SERVER_URL):
         with store.transaction() as conn:
             store.set_meta(conn, st.SERVER_URL, server_url.rstrip("/"))
-    return SyncClient(url, token, **kw)
+    return SyncClient(url, token, local_time=store.time.local,
+                      pinned_cert=store.meta(st.SERVER_CERT) or None, **kw)

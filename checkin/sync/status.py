@@ -22,6 +22,7 @@ SERVER_ID = "sync.server_id"
 REGISTRANT_CURSOR = "sync.registrant_cursor"
 EVENT_CURSOR = "sync.event_cursor"
 STATUS = "sync.status"
+SERVER_CERT = "sync.server_cert"  # the server's TLS certificate (PEM), pinned at enrolment
 
 NOT_ENROLLED = "not_enrolled"  # no server yet: a desk on its own
 ONLINE = "online"  # the last round reached the server
@@ -30,6 +31,7 @@ REVOKED = "revoked"  # the organiser revoked this desk: no more attempts (enrol 
 UNAUTHORIZED = "unauthorized"  # the server does not know our token: no more attempts
 ERROR = "error"  # the server refused a request (a bug or a version mismatch): retrying
 PURGED = "purged"  # `checkin purge` ran: rounds only send the outbox, nothing comes down
+UNTRUSTED = "untrusted"  # the server presents another certificate than the pinned one
 
 STOPPED_STATES = (REVOKED, UNAUTHORIZED)  # states in which the desk no longer tries
 
@@ -41,6 +43,7 @@ _LABELS = {
     UNAUTHORIZED: "the server does not accept this desk's token: enrol again",
     ERROR: "the server refused a request",
     PURGED: "purged: this desk no longer downloads the list (enrol again to use it)",
+    UNTRUSTED: "the server's certificate is not the one this desk pinned: nothing was sent",
 }
 WIPED = "privacy.wiped"  # meta set by checkin.privacy.wipe (purge, revocation); enrolment clears it
 

@@ -93,8 +93,10 @@ class SyncWorker:
     def _round(self) -> float | None:
         self.rounds += 1
         url, token = self.store.meta(st.SERVER_URL), self.store.meta(st.TOKEN)
-        if url and (url != self.client.base_url or token != self.client.token):
-            self.client.retarget(url, token)  # enrolled again, or `checkin sync --server`
+        pinned = self.store.meta(st.SERVER_CERT) or None
+        if url and (url != self.client.base_url or token != self.client.token
+                    or pinned != self.client.pinned_cert):
+            self.client.retarget(url, token, pinned)  # enrolled again, or `checkin sync --server`
         delay: float | None = None
 
         def schedule(report: SyncReport) -> float | None:

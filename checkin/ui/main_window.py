@@ -32,6 +32,7 @@ from ..stats import arrival_summary
 from ..store import Store
 from ..sync import status as sync_status
 from . import i18n
+from .clock_warning import ClockWarning
 from .dashboard import Dashboard
 from .organiser import BADGE_STYLE, IDLE_LOCK_MS, SHORTCUT, OrganiserMode, PinDialog
 from .person_panel import PersonPanel
@@ -137,9 +138,11 @@ class DeskWindow(QMainWindow):
         self.tabs.addTab(self.find, self.tr("Find (F2)"))
         self.dashboard = Dashboard(store, self.runner, operator=lambda: self.desk.operator)
         self.tabs.addTab(self.dashboard, self.tr("Dashboard (F3)"))
+        self.clock_warning = ClockWarning(lambda: self.desk)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
+        layout.addWidget(self.clock_warning)
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
 
@@ -151,6 +154,7 @@ class DeskWindow(QMainWindow):
         self.sync_state = SyncStatusWidget(self.sync)
         self.sync.registrants_pulled.connect(self._registrants_pulled)
         self.sync.events_pulled.connect(self._events_pulled)
+        self.sync.round_finished.connect(self.clock_warning.refresh)
         self.dashboard.resolved.connect(lambda _: self.sync.trigger())
         self.statusBar().addWidget(self.camera_state)
         self.statusBar().addWidget(self.printing, 1)  # room for why a print failed
@@ -196,6 +200,8 @@ class DeskWindow(QMainWindow):
         for part in ("scan", "person"):
             if hasattr(self, part):
                 getattr(self, part).desk = desk
+        if hasattr(self, "clock_warning"):
+            self.clock_warning.refresh()  # its clock says which day it is
 
     # -- the organiser role ------------------------------------------------------------
     def toggle_organiser(self) -> None:
@@ -265,6 +271,7 @@ class DeskWindow(QMainWindow):
 
     def _every_few_seconds(self) -> None:
         self.refresh_counts()
+        self.clock_warning.refresh()
         self.mark_current_meal()
         if self.search.index.stale and not self.search_runner.busy:  # e.g. the sync pulled
             self.refresh_index()

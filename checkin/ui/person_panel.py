@@ -368,6 +368,7 @@ class PersonPanel(QWidget):
             "undo": self.tr("undo"), "walk_in": self.tr("walk-in"),
             "edit": self.tr("edit"), "print": self.tr("print"),
             "resolve": self.tr("conflict resolved"), "revoke": self.tr("ticket revoked"),
+            "refused": self.tr("refused"),
         }.get(kind, kind)
 
     def _station(self, station: str | None) -> str:
@@ -409,6 +410,8 @@ class PersonPanel(QWidget):
                 f": {data['reason']}" if data.get("reason") else "")
         if event.kind == "walk_in":
             return self.tr("registered on site")
+        if event.kind == "refused":  # the words the desk said, as it said them
+            return str(data.get("reason") or data.get("reason_code") or "")
         return data.get("reason", "") if isinstance(data.get("reason"), str) else ""
 
     def say(self, text: str, style: str = INFO_STYLE) -> None:

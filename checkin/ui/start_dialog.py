@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import paths
+from ..certs import shown
+from ..enrol_link import parse_enrol_link
 from ..settings import SettingsFile
 from ..store import Store
 from .forms import action_buttons, message_line
@@ -40,7 +42,6 @@ from .tasks import DbRunner
 log = logging.getLogger(__name__)
 
 DEMO_PEOPLE = 1500
-ENROL_PREFIX = "checkin-enrol:"
 
 
 # -- what the buttons do, without Qt -----------------------------------------------
@@ -65,24 +66,16 @@ def create_demo_event(path: Path, people: int = DEMO_PEOPLE) -> Path:
     return path
 
 
-def connect_to_central(server_url: str, enrolment_code: str, *, device_name: str = "") -> Path:
+def connect_to_central(server_url: str, enrolment_code: str, *, fingerprint: str = "",
+                       device_name: str = "") -> Path:
     """Enrol this desk with a central list (docs/sync-protocol.md) and return the new local
-    event database that mirrors it; its window starts syncing by itself. Runs off the GUI
-    thread (it talks to the network); errors say in words what went wrong."""
+    event database that mirrors it; its window starts syncing by itself. An https server is
+    trusted by its certificate's `fingerprint` alone (checked before the code is sent). Runs
+    off the GUI thread (it talks to the network); errors say in words what went wrong."""
     from ..sync.engine import enrol_desk
 
-    return Path(enrol_desk(server_url, enrolment_code, device_name=device_name,
-                           data_dir=paths.data_dir()))
-
-
-def parse_enrolment(text: str) -> tuple[str, str]:
-    """`checkin-enrol:<server url>#<code>` (the organiser's QR) -> (server url, code);
-    anything else is taken as a server URL without a code."""
-    text = text.strip()
-    if text.startswith(ENROL_PREFIX):
-        url, _, code = text[len(ENROL_PREFIX):].partition("#")
-        return url.strip(), code.strip()
-    return text, ""
+    return Path(enrol_desk(server_url, enrolment_code, fingerprint=fingerprint or None,
+                           device_name=device_name, data_dir=paths.data_dir()))
 
 
 def event_name(path: Path) -> str:
@@ -128,9 +121,12 @@ class CentralDialog(QDialog):
         self.url.editingFinished.connect(self._split_pasted)
         self.code = QLineEdit()
         self.code.setPlaceholderText("K7Q2-9XPD")
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setPlaceholderText(self.tr("shown with the code, e.g. MFRG-GZDF-MZTW-Q2LK"))
         note = QLabel(self.tr(
             "The organiser makes a one-time enrolment code for this desk with `checkin server "
-            "enrol` (a QR code can be scanned and pasted too). Once connected the desk downloads "
+            "enrol` (a QR code can be scanned and pasted too: it carries the server's "
+            "fingerprint, which this desk then trusts alone). Once connected the desk downloads "
             "the list, works offline and syncs whenever the network is there."))
         note.setWordWrap(True)
         self.message = message_line("color:#b26a00")
@@ -140,6 +136,7 @@ class CentralDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Server URL:"), self.url)
         form.addRow(self.tr("Enrolment code:"), self.code)
+        form.addRow(self.tr("Server fingerprint:"), self.fingerprint)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addLayout(form)
@@ -150,21 +147,29 @@ class CentralDialog(QDialog):
         self.resize(560, 260)
 
     def _split_pasted(self) -> None:
-        url, code = parse_enrolment(self.url.text())
-        if code:
-            self.url.setText(url)
-            self.code.setText(code)
+        """A pasted or scanned checkin-enrol: link fills the three fields."""
+        link = parse_enrol_link(self.url.text())
+        if link.code:
+            self.url.setText(link.url)
+            self.code.setText(link.code)
+            self.fingerprint.setText(shown(link.fingerprint) if link.fingerprint else "")
 
     def try_connect(self) -> None:
         self._split_pasted()
         url, code = self.url.text().strip(), self.code.text().strip()
+        fingerprint = self.fingerprint.text().strip()
         if not url or not code:
             self.message.setText(self.tr("Give the server URL and the enrolment code."))
+            return
+        if url.lower().startswith("https://") and not fingerprint:
+            self.message.setText(self.tr("Give the server's fingerprint, shown with the "
+                                         "enrolment code (or scan the QR code)."))
             return
         self.connect_button.setEnabled(False)
         self.message.setText(self.tr("Connecting…"))
         name = self.device_name
-        self.runner.run(lambda: connect_to_central(url, code, device_name=name),
+        self.runner.run(lambda: connect_to_central(url, code, fingerprint=fingerprint,
+                                                   device_name=name),
                         self._connected, self._failed)
 
     def _connected(self, path) -> None:

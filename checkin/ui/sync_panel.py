@@ -62,10 +62,11 @@ STATE_WORDS = {  # translated when shown (state_word)
     st.UNAUTHORIZED: QT_TRANSLATE_NOOP("SyncStatus", "not accepted"),
     st.NOT_ENROLLED: QT_TRANSLATE_NOOP("SyncStatus", "not connected"),
     st.PURGED: QT_TRANSLATE_NOOP("SyncStatus", "purged"),
+    st.UNTRUSTED: QT_TRANSLATE_NOOP("SyncStatus", "server not trusted"),
 }
 _COLOURS = {st.ONLINE: "#2e7d32", st.OFFLINE: "#b26a00", st.ERROR: "#b26a00",
             st.REVOKED: "#c62828", st.UNAUTHORIZED: "#c62828", st.NOT_ENROLLED: "#757575",
-            st.PURGED: "#757575"}
+            st.PURGED: "#757575", st.UNTRUSTED: "#c62828"}
 ERROR_CHARS = 44  # of the last error in the bar; the whole sentence is in the tooltip
 MAX_WIDTH = 560  # px of the sync line in the status bar (the printer's part needs room too)
 MIN_WIDTH = 360  # px it keeps however long the printer's message is

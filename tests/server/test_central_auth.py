@@ -95,13 +95,19 @@ def test_missing_wrong_and_revoked_tokens_get_401(central):
     seen = {d["device_id"]: d["last_seen"] for d in devices}
     assert seen["desk-a"] and seen["desk-b"] is None, "desk-b has not asked for anything yet"
     assert not any(d["revoked"] for d in devices)
+    recorded_before = desk.event_for("checkin", "T-001", "registration")
     revoked = central.ok(central.post(f"/events/{event}/devices/desk-a/revoke"))
     assert revoked["revoked"] is True
     response = desk.get(f"/events/{event}/registrants")
     assert response.status_code == 401 and response.json()["error"] == "revoked"
     assert "revoked" in response.json()["message"]
-    upload = desk.upload([desk.event_for("checkin", "T-001", "registration")])
-    assert upload.status_code == 401 and upload.json()["error"] == "revoked"
+    # Its final upload: what it recorded before the revocation counts, nothing made after.
+    after = desk.event_for("checkin", "T-002", "registration")
+    results = central.ok(desk.upload([recorded_before, after]))["results"]
+    assert [r["status"] for r in results] == ["stored", "rejected"]
+    assert results[1]["error"] == "revoked" and "after this desk was revoked" in results[1]["message"]
+    assert central.ok(central.get(f"/events/{event}/stats"))["arrived"] == 1
+    assert desk.get(f"/events/{event}/events").status_code == 401, "nothing else"
     assert other.get(f"/events/{event}/registrants").status_code == 200, "only that desk"
     listed = {d["device_id"]: d["revoked"] for d in
               central.ok(central.get(f"/events/{event}/devices"))["items"]}

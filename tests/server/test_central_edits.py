@@ -39,7 +39,7 @@ def test_a_desks_typo_fix_after_its_stale_edit_does_not_overwrite_the_organiser(
     for answer in answers:
         assert answer["conflict"]["type"] == "stale_edit"
         assert answer["conflict"]["fields"] == ["phone"]
-        assert answer["conflict"]["current"]["phone"] == "13611112222"
+        assert answer["conflict"]["current"]["phone"] == "136****2222"  # a desk token gets it masked
     there = _registrant(central, event, "T-002")
     assert (there["phone"], there["version"]) == ("13611112222", 2), "the organiser's value"
     listed = central.ok(central.get(f"/events/{event}/conflicts"))["items"]

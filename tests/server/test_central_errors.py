@@ -31,9 +31,12 @@ def test_malformed_json_and_fields(central):
                   422, "invalid_request")
     assert "JSON" in body["message"] and body["detail"]
     good = desk.event_for("checkin", "T-001", "registration")
-    for broken in ({**good, "kind": "teleport"}, {**good, "hlc": "yesterday"},
-                   {k: v for k, v in good.items() if k != "uuid"}, {**good, "data": [1, 2]}):
+    for broken in ({**good, "kind": "teleport"}, {k: v for k, v in good.items() if k != "uuid"},
+                   {**good, "data": [1, 2]}):
         _error(desk.upload([broken]), 422, "invalid_request")
+    # A bad clock stamp is that event's fault alone: rejected in the answer, never stored.
+    stamp = central.ok(desk.upload([{**good, "hlc": "yesterday"}]))["results"][0]
+    assert stamp["status"] == "rejected" and stamp["error"] == "bad_stamp"
     _error(central.post(path, token=desk.token, json={"nothing": []}), 422)
     _error(central.post("/enrol", token=None, json={"code": "X", "device_id": "bad id!"}), 422)
     _error(central.put(f"/events/{event}/registrants/T-001",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import httpx
 
+from .central_helpers import Desk
+
 
 def _results(response) -> list[dict]:
     assert response.status_code == 200, response.text
@@ -70,9 +72,19 @@ def test_two_desks_admitting_one_person_conflict_and_count_once(central):
     assert [r["status"] for r in _results(a.upload(undos))] == ["stored", "stored"]
     assert central.ok(central.get(f"/events/{event}/stats"))["arrived"] == 1
 
-    # a resolve event naming either event closes the conflict
-    resolve = b.event_for("resolve", "T-001", ref=first["uuid"],
+    # a desk resolves naming its own event of the conflict, never another desk's
+    foreign = b.event_for("resolve", "T-001", ref=first["uuid"],
                           data={"resolution": "kept desk B's check-in"})
+    refused = _results(b.upload([foreign]))[0]
+    assert refused["status"] == "rejected" and refused["error"] == "not_yours"
+    assert "desk-a" in refused["message"] and "organiser" in refused["message"]
+    listed = central.ok(central.get(f"/events/{event}/rejected"))["items"]
+    assert [(r["uuid"], r["device_id"], r["error"]) for r in listed] == [
+        (foreign["uuid"], "desk-b", "not_yours")]
+    assert foreign["uuid"] not in {e["uuid"] for e in central.pages(f"/events/{event}/events", limit=100)}
+    resolve = b.event_for("resolve", "T-001", ref=second["uuid"],
+                          data={"resolution": "kept desk B's check-in",
+                                "events": [first["uuid"], second["uuid"]]})
     assert _results(b.upload([resolve]))[0]["status"] == "stored"
     assert central.ok(central.get(f"/events/{event}/conflicts"))["items"] == []
     assert central.ok(central.get(f"/events/{event}/stats"))["conflicts"] == 0
@@ -103,7 +115,7 @@ def test_desk_edits_apply_or_conflict(central):
     assert answer["conflict"]["fields"] == ["organisation"]
     current = answer["conflict"]["current"]
     assert (current["organisation"], current["phone"], current["version"]) == (
-        "协和医院", "13900000003", 3)
+        "协和医院", "139****0003", 3)  # a desk token receives phones masked
     items = {i["code"]: i for i in central.pages(f"/events/{event}/registrants", limit=100)}
     assert items["T-003"]["organisation"] == "协和医院", "the stale edit did not overwrite"
     listed = central.ok(central.get(f"/events/{event}/conflicts"))["items"]
@@ -205,16 +217,23 @@ def test_order_within_a_batch_is_respected(central):
     stats = central.ok(central.get(f"/events/{event}/stats"))
     assert stats["arrived"] == 1 and stats["conflicts"] == 2
 
-    # an undo that reaches the server before its admission (desks out of order) still counts
+    # a desk cannot undo what the server does not have (nor another desk's admission) ...
     late = a.event_for("checkin", "T-002", "registration")
     early_undo = b.event_for("undo", "T-002", "registration", ref=late["uuid"])
-    _results(b.upload([early_undo]))
+    assert _results(b.upload([early_undo]))[0]["error"] == "unknown_target"
+    # ... an organiser's undo that reaches the server before its admission still counts
+    office = Desk(central, event, "office", central.token)
+    early_undo = office.event_for("undo", "T-002", "registration", ref=late["uuid"])
+    assert _results(central.post(f"/events/{event}/events", json={"events": [early_undo]})
+                    )[0]["status"] == "stored"
     _results(a.upload([late]))
     assert central.ok(central.get(f"/events/{event}/stats"))["arrived"] == 1
 
     # an organiser's batch may hold several devices' events: the same rules apply in order
-    x = {**a.event_for("checkin", "T-004", "registration"), "device_id": "office-1"}
-    y = {**a.event_for("checkin", "T-004", "registration"), "device_id": "office-2"}
+    x = Desk(central, event, "office-1", central.token).event_for("checkin", "T-004",
+                                                                  "registration")
+    y = Desk(central, event, "office-2", central.token).event_for("checkin", "T-004",
+                                                                  "registration")
     results = _results(central.post(f"/events/{event}/events", json={"events": [x, y]}))
     assert [r["status"] for r in results] == ["stored", "conflict"]
     assert results[1]["conflict"]["other_uuid"] == x["uuid"]

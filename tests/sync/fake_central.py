@@ -12,7 +12,8 @@ import httpx
 
 from checkin.model import ADMISSION_KINDS, REGISTRANT_FIELDS
 
-KINDS = {"checkin", "meal", "forum", "override", "undo", "walk_in", "edit", "print", "resolve"}
+KINDS = {"checkin", "meal", "forum", "override", "undo", "walk_in", "edit", "print", "resolve",
+         "revoke", "refused", "audit"}
 
 
 def _error(status: int, error: str, message: str) -> httpx.Response:
@@ -26,6 +27,7 @@ class FakeCentral:
         self.seq = 0
         self.registrants: dict[str, dict] = {}
         self.events: list[dict] = []
+        self.records: list[dict] = []  # refused scans and audit entries (GET .../records)
         self.tokens: dict[str, str] = {}  # token -> device id
         self.revoked: set[str] = set()
         self.codes: dict[str, str] = {}  # enrolment code -> device name
@@ -146,6 +148,11 @@ class FakeCentral:
         return _error(404, "not_found", f"no route {path}")
 
     def _store(self, event: dict) -> dict:
+        if event["kind"] in ("refused", "audit"):  # the desk's records: not in the feed
+            known = any(e["uuid"] == event["uuid"] for e in self.records)
+            if not known:
+                self.records.append(event)
+            return {"uuid": event["uuid"], "status": "duplicate" if known else "stored"}
         if any(e["uuid"] == event["uuid"] for e in self.events):
             return {"uuid": event["uuid"], "status": "duplicate", "seq": None}
         self.seq += 1

@@ -81,6 +81,12 @@ def test_a_web_page_instead_of_json_is_not_taken_for_an_answer():
 
 
 def test_enrol_link_from_the_organisers_qr():
-    assert parse_enrol_link("checkin-enrol:http://10.0.0.5:8765/#K7Q2-9XPD") == (
+    from checkin.enrol_link import EnrolLink, enrol_link
+
+    assert parse_enrol_link("checkin-enrol:http://10.0.0.5:8765/#K7Q2-9XPD") == EnrolLink(
         "http://10.0.0.5:8765", "K7Q2-9XPD")
-    assert parse_enrol_link(" http://10.0.0.5:8765/ ") == ("http://10.0.0.5:8765", None)
+    assert parse_enrol_link(" http://10.0.0.5:8765/ ") == EnrolLink("http://10.0.0.5:8765")
+    fp = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43UOV3HO6DZPIYTEMZUGU3D"
+    link = enrol_link("https://10.0.0.5:8765/", "K7Q2-9XPD", fp)
+    assert link == f"checkin-enrol:https://10.0.0.5:8765#K7Q2-9XPD;sha256={fp}"
+    assert parse_enrol_link(link) == EnrolLink("https://10.0.0.5:8765", "K7Q2-9XPD", fp)

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from checkin import privacy
+from checkin.masking import mask_phone
 from checkin.store import audit
 from checkin.sync import status as st
 from checkin.sync.client import SyncClient
@@ -115,7 +116,8 @@ def test_purged_desk_stays_purged_against_the_real_server_until_enrolled_again(
     event = central.new_event()
     a = real_desks("报到处1", event)
     assert sync_once(a.store, a.client).ok and a.store.counts()["registrants"] == 2401
-    phone = next(r["phone"] for r in answers["registrants"] if r["code"] == PAID)
+    person = next(r for r in answers["registrants"] if r["code"] == PAID)
+    phone = mask_phone(person["phone"])  # what a desk token receives
     assert phone.encode() in _file_bytes(a.store.path)
     assert a.desk.scan(PAID).ok
 
@@ -124,8 +126,13 @@ def test_purged_desk_stays_purged_against_the_real_server_until_enrolled_again(
     assert report.ok and report.state == st.PURGED and report.uploaded == 1
     assert report.registrants == 0 and a.store.counts()["registrants"] == 0
     assert phone.encode() not in _file_bytes(a.store.path)
+    assert person["name"].encode() not in _file_bytes(a.store.path)
     uploaded = central.organiser.events(event, after=0, limit=5000)["items"]
     assert [e["code"] for e in uploaded] == [PAID]
+    # its audit trail went up too: who enrolled it, who purged it (no personal data)
+    trail = central.organiser.records(event, after=0, limit=5000)["items"]
+    assert {e["data"]["action"] for e in trail if e["kind"] == "audit"} >= {"enrol", "purge"}
+    assert phone not in str(trail)
 
     # To enrol the same desk again the organiser revokes it first (a live desk's id is taken).
     central.organiser.revoke(event, a.store.device_id)

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from checkin.masking import mask_email, mask_phone
 from checkin.search import SearchIndex
 from checkin.stats import headcounts
 from checkin.store import eventlog
@@ -56,9 +57,13 @@ def test_enrol_then_first_sync_downloads_everyone_and_the_desk_checks_people_in(
     people = {r.code: r for r in reg_store.all_registrants(a.store.reader())}
     for expected in answers["registrants"][:200]:
         reg = people[expected["code"]]
-        assert (reg.name, reg.phone, reg.category, reg.payment) == (
-            expected["name"], expected["phone"], expected["category"], expected["payment"])
+        # a desk token receives phone numbers and e-mails masked (the event grants no more)
+        assert (reg.name, reg.phone, reg.email, reg.category, reg.payment) == (
+            expected["name"], mask_phone(expected["phone"]), mask_email(expected["email"]),
+            expected["category"], expected["payment"])
     assert [h.code for h in SearchIndex(a.store).search("范俊")][:1] == [PAID]
+    tail = next(e["phone"] for e in answers["registrants"] if e["code"] == PAID)[-4:]
+    assert PAID in [h.code for h in SearchIndex(a.store).search(tail)]  # the tail still finds
     first = a.desk.scan(PAID)
     assert first.ok
     report = sync_once(a.store, a.client)
@@ -208,12 +213,17 @@ def test_revoked_desk_says_so_and_stops_trying(central, real_desks, proxy):
     event = central.new_event()
     a = real_desks("报到处1", event, proxy.base_url)
     assert sync_once(a.store, a.client).ok
+    assert a.desk.scan(PAID).ok  # recorded before the revocation, not sent yet
     central.organiser.revoke(event, a.store.device_id)
-    assert a.desk.scan(PAID).ok
+    after = a.desk.scan(OTHER)  # recorded after it
+    assert after.ok
     report = sync_once(a.store, a.client)
     assert report.state == st.REVOKED and "revoked" in report.error
+    # Its last upload counts what it recorded before; what came after is refused, listed.
+    assert central.organiser.stats(event)["arrived"] == 1
+    assert [(r["uuid"], r["error"]) for r in report.rejected] == [(after.event_uuid, "revoked")]
     status = st.load(a.store)
-    assert status.state == st.REVOKED and status.stopped and status.pending == 1
+    assert status.state == st.REVOKED and status.stopped and status.pending == 0
     asked = len(proxy.forwarded)
     worker = SyncWorker(a.store, a.client, interval=0.01)
     worker.start()

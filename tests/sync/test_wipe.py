@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from checkin import privacy
+from checkin.masking import mask_phone
 from checkin.store import audit
 from checkin.sync import status as st
 from checkin.sync.engine import sync_once
@@ -39,8 +40,12 @@ def test_revoked_desk_wipes_registrants_and_walk_in_data_at_its_next_sync(
     a.desk.scan(OTHER)  # one more, never sent
     events = a.store.counts()["events"]
     admissions = a.store.reader().execute("SELECT count(*) FROM admissions").fetchone()[0]
-    phone = next(r["phone"] for r in answers["registrants"] if r["code"] == PAID)
+    # What a desk holds of a person from the list: the name, the phone masked (the event
+    # grants desks no more); both must go.
+    person = next(r for r in answers["registrants"] if r["code"] == PAID)
+    phone = mask_phone(person["phone"])
     assert phone.encode() in _file_bytes(a.store.path)
+    assert person["name"].encode() in _file_bytes(a.store.path)
 
     central.organiser.revoke(event, a.store.device_id)
     report = sync_once(a.store, a.client)
@@ -61,7 +66,8 @@ def test_revoked_desk_wipes_registrants_and_walk_in_data_at_its_next_sync(
     assert tuple(walk.fetchone()) == (walk_in.code, "op-报到处1", store.device_id)
     assert store.integrity_check() == ["ok"]
     disk = _file_bytes(store.path)
-    for secret in (phone, "13800138000", "13912345678", "lilei@example.org", "李雷"):
+    for secret in (phone, person["name"], "13800138000", "13912345678", "lilei@example.org",
+                   "李雷"):
         assert secret.encode() not in disk, secret
 
     status = st.load(store)
