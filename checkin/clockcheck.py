@@ -70,11 +70,11 @@ def last_check(store) -> dict | None:
 def _span_words(millis: int, chinese: bool) -> str:
     minutes = round(abs(millis) / 60_000)
     if minutes < 120:
-        return f"{minutes} 分钟" if chinese else f"{minutes} min"
+        return f"{minutes}分钟" if chinese else f"{minutes} min"
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} 小时" if chinese else f"{hours} h"
-    return f"{hours // 24} 天" if chinese else f"{hours // 24} days"
+        return f"{hours}小时" if chinese else f"{hours} h"
+    return f"{hours // 24}天" if chinese else f"{hours // 24} days"
 
 
 def warning(store, today: str, *, chinese: bool = False) -> str | None:

@@ -24,7 +24,7 @@ def mask_phone(phone: str | None) -> str | None:
     if phone is None:
         return None
     text = str(phone).strip()
-    if not text:
+    if not text or "*" in text:  # empty, or masked already (what a desk token received)
         return text
     digits = re.sub(r"\D", "", text)
     prefix = ""
@@ -52,7 +52,7 @@ def mask_email(email: str | None) -> str | None:
     if email is None:
         return None
     text = str(email).strip()
-    if not text:
+    if not text or "***" in text:  # empty, or masked already
         return text
     local, at, domain = text.rpartition("@")
     if not at:

@@ -18,7 +18,7 @@ from checkin.ui.screenshots import LANGUAGES, SIZE  # noqa: E402
 
 SCREENS = ["01-start", "02-scan-ok", "03-scan-already", "04-scan-refused", "05-find-person",
            "06-walk-in", "07-dashboard", "08-settings", "09-import", "10-sync-offline",
-           "11-connect", "12-reprint", "13-edit", "14-override"]
+           "11-connect", "12-reprint", "13-edit", "14-override", "15-clock-wrong"]
 
 
 def colours(image: QImage) -> int:

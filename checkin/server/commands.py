@@ -377,8 +377,13 @@ def cmd_enrol(args) -> int:
     made = _call(args, "POST", f"/events/{_seg(args.event)}/enrolments",
                  json={"device_name": args.device_name, "valid_hours": args.hours})
     lines = [f"enrolment code for {made['device_name']} ({args.event}): {made['code']}",
-             f"works once, until {made['expires_at'][:16].replace('T', ' ')} UTC",
-             f"QR: {made['qr']}"]
+             f"works once, until {made['expires_at'][:16].replace('T', ' ')} UTC"]
+    if made.get("fingerprint"):
+        from ..certs import shown
+
+        lines.append(f"server fingerprint: {shown(made['fingerprint'])} (typed with the code: "
+                     "at least its first 16 characters; the QR carries it)")
+    lines.append(f"QR: {made['qr']}")
     if args.qr_png:
         save_qr_png(made["qr"], args.qr_png)
         lines.append(f"QR image saved to {args.qr_png}")

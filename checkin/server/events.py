@@ -323,8 +323,10 @@ def _double_admission(conn: Connection, event_id: str, ev: dict) -> dict | None:
 
 def _as_seen(value, old, field: str, desk: bool) -> bool:
     """The server's value is still what the desk saw: the same, or (a desk token receives
-    phone numbers and e-mails masked) its masked form."""
-    return regs.same(value, old) or (desk and field in masking.MASKED_FIELDS
+    phone numbers and e-mails masked) its masked form. Not for remarks and extra columns: a
+    desk's new text would carry the masked numbers over the real ones, so such an edit is a
+    conflict for the organiser instead."""
+    return regs.same(value, old) or (desk and field in ("phone", "email")
                                      and old == masking.mask_data(value, field))
 
 

@@ -164,7 +164,7 @@ def _export(folder: Path) -> Path:
 
 # -- one language ----------------------------------------------------------------------
 def shoot(language: str, folder: Path, work: Path) -> list[Path]:
-    from .. import paths
+    from .. import clockcheck, paths
     from ..demo import event_today
     from ..desk import Desk
     from ..model import Outcome
@@ -307,6 +307,7 @@ def shoot(language: str, folder: Path, work: Path) -> list[Path]:
         central = start.connect_central()
         central.url.setText("https://checkin.example.org")
         central.code.setText("K7Q2-9XPD")
+        central.fingerprint.setText("7QKX-M2ZD-UJ3N-AB5R")
         settle()
         shot("11-connect", compose(central, compose(start, window.grab())))
         central.reject()
@@ -332,6 +333,16 @@ def shoot(language: str, folder: Path, work: Path) -> list[Path]:
         settle()
         shot("14-override", compose(person.dialog, window.grab()))
         person.dialog.reject()
+
+        # A laptop whose clock is two hours slow: measured against the central list (here a
+        # made-up answer), said across the window; check-ins use the list's time.
+        sent = time.time()
+        clockcheck.record(store, clockcheck.TimeSample(sent, sent + 0.02,
+                                                       int((sent + 2 * 3600) * 1000)))
+        window.tabs.setCurrentWidget(scan)
+        window.clock_warning.refresh()
+        settle(0.3)
+        shot("15-clock-wrong", window.grab())
     finally:
         launcher.shutdown()
         settle()

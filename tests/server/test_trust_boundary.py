@@ -246,6 +246,14 @@ def test_a_desk_token_reads_no_phone_or_email_in_clear(central):
     assert _results(a.upload([edit]))[0]["status"] == "stored"
     fresh = central.ok(central.get(f"/events/{event}/registrants", params={"after": 0}))
     assert next(r for r in fresh["items"] if r["code"] == "T-101")["phone"] == "13812340000"
+    # Remarks it saw masked cannot be written back over the real number: a conflict instead.
+    remark = a.event_for("edit", "T-101", data={"changes": {"remarks": [
+        "家属电话139****2222", "家属电话139****2222，轮椅"]}})
+    answer = _results(a.upload([remark]))[0]
+    assert answer["status"] == "conflict" and answer["conflict"]["type"] == "stale_edit"
+    fresh = central.ok(central.get(f"/events/{event}/registrants", params={"after": 0}))
+    assert next(r for r in fresh["items"] if r["code"] == "T-101")["remarks"] == \
+        "家属电话13911112222"
 
 
 def test_the_event_file_decides_which_fields_desks_receive(central):
