@@ -23,7 +23,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # System packages: zbar for the QR decoder, Qt's X11/EGL runtime libraries, CJK fonts so
 # Chinese names render on screen, libpulse for the answer sounds (QtMultimedia), poppler to
-# look at badge PDFs, Xvfb for screenshots,
+# look at badge PDFs, Xvfb for screenshots, CUPS (cupsd, lp, lpstat, lpadmin) to print and
+# cups-pdf (a PDF-writing print queue: the printing tests start a private CUPS with one),
 # PostgreSQL for the central list service.
 APT_PACKAGES=(
   python3 python3-venv python3-pip
@@ -33,6 +34,7 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxrender1 libxi6
   libpulse0
   fonts-noto-cjk poppler-utils xvfb
+  cups printer-driver-cups-pdf
   postgresql
 )
 if command -v apt-get >/dev/null 2>&1; then

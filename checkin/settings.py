@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .printing.printers import SCALINGS  # a document's printing: actual size, or fit to the paper
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class Settings:
     badge_template: str = "badge-a6"
     vouchers_printer: str = ""
     vouchers_template: str = "voucher-80mm"
+    badge_scaling: str = "actual"  # actual: the template's size on paper; fit: to the paper
+    vouchers_scaling: str = "actual"
     auto_print_badge: bool = True  # on a first check-in at registration
     auto_print_vouchers: bool = False
     pdf_folder: str = ""  # "": <data folder>/printed
@@ -58,8 +61,13 @@ class Settings:
     def auto_print(self, document: str) -> bool:
         return getattr(self, f"auto_print_{_document(document)}")
 
+    def scaling(self, document: str) -> str:
+        """How its printer sizes the document: "actual" or "fit" (SCALINGS)."""
+        return getattr(self, f"{_document(document)}_scaling")
+
     def set_document(self, document: str, *, printer: str | None = None,
-                     template: str | None = None, auto_print: bool | None = None) -> None:
+                     template: str | None = None, auto_print: bool | None = None,
+                     scaling: str | None = None) -> None:
         document = _document(document)
         if printer is not None:
             setattr(self, f"{document}_printer", printer)
@@ -67,6 +75,10 @@ class Settings:
             setattr(self, f"{document}_template", template)
         if auto_print is not None:
             setattr(self, f"auto_print_{document}", auto_print)
+        if scaling is not None:
+            if scaling not in SCALINGS:
+                raise ValueError(f"scaling must be {' or '.join(SCALINGS)}, not {scaling!r}")
+            setattr(self, f"{document}_scaling", scaling)
 
     def printed_folder(self) -> Path:
         return Path(self.pdf_folder) if self.pdf_folder else paths.data_dir() / "printed"
@@ -125,6 +137,8 @@ def _valid(name: str, value, default) -> bool:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if name == "language":
         return value in LANGUAGES
+    if name.endswith("_scaling"):
+        return value in SCALINGS
     return isinstance(value, str)
 
 

@@ -1,12 +1,12 @@
 """The print queue and the system print paths, fed with real PDFs.
 
-Printers are faked only at the hardware edge: `lp`/`lpstat` scripts standing in for CUPS,
-a printer that runs out of paper, one that hangs; Qt's print path is real (to Qt's PDF
+Printers are faked only at the hardware edge: `lp`/`lpstat` scripts standing in for CUPS
+where it must fail on cue (a missing or disabled printer; test_cups.py prints through a real
+CUPS), a printer that runs out of paper, one that hangs; Qt's print path is real (to Qt's PDF
 printer), and every output is read back.
 """
 
 import json
-import os
 import stat
 import subprocess
 import sys
@@ -144,7 +144,8 @@ def test_unprintable_name_fails_the_job_with_the_character(tmp_path, event_store
 
 
 def fake_cups(tmp_path, *, fail_with: str = "") -> Path:
-    """`lp` and `lpstat` scripts at the hardware edge: lp saves the PDF it is given."""
+    """`lp` and `lpstat` scripts at the hardware edge: lp saves the PDF it is given, or fails
+    `fail_with` (printing that works is tested through a real CUPS: test_cups.py)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     spool = tmp_path / "spool"
@@ -162,16 +163,6 @@ def fake_cups(tmp_path, *, fail_with: str = "") -> Path:
     return bin_dir
 
 
-def test_cups_path_hands_the_pdf_to_lp(tmp_path, event_store, queue_factory):
-    bin_dir = fake_cups(tmp_path)
-    printer = CupsPrinter("Brother_QL_820NWB", lp=str(bin_dir / "lp"), lpstat=str(bin_dir / "lpstat"))
-    jobs = queue_factory(printer)
-    jobs.submit(CODE, "vouchers")
-    assert jobs.wait(60) and jobs.jobs[0].state == JobState.DONE
-    [pdf] = (tmp_path / "spool").glob("*.pdf")
-    assert [json.loads(c)["meal"] for c in codes_in(pdf)] == ["0626-lunch", "0627-lunch"]
-
-
 def test_cups_missing_printer_is_explained(tmp_path):
     bin_dir = fake_cups(tmp_path, fail_with="The printer or class does not exist.")
     printer = CupsPrinter("Zebra", lp=str(bin_dir / "lp"), lpstat=str(bin_dir / "lpstat"))
@@ -179,18 +170,30 @@ def test_cups_missing_printer_is_explained(tmp_path):
         printer.print_pdf(b"%PDF-1.4", "badge")
 
 
-def test_cli_print_and_printers(tmp_path, event_store):
-    bin_dir = fake_cups(tmp_path)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+def test_cups_disabled_printer_fails_the_job_with_what_to_do(tmp_path, event_store, queue_factory):
+    bin_dir = fake_cups(tmp_path, fail_with="Error - The printer or class is not available.")
+    (bin_dir / "lpstat").write_text(
+        "#!/bin/sh\necho 'printer Zebra disabled since Fri 26 Jun 2026 08:29:01 -'\n"
+        "echo '\tPaused'\n")
+    jobs = queue_factory(CupsPrinter("Zebra", lp=str(bin_dir / "lp"),
+                                     lpstat=str(bin_dir / "lpstat")))
+    job = jobs.submit(CODE)
+    assert jobs.wait(60)
+    failed = {j.id: j for j in jobs.jobs}[job.id]
+    assert failed.state == JobState.FAILED
+    assert failed.error.startswith("printer 'Zebra' is disabled: switch it on and enable it")
+    assert prints_of(event_store, CODE) == []
 
+
+def test_cli_print_to_a_folder_and_a_reprint_needs_a_reason(tmp_path, event_store):
     def run(*args):
         return subprocess.run([CHECKIN, "--db", event_store.path, *map(str, args)],
-                              capture_output=True, text=True, env=env, timeout=300)
+                              capture_output=True, text=True, timeout=300)
 
-    assert run("printers").stdout.strip() == "Brother_QL_820NWB"
-    done = run("print", CODE, "--printer", "Brother_QL_820NWB", "--json")
+    done = run("print", CODE, "--folder", tmp_path / "first", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["state"] == "done"
+    assert run("print", CODE).returncode == 2  # neither --printer nor --folder
     again = run("print", CODE, "--folder", tmp_path / "pdfs")
     assert again.returncode == 2 and "reprint needs a reason" in again.stderr
     ok = run("print", CODE, "--folder", tmp_path / "pdfs", "--reason", "name corrected")

@@ -36,7 +36,7 @@ def test_round_trip_in_the_data_folder(tmp_path):
                         pdf_folder=str(tmp_path / "pdf"))
     settings.set_document("badge", printer="Brother_QL_820NWB", template="badge-62mm")
     settings.set_document("vouchers", printer=PDF_FOLDER, template="voucher-58mm",
-                          auto_print=True)
+                          auto_print=True, scaling="fit")
     settings.remember(tmp_path / "a.db")
     settings.remember(tmp_path / "b.db")
     settings.remember(tmp_path / "a.db")
@@ -48,6 +48,7 @@ def test_round_trip_in_the_data_folder(tmp_path):
     assert again.last_db == str(tmp_path / "a.db")
     assert again.recent_dbs == [str(tmp_path / "a.db"), str(tmp_path / "b.db")]
     assert again.printer("vouchers") == PDF_FOLDER and again.auto_print("vouchers")
+    assert (again.scaling("badge"), again.scaling("vouchers")) == ("actual", "fit")
     assert again.language == "en"
     assert [p.name for p in paths.data_dir().iterdir()] == ["settings.json"]  # no temp left
 
@@ -77,6 +78,7 @@ def test_wrong_values_keep_their_defaults_and_the_rest_is_kept(caplog):
     path.write_text(json.dumps({
         "device_name": "desk-7", "camera_index": "zero", "camera_width": -5, "sounds": "yes",
         "language": "fr", "recent_dbs": ["a.db", 3], "auto_print_badge": False,
+        "badge_scaling": "shrink", "vouchers_scaling": "fit",
         "from_a_newer_version": 1,
     }), encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="checkin.settings"):
@@ -84,7 +86,16 @@ def test_wrong_values_keep_their_defaults_and_the_rest_is_kept(caplog):
     assert settings.device_name == "desk-7" and settings.auto_print_badge is False
     assert (settings.camera_index, settings.camera_width, settings.sounds, settings.language,
             settings.recent_dbs) == (0, 1280, True, "system", [])
+    assert (settings.badge_scaling, settings.vouchers_scaling) == ("actual", "fit")
     assert "camera_index" in caplog.text and "language" in caplog.text
+    assert "badge_scaling" in caplog.text
+
+
+def test_badges_and_labels_print_at_actual_size_unless_told():
+    settings = Settings()
+    assert settings.scaling("badge") == settings.scaling("vouchers") == "actual"
+    with pytest.raises(ValueError, match="actual or fit"):
+        settings.set_document("badge", scaling="shrink")
 
 
 def test_unknown_document_is_refused():

@@ -1,6 +1,7 @@
 """The settings dialog on a running desk window, and the answer sounds."""
 
 import shutil
+import sys
 import wave
 
 import pytest
@@ -12,15 +13,16 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from checkin.desk import Desk  # noqa: E402
 from checkin.model import Decision, Outcome  # noqa: E402
-from checkin.printing.printers import FolderPrinter  # noqa: E402
+from checkin.printing.printers import CupsPrinter, FolderPrinter  # noqa: E402
 from checkin.scanner.sources import ImageFolderSource  # noqa: E402
-from checkin.settings import NO_CAMERA, PDF_FOLDER, load_settings  # noqa: E402
+from checkin.settings import NO_CAMERA, PDF_FOLDER, Settings, load_settings  # noqa: E402
 from checkin.ui.launcher import Launcher  # noqa: E402
 from checkin.ui.settings_dialog import (  # noqa: E402
     DocumentPrinters,
     NoCamera,
     SettingsDialog,
     open_settings,
+    printer_from_settings,
 )
 from checkin.ui.sounds import SOUND_DIR, SOUNDS, SoundPlayer, sound_for  # noqa: E402
 
@@ -110,6 +112,34 @@ def test_printer_template_and_auto_print_apply_to_the_print_panel(qtbot, window,
     assert round(width_mm) == 62  # printed with the chosen 62 mm label template
     jobs = window.printing.queue.jobs
     assert {j.document for j in jobs if j.code == PAID} == {"badge", "vouchers"}
+
+
+def test_actual_size_or_fit_to_page_per_document(qtbot, window):
+    dialog = open_settings(window)
+    assert [dialog.scaling[d].currentData() for d in ("badge", "vouchers")] == ["actual"] * 2
+    vouchers = dialog.scaling["vouchers"]
+    vouchers.setCurrentIndex(vouchers.findData("fit"))
+    badge = dialog.printer["badge"]
+    badge.setCurrentIndex(badge.findData(PDF_FOLDER))
+    assert not dialog.scaling["badge"].isEnabled()  # a saved PDF keeps its own size
+    assert dialog.scaling["vouchers"].isEnabled()
+    dialog.accept()
+    saved = load_settings()
+    assert (saved.badge_scaling, saved.vouchers_scaling) == ("actual", "fit")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="CUPS queues: Linux only")
+def test_a_cups_printer_gets_its_documents_scaling(monkeypatch):
+    monkeypatch.setattr(CupsPrinter, "available", staticmethod(lambda: True))
+    settings = Settings(badge_printer="Brother_QL_820NWB", vouchers_printer="Brother_QL_820NWB",
+                        vouchers_scaling="fit")
+    printer = printer_from_settings(settings)
+    assert isinstance(printer, DocumentPrinters)  # one printer, two scalings
+    assert [(p.name, p.scaling) for p in printer.printers.values()] == [
+        ("Brother_QL_820NWB", "actual"), ("Brother_QL_820NWB", "fit")]
+    settings.vouchers_scaling = "actual"
+    printer = printer_from_settings(settings)
+    assert isinstance(printer, CupsPrinter) and printer.scaling == "actual"
 
 
 def test_document_printers_route_by_job_title():

@@ -1382,6 +1382,14 @@ checkin privacy pin --save --db "{0}"
         <translation>餐券</translation>
     </message>
     <message>
+        <source>Actual size</source>
+        <translation>实际大小</translation>
+    </message>
+    <message>
+        <source>Fit to page</source>
+        <translation>适应纸张</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1454,6 +1462,10 @@ checkin privacy pin --save --db "{0}"
         <translation>模板</translation>
     </message>
     <message>
+        <source>Size on paper</source>
+        <translation>打印尺寸</translation>
+    </message>
+    <message>
         <source>Auto-print</source>
         <translation>自动打印</translation>
     </message>
@@ -1472,6 +1484,10 @@ checkin privacy pin --save --db "{0}"
     <message>
         <source>{0} (not installed)</source>
         <translation>{0}（未安装）</translation>
+    </message>
+    <message>
+        <source>Actual size: printed at the template's size, for badge cards and labels. Fit to page: scaled to the paper in the printer.</source>
+        <translation>实际大小：按模板尺寸打印，适用于胸卡和标签。适应纸张：缩放到打印机里的纸张大小。</translation>
     </message>
     <message>
         <source>on check-in</source>

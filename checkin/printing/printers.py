@@ -3,16 +3,41 @@ print path (checkin/ui/qt_printer.py) for Windows and macOS printers.
 
 A printer that is missing, off, paused or out of paper raises PrinterError with words a
 volunteer can act on; nothing here retries (the print queue does).
+
+Every CUPS job says its paper: `-o media=` the PDF's own page size (A6, or Custom.62x100mm for
+a label), so that a queue whose default paper is A4 does not print an A6 badge small in the
+middle of an A4 sheet, and a label printer does not crop or shrink it; and its scaling: actual
+size (badges and labels: what the template measures is what comes out) or fit to the paper
+(a printer that only has A4, for example).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
 import time
 from pathlib import Path
 from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+ACTUAL_SIZE = "actual"  # print at the template's size (badges, labels, receipts)
+FIT_TO_PAGE = "fit"  # scale to the paper in the printer
+SCALINGS = (ACTUAL_SIZE, FIT_TO_PAGE)
+MM_PER_POINT = 25.4 / 72
+
+# Paper sizes CUPS knows by name (portrait, mm): a named size picks the driver's own paper
+# entry; any other size is asked for as Custom.WxHmm. 4x6 inch is named the PWG way.
+CUPS_MEDIA_MM: dict[str, tuple[float, float]] = {
+    "A4": (210, 297),
+    "A5": (148, 210),
+    "A6": (105, 148),
+    "Letter": (215.9, 279.4),
+    "Legal": (215.9, 355.6),
+    "na_index-4x6_4x6in": (101.6, 152.4),
+}
 
 
 class PrinterError(RuntimeError):
@@ -69,11 +94,44 @@ _LP_HINTS = (
 )
 
 
-class CupsPrinter:
-    """A CUPS queue: the PDF goes to `lp`, and `lpstat` says why a printer is unusable."""
+def media_for(width_mm: float, height_mm: float) -> str:
+    """CUPS's `media` value for a page: its name when it is a standard paper in either
+    orientation (within 1 mm; CUPS turns a landscape page to fit), else Custom.WxHmm."""
+    for name, (width, height) in CUPS_MEDIA_MM.items():
+        for w, h in ((width, height), (height, width)):
+            if abs(w - width_mm) <= 1 and abs(h - height_mm) <= 1:
+                return name
+    return f"Custom.{round(width_mm, 1):g}x{round(height_mm, 1):g}mm"
 
-    def __init__(self, name: str, *, lp: str = "lp", lpstat: str = "lpstat", timeout_s: float = 30):
+
+def pdf_page_size_mm(pdf: bytes) -> tuple[float, float] | None:
+    """The first page's size in mm (every page of a job has its template's size), or None
+    when the bytes are not a readable PDF."""
+    import pypdfium2  # not at import time: `checkin --help` stays fast
+
+    try:
+        document = pypdfium2.PdfDocument(pdf)
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        if len(document) == 0:
+            return None
+        width_pt, height_pt = document[0].get_size()
+    finally:
+        document.close()
+    return width_pt * MM_PER_POINT, height_pt * MM_PER_POINT
+
+
+class CupsPrinter:
+    """A CUPS queue: the PDF goes to `lp` with its paper size and scaling, and `lpstat` says
+    why a printer is unusable. `scaling`: ACTUAL_SIZE (the default) or FIT_TO_PAGE."""
+
+    def __init__(self, name: str, *, scaling: str = ACTUAL_SIZE, lp: str = "lp",
+                 lpstat: str = "lpstat", timeout_s: float = 30):
+        if scaling not in SCALINGS:
+            raise ValueError(f"scaling must be {' or '.join(SCALINGS)}, not {scaling!r}")
         self.name = name
+        self.scaling = scaling
         self._lp, self._lpstat, self._timeout = lp, lpstat, timeout_s
 
     @staticmethod
@@ -89,9 +147,24 @@ class CupsPrinter:
             return ""
         return (result.stdout or result.stderr).strip()
 
+    def options(self, pdf: bytes) -> list[str]:
+        """`lp` options for this document: its paper (from the PDF's first page) and the
+        scaling. An unreadable PDF gets no paper option: CUPS then says what is wrong."""
+        size = pdf_page_size_mm(pdf)
+        options = [] if size is None else ["-o", f"media={media_for(*size)}"]
+        if size is None:
+            log.warning("printer %s: not a readable PDF, sent without a paper size", self.name)
+        if self.scaling == FIT_TO_PAGE:  # print-scaling: CUPS 2.2+; fit-to-page: older ones
+            return options + ["-o", "print-scaling=fit", "-o", "fit-to-page"]
+        return options + ["-o", "print-scaling=none"]
+
+    def command(self, pdf: bytes, title: str) -> list[str]:
+        """The `lp` command line for a job (the PDF goes on its standard input)."""
+        return [self._lp, "-d", self.name, "-t", title, *self.options(pdf), "-"]
+
     def print_pdf(self, pdf: bytes, title: str) -> None:
         try:
-            result = subprocess.run([self._lp, "-d", self.name, "-t", title, "-"], input=pdf,
+            result = subprocess.run(self.command(pdf, title), input=pdf,
                                     capture_output=True, timeout=self._timeout)
         except FileNotFoundError as exc:
             raise PrinterError("CUPS is not installed here (no `lp` command)") from exc

@@ -1,12 +1,15 @@
-"""The desk's settings: camera, printer and template per document, auto-print, sounds,
-language and this desk's name. `install(window, settings_file)` adds Settings… (Ctrl+,)
-to a desk window's menu; applying restarts the camera, re-points the printer
-and mutes or unmutes the sounds at once, without a restart (the language needs one).
+"""The desk's settings: camera, printer, template and scaling (actual size or fit to page)
+per document, auto-print, sounds, language and this desk's name. `install(window,
+settings_file)` adds Settings… (Ctrl+,) to a desk window's menu; applying restarts the camera,
+re-points the printer and mutes or unmutes the sounds at once, without a restart (the language
+needs one). On Linux a printer is its CUPS queue, fed by `lp` (paper size and scaling on each
+job); elsewhere Qt's print path.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
@@ -29,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..printing.printers import FolderPrinter, Printer
+from ..printing.printers import ACTUAL_SIZE, FIT_TO_PAGE, CupsPrinter, FolderPrinter, Printer
 from ..printing.templates import list_templates
 from ..scanner.sources import CameraSource, FrameSource
 from ..settings import DOCUMENTS, NO_CAMERA, PDF_FOLDER, Settings, SettingsFile
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 RESOLUTIONS = [(640, 480), (1280, 720), (1920, 1080)]
 DOCUMENT_TITLES = {"badge": QT_TRANSLATE_NOOP("SettingsDialog", "Badge"),
                    "vouchers": QT_TRANSLATE_NOOP("SettingsDialog", "Meal vouchers")}
+SCALING_TITLES = {ACTUAL_SIZE: QT_TRANSLATE_NOOP("SettingsDialog", "Actual size"),
+                  FIT_TO_PAGE: QT_TRANSLATE_NOOP("SettingsDialog", "Fit to page")}
 
 
 # -- what the settings mean for a window ------------------------------------------
@@ -87,6 +92,9 @@ def printer_for(settings: Settings, document: str) -> Printer:
     name = settings.printer(document)
     if name == PDF_FOLDER:
         return FolderPrinter(settings.printed_folder())
+    queue = cups_queue(name)
+    if queue:  # each job says its paper size and the document's scaling
+        return CupsPrinter(queue, scaling=settings.scaling(document))
     if name:
         from .qt_printer import QtPrinter
 
@@ -96,8 +104,22 @@ def printer_for(settings: Settings, document: str) -> Printer:
     return default_printer()
 
 
+def cups_queue(name: str) -> str:
+    """On Linux, the CUPS queue that prints to `name` ("": the default printer), printed to
+    with `lp`; "" elsewhere (Windows, macOS: Qt's print path) or without CUPS."""
+    if not sys.platform.startswith("linux") or not CupsPrinter.available():
+        return ""
+    if name:
+        return name
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    default = QPrinterInfo.defaultPrinter()
+    return "" if default.isNull() else default.printerName()
+
+
 def printer_from_settings(settings: Settings) -> Printer:
-    if settings.badge_printer == settings.vouchers_printer:
+    if (settings.badge_printer, settings.badge_scaling) == (settings.vouchers_printer,
+                                                            settings.vouchers_scaling):
         return printer_for(settings, "badge")
     return DocumentPrinters({d: printer_for(settings, d) for d in DOCUMENTS})
 
@@ -202,11 +224,13 @@ class SettingsDialog(QDialog):
         print_box = QGroupBox(self.tr("Printing"))
         grid = QGridLayout(print_box)
         for column, title in enumerate((self.tr("Document"), self.tr("Printer"),
-                                        self.tr("Template"), self.tr("Auto-print"))):
+                                        self.tr("Template"), self.tr("Size on paper"),
+                                        self.tr("Auto-print"))):
             head = QLabel(f"<b>{title}</b>")
             grid.addWidget(head, 0, column)
         self.printer: dict[str, QComboBox] = {}
         self.template: dict[str, QComboBox] = {}
+        self.scaling: dict[str, QComboBox] = {}
         self.auto_print: dict[str, QCheckBox] = {}
         for row, document in enumerate(DOCUMENTS, 1):
             printer = QComboBox()
@@ -228,13 +252,23 @@ class SettingsDialog(QDialog):
             if template.findData(settings.template(document)) < 0:
                 template.addItem(settings.template(document), settings.template(document))
             template.setCurrentIndex(template.findData(settings.template(document)))
+            scaling = QComboBox()
+            for value, label in SCALING_TITLES.items():
+                scaling.addItem(self.tr(label), value)
+            scaling.setCurrentIndex(max(0, scaling.findData(settings.scaling(document))))
+            scaling.setMinimumWidth(scaling.sizeHint().width())  # never cut short
+            scaling.setToolTip(self.tr("Actual size: printed at the template's size, for badge "
+                                       "cards and labels. Fit to page: scaled to the paper in "
+                                       "the printer."))
             auto = QCheckBox(self.tr("on check-in"))
             auto.setChecked(settings.auto_print(document))
             grid.addWidget(QLabel(self.tr(DOCUMENT_TITLES[document])), row, 0)
             grid.addWidget(printer, row, 1)
             grid.addWidget(template, row, 2)
-            grid.addWidget(auto, row, 3)
+            grid.addWidget(scaling, row, 3)
+            grid.addWidget(auto, row, 4)
             self.printer[document], self.template[document] = printer, template
+            self.scaling[document] = scaling
             self.auto_print[document] = auto
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(2, 2)
@@ -245,7 +279,7 @@ class SettingsDialog(QDialog):
         folder_row.addWidget(QLabel(self.tr("PDF folder:")))
         folder_row.addWidget(self.pdf_folder, stretch=1)
         folder_row.addWidget(browse)
-        grid.addLayout(folder_row, len(DOCUMENTS) + 1, 0, 1, 4)
+        grid.addLayout(folder_row, len(DOCUMENTS) + 1, 0, 1, 5)
         self._browse = browse
         self._folder_state()
 
@@ -279,6 +313,9 @@ class SettingsDialog(QDialog):
         return self.settings_file.settings.device_name
 
     def _folder_state(self) -> None:
+        for document, box in self.printer.items():  # a saved PDF keeps its own size
+            if document in self.scaling:
+                self.scaling[document].setEnabled(box.currentData() != PDF_FOLDER)
         used = any(box.currentData() == PDF_FOLDER for box in self.printer.values())
         self.pdf_folder.setEnabled(used)
         self._browse.setEnabled(used)
@@ -307,7 +344,8 @@ class SettingsDialog(QDialog):
         for document in DOCUMENTS:
             new.set_document(document, printer=self.printer[document].currentData(),
                              template=self.template[document].currentData(),
-                             auto_print=self.auto_print[document].isChecked())
+                             auto_print=self.auto_print[document].isChecked(),
+                             scaling=self.scaling[document].currentData())
         folder = self.pdf_folder.text().strip()
         default_folder = str(Settings(pdf_folder="").printed_folder())
         new.pdf_folder = "" if folder in ("", default_folder) else folder
@@ -345,9 +383,10 @@ def apply_to_window(window, new: Settings, old: Settings | None = None) -> None:
     camera = (new.camera_index, new.camera_width, new.camera_height)
     if old is None or camera != (old.camera_index, old.camera_width, old.camera_height):
         window.start_camera(camera_opener(new))  # stops the running one first
-    printing = [(new.printer(d), new.template(d), new.auto_print(d)) for d in DOCUMENTS]
+    printing = [(new.printer(d), new.template(d), new.auto_print(d), new.scaling(d))
+                for d in DOCUMENTS]
     if (old is None or new.pdf_folder != old.pdf_folder
-            or printing != [(old.printer(d), old.template(d), old.auto_print(d))
+            or printing != [(old.printer(d), old.template(d), old.auto_print(d), old.scaling(d))
                             for d in DOCUMENTS]):
         apply_printing(window.printing, new)
     sounds = getattr(window, "sounds", None)
