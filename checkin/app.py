@@ -20,9 +20,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "opened last time, else the start screen)")
     parser.add_argument("--demo", action="store_true",
                         help="open the demo event (created on first use)")
-    parser.add_argument("--station", default="registration",
+    parser.add_argument("--station", default=None,
                         help="registration, meal (the slot being served now), meal:<slot>, "
-                             "forum:<id>")
+                             "forum:<id> (default: the station this desk served last)")
     parser.add_argument("--operator", default=os.environ.get("CHECKIN_OPERATOR"),
                         help="who is at the desk (default: $CHECKIN_OPERATOR or the login name)")
     parser.add_argument("--data-dir", type=Path,

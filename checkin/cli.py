@@ -40,7 +40,7 @@ from .clock import shown_in
 from .config import ConfigError, load_config
 from .desk import DeskError
 from .importer import ImportFileError, import_file
-from .model import Outcome
+from .model import PAYMENT_METHODS, Outcome
 from .policy import StationError
 from .printing import commands as printing_commands
 from .privacy import PrivacyError, Role
@@ -180,12 +180,15 @@ def cmd_undo(args) -> int:
 
 
 def cmd_walkin(args) -> int:
-    fields = {k: v for k, v in (("name", args.name), ("phone", args.phone), ("email", args.email),
-                                ("organisation", args.organisation), ("title", args.title),
-                                ("category", args.category), ("payment", args.payment))
-              if v is not None}
+    if not args.payment:
+        raise CliError("a walk-in needs --payment: 已缴费 or 现场缴费 (paid), 未缴费 (unpaid) or "
+                       "免费 (free); nothing was registered")
+    fields = {k: v for k, v in vars(args).items()
+              if k in ("name", "phone", "email", "organisation", "title", "category", "payment",
+                       "amount", "code", "meals", "forums") and v is not None}
     with open_store(args) as store:
-        reg, decision = make_desk(args, store).walk_in(fields, check_in=not args.no_checkin)
+        reg, decision = make_desk(args, store).walk_in(fields, check_in=not args.no_checkin,
+                                                       payment_method=args.method)
     data = {"code": reg.code, "name": reg.name, "decision": decision.to_json() if decision else None}
     emit(args, data, f"registered {reg.name} as {reg.code}"
          + (f"\n{_decision_text(decision)}" if decision else "")
@@ -362,8 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason")
     p = command("walkin", cmd_walkin, "register someone on site and check them in")
     p.add_argument("--name", required=True)
-    for opt in ("phone", "email", "organisation", "title", "category", "payment"):
+    p.add_argument("--payment", help="required: 已缴费 / 现场缴费 (paid, on site too), 未缴费 "
+                                     "(unpaid) or 免费 (free)")
+    for opt in ("phone", "email", "organisation", "title", "category", "amount", "code"):
         p.add_argument(f"--{opt}")
+    p.add_argument("--method", choices=PAYMENT_METHODS, help="how a paid walk-in paid")
+    p.add_argument("--meals", help="meal slot ids, e.g. day1-lunch,day2-lunch")
+    p.add_argument("--forums", help="forum ids, e.g. F1,F3")
     p.add_argument("--no-checkin", action="store_true", help="register only")
     p = command("edit", cmd_edit, "correct a registrant's fields (audited)")
     p.add_argument("code")

@@ -23,6 +23,7 @@ from . import tickets
 from .messages import message
 from .model import (
     ADMISSION_KINDS,
+    PAYMENT_METHODS,
     REGISTRANT_FIELDS,
     REGISTRATION,
     Decision,
@@ -46,6 +47,8 @@ from .tickets import Ticket, TicketError
 from .tokens import InvalidPayload, read_payload
 
 log = logging.getLogger("checkin.desk")
+
+PAYMENT_METHOD_COLUMN = "缴费方式"  # where a walk-in's payment method is kept (extra)
 
 _KIND_FOR_STATION = {REGISTRATION: EventKind.CHECKIN, "meal": EventKind.MEAL, "forum": EventKind.FORUM}
 
@@ -341,15 +344,22 @@ class Desk:
             return event
 
     # -- registrant changes ------------------------------------------------
-    def walk_in(self, fields: dict, *, check_in: bool = True) -> tuple[Registrant, Decision | None]:
-        """Register someone on site; by default check them in in the same transaction."""
+    def walk_in(self, fields: dict, *, check_in: bool = True,
+                payment_method: str | None = None) -> tuple[Registrant, Decision | None]:
+        """Register someone on site; by default check them in in the same transaction. The
+        payment is said, never assumed (a rushed "paid" lets an unpaid walk-in in for free);
+        `payment_method`: how a paid walk-in paid (model.PAYMENT_METHODS)."""
         name, _ = norm.name(fields.get("name"))
         if not name:
             raise DeskError("a walk-in needs at least a name")
         clean = self._clean_fields(fields)
         clean.update(name=name)
         clean.setdefault("category", "参会代表")
-        clean.setdefault("payment", "已缴费")
+        if check_in and not clean.get("payment"):
+            raise DeskError("a walk-in needs its payment: paid (also on site), unpaid or free")
+        if payment_method is not None and payment_method not in PAYMENT_METHODS:
+            raise DeskError(f"paid by {payment_method!r}? one of {', '.join(PAYMENT_METHODS)}")
+        extra = {PAYMENT_METHOD_COLUMN: payment_method} if payment_method else {}
         code, problem = norm.code(fields["code"]) if fields.get("code") else (None, None)
         if problem:
             raise DeskError(problem)
@@ -357,10 +367,13 @@ class Desk:
             code = code or self._next_walk_in_code(conn)
             if reg_store.get(conn, code):
                 raise DeskError(f"code {code} is already registered")
-            reg = Registrant(code=code, source="walk_in", **clean)
+            reg = Registrant(code=code, source="walk_in", extra=extra, **clean)
             reg_store.upsert(conn, [reg])
             self.store.bump_registrant_generation(conn)
-            event = self._event(EventKind.WALK_IN, code, data={"fields": reg.master_fields()})
+            data = {"fields": reg.master_fields()}
+            if payment_method:
+                data["payment_method"] = payment_method
+            event = self._event(EventKind.WALK_IN, code, data=data)
             self._append(conn, event)
             decision = self._decide_and_record(conn, code, self.parse_station(REGISTRATION)) if check_in else None
         return reg, decision

@@ -12,6 +12,9 @@ UNPAID = "未缴费"
 REFUNDED = "已退款"
 FREE = "免费"
 ADMITTED_PAYMENTS = (PAID, FREE)
+# How a walk-in paid at the desk (kept with the registrant as extra["缴费方式"] and in the
+# walk-in event): cash, WeChat Pay, Alipay, bank card, bank transfer, invoice to follow.
+PAYMENT_METHODS = ("cash", "wechat", "alipay", "card", "transfer", "invoice")
 
 REGISTRATION = "registration"
 
@@ -119,6 +122,9 @@ class Forum:
 class Category:
     name: str
     colour: str = "#607d8b"
+    # The name in English where the event gives one ("Delegate" for 参会代表): badges print
+    # both, "参会代表 Delegate" (printing/fields.py). Not a word exports are matched on.
+    name_en: str = ""
     aliases: tuple[str, ...] = ()
     # Days (ISO dates) this category is admitted; empty = every check-in day.
     days: tuple[str, ...] = ()

@@ -139,7 +139,8 @@ def category(value, event_words: dict[str, str] | None = None) -> tuple[str | No
 
 PAYMENT_WORDS: dict[str, tuple[str, ...]] = {
     PAID: ("已缴费", "已缴", "已付款", "已支付", "已付", "支付成功", "缴费成功", "已交费", "paid", "yes",
-           "y", "complete", "completed", "是", "✓", "√"),
+           "y", "complete", "completed", "是", "✓", "√", "现场缴费", "现场缴", "现场支付", "现场付款",
+           "onsite", "on-site", "paidonsite", "paid-on-site"),
     UNPAID: ("未缴费", "未缴", "未付款", "未支付", "待支付", "待付款", "待缴费", "未交费", "unpaid",
              "pending", "no", "n", "否", "open"),
     REFUNDED: ("已退款", "退款", "已退费", "退费", "退款成功", "refunded", "refund", "cancelled",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .model import ADMITTED_PAYMENTS, REGISTRATION, UNLISTED
+from .model import ADMITTED_PAYMENTS, REGISTRATION, UNLISTED, MealSlot
+from .policy import parse_station
 from .store import Store
 
 
@@ -102,6 +103,52 @@ def arrivals_per_quarter_hour(store: Store, day: str | None = None) -> list[tupl
     # Every quarter from the first arrival to the last, empty ones too: a chart's time axis.
     return [(f"{q // 4:02d}:{q % 4 * 15:02d}", counts.get(q, 0))
             for q in range(min(counts), max(counts) + 1)]
+
+
+def station_summary(store: Store, station: str) -> dict:
+    """The status bar's count for the station this desk serves: arrived of expected at
+    registration; served of entitled at a meal slot; entered of the seats (or of those signed
+    up) at a forum door. {"kind", "done", "of"}; `of` None when there is nothing to count it
+    against."""
+    where = parse_station(station, store.config)
+    conn = store.reader()
+    done = conn.execute("SELECT count(*) FROM admissions WHERE station = ?",
+                        (where.key,)).fetchone()[0]
+    if where.meal:
+        return {"kind": "meal", "done": done, "of": _entitled(store, where.meal)}
+    if where.forum:
+        forum = where.forum
+        of = forum.capacity if forum.capacity is not None else (
+            _signed_up(store, forum.id) if forum.signup_required else None)
+        return {"kind": "forum", "done": done, "of": of}
+    summary = arrival_summary(store)
+    return {"kind": "registration", "done": summary["arrived"], "of": summary["expected"]}
+
+
+_ENTITLED: dict[tuple, int] = {}  # (database, generation, slot) -> count: the list changes rarely
+
+
+def _entitled(store: Store, slot: MealSlot) -> int:
+    """How many may eat at this slot: the meals the export lists (by id or name, as the
+    desk decides) plus those the event gives a whole category, paid or free."""
+    key = (store.path, store.registrant_generation(), slot.id)
+    if key not in _ENTITLED:
+        categories = [c.name for c in store.config.categories if slot.id in c.meals]
+        marks = ",".join("?" * len(categories)) or "NULL"
+        _ENTITLED.clear()
+        _ENTITLED[key] = store.reader().execute(
+            f"""SELECT count(*) FROM registrants r WHERE missing = 0
+                AND (payment IS NULL OR payment IN ({",".join("?" * len(ADMITTED_PAYMENTS))}))
+                AND (category IN ({marks})
+                     OR EXISTS (SELECT 1 FROM json_each(r.meals) WHERE value IN (?, ?)))""",
+            (*ADMITTED_PAYMENTS, *categories, slot.id, slot.name)).fetchone()[0]
+    return _ENTITLED[key]
+
+
+def _signed_up(store: Store, forum: str) -> int:
+    return store.reader().execute(
+        "SELECT count(*) FROM registrants r WHERE missing = 0 "
+        "AND EXISTS (SELECT 1 FROM json_each(r.forums) WHERE value = ?)", (forum,)).fetchone()[0]
 
 
 def arrival_summary(store: Store) -> dict[str, int]:

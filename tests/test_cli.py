@@ -100,8 +100,15 @@ def test_a_registration_morning_from_the_command_line(tmp_path):
 def test_walk_in_team_override_and_edit(tmp_path):
     db = tmp_path / "demo.db"
     run("demo", "--people", 120, db=db)
-    walk = run_json("walkin", "--name", "现场 客人", "--phone", "13900001111", db=db)
+    # The payment is said, never assumed: without it nothing is registered (exit 2).
+    unsaid = run("walkin", "--name", "现场 客人", "--phone", "13900001111", db=db, ok=False)
+    assert unsaid.returncode == 2 and "needs --payment" in unsaid.stderr
+    assert not [p for p in run_json("list", db=db) if p["name"] == "现场 客人"]
+    walk = run_json("walkin", "--name", "现场 客人", "--phone", "13900001111",
+                    "--payment", "现场缴费", "--amount", "480", "--method", "wechat", db=db)
     assert walk["decision"]["outcome"] == "ok"
+    listed = next(p for p in run_json("list", db=db) if p["name"] == "现场 客人")
+    assert listed["payment"] == "已缴费"
     people = run_json("list", db=db)
     team_member = next(p for p in people if p["team"])
     decisions = run_json("team", team_member["code"], db=db)
@@ -121,7 +128,8 @@ def test_fixture_event_refuses_scans_outside_its_days(tmp_path):
     result = json.loads(run("scan", "SHIC2026-000002", "--json", db=db, ok=False).stdout)
     assert result["outcome"] == "not_eligible" and result["reason_code"] == "outside_event"
     assert "2026-06-25 to 2026-06-28" in result["reason"] and "clock" in result["reason"]
-    walk = run("walkin", "--name", "李雷", "--phone", "13800138000", db=db, ok=False)
+    walk = run("walkin", "--name", "李雷", "--phone", "13800138000", "--payment", "已缴费",
+               db=db, ok=False)
     assert walk.returncode == 1 and "registered, but NOT checked in" in walk.stdout
 
 

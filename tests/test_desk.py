@@ -199,14 +199,25 @@ def test_undo_needs_something_to_undo_and_cannot_undo_twice(desk):
 
 def test_walk_in_registers_checks_in_and_is_searchable(desk):
     reg, decision = desk.walk_in({"name": "现场 报名人", "phone": "+86 139-0000-1234",
-                                  "organisation": "某医院"})
+                                  "organisation": "某医院", "payment": "现场缴费",
+                                  "amount": "480"}, payment_method="wechat")
     assert decision.ok and reg.code.startswith("W-")
     assert reg.phone == "13900001234" and reg.source == "walk_in"
+    assert (reg.payment, reg.amount, reg.extra) == ("已缴费", 480.0, {"缴费方式": "wechat"})
     assert desk.scan(reg.code).outcome == Outcome.ALREADY
+    fact = eventlog.history(desk.store.reader(), reg.code)[0]
+    assert fact.kind == "walk_in" and fact.data["payment_method"] == "wechat"
     with pytest.raises(DeskError, match="11-digit"):
-        desk.walk_in({"name": "号码错", "phone": "12345"})
+        desk.walk_in({"name": "号码错", "phone": "12345", "payment": "已缴费"})
     with pytest.raises(DeskError, match="name"):
-        desk.walk_in({"name": "  "})
+        desk.walk_in({"name": "  ", "payment": "已缴费"})
+    # The payment is said, never assumed: nothing is registered without it.
+    with pytest.raises(DeskError, match="needs its payment"):
+        desk.walk_in({"name": "没说缴费"})
+    assert not [h for h in desk.store.reader().execute(
+        "SELECT 1 FROM registrants WHERE name = '没说缴费'")]
+    with pytest.raises(DeskError, match="paid by"):
+        desk.walk_in({"name": "现金券", "payment": "已缴费"}, payment_method="coupon")
 
 
 def test_edit_is_audited_and_refuses_a_stale_version(desk):
@@ -282,11 +293,11 @@ def test_chinese_wording(event_store):
 
 
 def test_walk_in_codes_are_normalised_and_codes_cannot_be_edited(desk):
-    reg, decision = desk.walk_in({"name": "手填编号", "code": " w 01 "})
+    reg, decision = desk.walk_in({"name": "手填编号", "code": " w 01 ", "payment": "免费"})
     assert reg.code == "w01" and decision.ok
     assert desk.scan("W01").outcome == Outcome.ALREADY
     with pytest.raises(DeskError, match="cannot be scanned"):
-        desk.walk_in({"name": "坏编号", "code": "报名-1"})
+        desk.walk_in({"name": "坏编号", "code": "报名-1", "payment": "免费"})
     with pytest.raises(DeskError, match="cannot be changed"):
         desk.edit(PAID, {"code": "NEW-1"})
 

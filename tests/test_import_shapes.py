@@ -184,7 +184,7 @@ def test_sheet_choice_and_missing_sheet(tmp_path, store):
 def test_walk_ins_are_not_marked_missing_by_an_import(tmp_path):
     with Store(tmp_path / "w.db") as store:
         import_file(store, write_csv(tmp_path / "a.csv", [["编号", "姓名"], ["A", "张三"]]))
-        reg, _ = Desk(store, operator="x").walk_in({"name": "现场 报名"})
+        reg, _ = Desk(store, operator="x").walk_in({"name": "现场 报名", "payment": "免费"})
         report = import_file(store, write_csv(tmp_path / "b.csv", [["编号", "姓名"], ["A", "张三"]]))
         assert report.missing == 0
         assert reg_store.get(store.reader(), reg.code).missing is False

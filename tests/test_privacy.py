@@ -224,7 +224,7 @@ def test_list_search_and_history_are_masked_unless_the_organiser_pin_is_right(tm
     assert none.returncode == 2 and "PIN" in none.stderr
 
     run("walkin", "--name", "李雷", "--phone", "13800138000", "--email", "lilei@example.org",
-        "--no-checkin", db=db)
+        "--payment", "未缴费", "--no-checkin", db=db)
     hit = next(h for h in run_json("search", "李雷", db=db) if h["name"] == "李雷")
     assert hit["phone"] == "138****8000"
     history = run_json("history", hit["code"], db=db)
@@ -398,7 +398,8 @@ def test_purge_deletes_personal_data_and_pdfs_and_keeps_counts(tmp_path):
     run("scan", "A1", db=db)
     run("undo", "--reason", "wrong person, her sister 13400134000", db=db)
     run("scan", "A1", db=db)
-    walk = run_json("walkin", "--name", "王五", "--phone", "13700137000", db=db)
+    walk = run_json("walkin", "--name", "王五", "--phone", "13700137000", "--payment", "免费",
+                    db=db)
     run("edit", "A2", "phone=13600136000", "--reason", "new number", db=db)
     run("override", "A2", "--reason", "paid by phone 13500135000", "--supervisor", "bob", db=db)
     pdfs = tmp_path / "printed"

@@ -4,14 +4,20 @@ from PySide6.QtCore import Qt
 
 
 def select(window, query, code):
-    """Type a query in the Find tab and pick the result with this code."""
+    """Type a query in the Find tab and click the result with this code (picked on purpose:
+    Enter may then check that person in)."""
+    from PySide6.QtTest import QTest
+
     window.search.query.setText(query)
     results = window.search.results
     row = next(r for r in range(results.count())
                if results.item(r).data(Qt.ItemDataRole.UserRole) == code)
-    results.setCurrentRow(row)
-    assert window.person.values["code"].text() == code
-    return results.item(row)
+    item = results.item(row)
+    results.scrollToItem(item)
+    QTest.mouseClick(results.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, results.visualItemRect(item).center())
+    assert window.search.picked and window.person.values["code"].text() == code
+    return item
 
 
 def desk_window(qtbot, store, printed, **options):

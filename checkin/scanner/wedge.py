@@ -1,10 +1,11 @@
 """Tell a handheld scanner from a person typing, on the keyboard both use.
 
-A USB scanner in keyboard mode "types" the whole code in a burst, keys a few
-milliseconds apart, usually followed by Enter or Tab; some send nothing after the code,
-so a short silence also ends a burst. People type 80 ms or more apart. The detector is
-fed every key with its time and says, for each finished run of keys, whether it was a
-scan (to decide) or typing (to give back to the field that has focus).
+A USB scanner in keyboard mode "types" the whole code in a burst, keys a few milliseconds
+apart, followed by its terminator: Enter (most), Tab, or nothing (then a short silence ends
+the burst). People type 60 ms or more apart. A run of keys is a scan only when it is
+scanner-fast *and* ends with the scanner's terminator (`ScannerProfile`, learnt once in
+Settings from a test code: `learn_profile`); anything else is a person's typing and stays
+where it was typed. So fast typing in a form never becomes a phantom scan.
 
 Qt-free: the desk window feeds it key events; tests feed it timestamps.
 """
@@ -14,6 +15,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 END_KEYS = {"\r", "\n", "\t"}
+TERMINATORS = ("enter", "tab", "none")  # what a scanner sends after the code
+TEST_CODE = "CHECKIN-SCANNER-TEST-4711"  # shown in Settings to learn a scanner's profile
+
+
+@dataclass(frozen=True)
+class ScannerProfile:
+    terminator: str = "enter"  # enter | tab | none (a silence ends the burst)
+    max_gap_s: float = 0.035  # keys closer than this belong to one burst
+
+    def __post_init__(self):
+        if self.terminator not in TERMINATORS:
+            raise ValueError(f"scanner terminator must be one of {', '.join(TERMINATORS)}")
+
+
+class ProfileError(ValueError):
+    """What was read while learning a scanner is not the test code; the message says why."""
+
+
+def learn_profile(keys: list[tuple[str, float]], expected: str = TEST_CODE) -> ScannerProfile:
+    """The profile of a scanner from the keys (key, time in seconds) it sent for the test
+    code: its terminator, and a burst gap with room to spare (1.5 times its slowest gap plus
+    5 ms, between 15 and 80 ms: slower than that is a person typing)."""
+    text = "".join(k for k, _ in keys if k not in END_KEYS)
+    if text != expected:
+        raise ProfileError(f"read {text[:40]!r}, not the test code {expected!r}: scan the "
+                           "test code again (and nothing else)")
+    last = keys[-1][0]
+    terminator = "enter" if last in ("\r", "\n") else "tab" if last == "\t" else "none"
+    times = [t for k, t in keys if k not in END_KEYS]
+    slowest = max(b - a for a, b in zip(times, times[1:], strict=False))
+    if slowest > 0.08:
+        raise ProfileError("those keys came as slowly as a person types: scan the test code "
+                           "with the handheld scanner")
+    return ScannerProfile(terminator, min(0.08, max(0.015, slowest * 1.5 + 0.005)))
 
 
 @dataclass(frozen=True)
@@ -24,10 +59,13 @@ class WedgeEvent:
 
 
 class WedgeDetector:
-    def __init__(self, *, max_gap_s: float = 0.035, end_silence_s: float = 0.1,
+    def __init__(self, profile: ScannerProfile | None = None, *,
+                 max_gap_s: float | None = None, end_silence_s: float = 0.1,
                  min_length: int = 4):
-        self.max_gap_s = max_gap_s  # keys closer than this belong to one burst
-        self.end_silence_s = end_silence_s  # a burst with no Enter ends after this quiet
+        self.profile = profile or ScannerProfile()
+        # keys closer than this belong to one burst
+        self.max_gap_s = self.profile.max_gap_s if max_gap_s is None else max_gap_s
+        self.end_silence_s = end_silence_s  # a burst with no terminator ends after this quiet
         self.min_length = min_length  # shorter bursts are a fast typist, not a scanner
         self._keys: list[str] = []
         self._times: list[float] = []
@@ -41,7 +79,7 @@ class WedgeDetector:
             events += self._flush(ended_by="silence")
         if key in END_KEYS:
             ended = "tab" if key == "\t" else "enter"
-            if self._is_burst():
+            if self._is_burst() and self._ends_a_scan(ended):
                 events += self._flush(ended_by=ended)
             else:  # a person pressing Enter: their keys and the Enter go back to the field
                 events += self._flush(ended_by="")
@@ -68,11 +106,17 @@ class WedgeDetector:
         gaps = [b - a for a, b in zip(self._times, self._times[1:], strict=False)]
         return all(g <= self.max_gap_s for g in gaps)
 
+    def _ends_a_scan(self, ended_by: str) -> bool:
+        """The scanner's own terminator (a scanner set to send none: any end)."""
+        if self.profile.terminator == "none":
+            return ended_by in ("enter", "tab", "silence")
+        return ended_by == self.profile.terminator
+
     def _flush(self, ended_by: str) -> list[WedgeEvent]:
         if not self._keys:
             return []
         text = "".join(self._keys)
-        is_scan = self._is_burst() and ended_by in ("enter", "tab", "silence")
+        is_scan = self._is_burst() and self._ends_a_scan(ended_by)
         self._keys, self._times = [], []
         if is_scan:
             return [WedgeEvent("scan", text, ended_by)]

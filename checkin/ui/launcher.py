@@ -25,7 +25,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from .. import paths
-from ..model import REGISTRATION
 from ..printing.printers import Printer
 from ..scanner.sources import FrameSource
 from ..settings import SettingsFile
@@ -67,13 +66,13 @@ class Launcher(QObject):
     camera and printer and drive it without app.exec()."""
 
     def __init__(self, *, db: Path | None = None, demo: bool = False,
-                 station: str = REGISTRATION, operator: str | None = None,
+                 station: str | None = None, operator: str | None = None,
                  open_source: Callable[[], FrameSource] | None = None,
                  printer: Printer | None = None, demo_people: int = DEMO_PEOPLE):
         super().__init__()
         self.db = Path(db) if db else None
         self.demo = demo
-        self.station = station
+        self.station = station  # None: the station this desk served last (kept in its database)
         self.operator = operator
         self.open_source = open_source  # tests: no real camera
         self.printer = printer  # tests: a folder or a fake printer
@@ -169,7 +168,8 @@ class Launcher(QObject):
             apply_printing(window.printing, settings)
         else:
             window.printing.auto_print = settings.auto_print_badge
-        window.select_station(self.station)
+        if self.station:
+            window.select_station(self.station)
         self._event_menu(window)
         install(window, self.settings_file)
         menu = desk_menu(window)
@@ -340,7 +340,7 @@ class Launcher(QObject):
             self.window = None
 
 
-def run(db: Path | None = None, *, demo: bool = False, station: str = REGISTRATION,
+def run(db: Path | None = None, *, demo: bool = False, station: str | None = None,
         operator: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Checkin Desk")

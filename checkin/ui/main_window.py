@@ -28,21 +28,23 @@ from ..policy import current_meal
 from ..printing.printers import Printer
 from ..scanner.sources import CameraSource, FrameSource
 from ..search import SearchIndex
-from ..stats import arrival_summary
+from ..stats import station_summary
 from ..store import Store
 from ..sync import status as sync_status
 from . import i18n
+from .answer_overlay import AnswerOverlay
 from .clock_warning import ClockWarning
 from .dashboard import Dashboard
 from .organiser import BADGE_STYLE, IDLE_LOCK_MS, SHORTCUT, OrganiserMode, PinDialog
 from .person_panel import PersonPanel
 from .print_panel import PrintPanel, default_printer
+from .scan_gate import ScanGate
 from .scan_screen import ScanScreen
 from .scanner_worker import ScannerWorker, start_worker
 from .search_panel import SearchPanel
 from .sync_panel import DeskSync, SyncStatusWidget
 from .tasks import DbRunner
-from .walkin_dialog import WalkInDialog
+from .walkin_dialog import WalkInDialog, prefill_from_search
 from .wedge_filter import WedgeFilter
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
@@ -51,6 +53,14 @@ __all__ = ["DeskWindow", "SearchPanel", "stations"]
 
 
 _PLAIN_LABEL = Qt.ItemDataRole.UserRole + 1  # a station's label without the "now" mark
+
+
+STATION_META = "desk.station"  # the station this desk served last
+
+
+def remember_station(store: Store, station: str) -> None:
+    with store.transaction() as conn:
+        store.set_meta(conn, STATION_META, station)
 
 
 def stations(store: Store) -> list[tuple[str, str]]:
@@ -85,6 +95,7 @@ class DeskWindow(QMainWindow):
             self.station_box.setItemData(self.station_box.count() - 1, label, _PLAIN_LABEL)
         self.station_box.currentIndexChanged.connect(self._station_changed)
         self.mark_current_meal()
+        self._restored = False
         self.who = QLabel()
         self.refresh_who()
         # The role: desk (phone numbers and e-mails masked) until the organiser PIN unlocks it.
@@ -104,12 +115,15 @@ class DeskWindow(QMainWindow):
         top.addWidget(self.who)
 
         self.scan = ScanScreen(self.desk, self.runner)
+        self._restore_station()
         self._station_changed()  # the banner says the station from the start
+        self.scan.load_recent()  # the last scans of this desk, also after a restart
         self.scan.decided.connect(lambda _: self.refresh_counts())
         self.scan.undone.connect(lambda _: self.refresh_counts())
         self.printing = PrintPanel(store, self.runner, printer or default_printer(),
                                    operator=self.desk.operator)
-        self.search = SearchPanel(SearchIndex(store, auto_refresh=False), self._check_in_chosen)
+        self.search = SearchPanel(SearchIndex(store, auto_refresh=False), self._check_in_chosen,
+                                  lambda: store.config)
         self.person = PersonPanel(store, self.desk, self.runner, self.printing,
                                   station=lambda: self.scan.station,
                                   announce=self.scan.show_decision)
@@ -175,8 +189,18 @@ class DeskWindow(QMainWindow):
         self.organiser_action.triggered.connect(self.toggle_organiser)
         self.addAction(self.organiser_action)
 
+        # Every scan, handheld or camera, passes the gate: never decided behind a dialog.
+        self.gate = ScanGate(lambda payload: self.scan.submit(payload, self._answer_anywhere),
+                             self)
+        self.held = QLabel()
+        self.held.setStyleSheet("color:white; background:#b26a00; font-weight:bold; "
+                                "padding:2px 8px; border-radius:4px")
+        self.held.setVisible(False)
+        self.statusBar().addPermanentWidget(self.held)
+        self.gate.held_changed.connect(self._held_changed)
+        self.overlay = AnswerOverlay(self.tabs)
         self.wedge = WedgeFilter(parent=self)
-        self.wedge.scanned.connect(self.scan.submit)
+        self.wedge.scanned.connect(self.gate.offer)
         QApplication.instance().installEventFilter(self.wedge)
         self._camera_thread = None
         self._camera: ScannerWorker | None = None
@@ -282,7 +306,9 @@ class DeskWindow(QMainWindow):
             self.walk_in_dialog.raise_()
             self.walk_in_dialog.activateWindow()
             return
-        self.walk_in_dialog = WalkInDialog(self.desk, self.runner, self.store.config, self)
+        searched = self.search.query.text() if not self.search.results.count() else ""
+        self.walk_in_dialog = WalkInDialog(self.desk, self.runner, self.store.config, self,
+                                           prefill=prefill_from_search(searched))
         self.walk_in_dialog.registered.connect(self._walked_in)
         self.walk_in_dialog.open()
 
@@ -334,8 +360,25 @@ class DeskWindow(QMainWindow):
         """A print that failed is said on the banner too: the guest is still at the desk."""
         if state == "failed":
             what = self.tr("Badge") if document == "badge" else self.tr("Vouchers")
-            self.scan.banner.show_note(self.tr("{0} NOT printed ({1}): {2}").format(
-                what, code, detail))
+            note = self.tr("{0} NOT printed ({1}): {2}").format(what, code, detail)
+            self.scan.banner.show_note(note)
+            self.overlay.show_note(note)
+
+    def _answer_anywhere(self, decision: Decision) -> None:
+        """A scan's answer is seen wherever the volunteer is: over Find or the dashboard
+        (the scan screen already shows it); on Find the person panel shows the person too."""
+        if self.tabs.currentWidget() is self.scan:
+            return
+        category = self.store.config.category(decision.category)
+        self.overlay.show_decision(decision, category.colour if category else None,
+                                   self.scan.banner.station)
+        if self.tabs.currentWidget() is self.find and decision.code:
+            self.person.show_person(decision.code)
+
+    def _held_changed(self, count: int) -> None:
+        self.held.setText(self.tr("⏸ {0} scan(s) held: decided when the form is closed")
+                          .format(count))
+        self.held.setVisible(count > 0)
 
     def _check_in_chosen(self, code: str) -> None:
         """Enter on a Find result: the person panel checks them in and says the answer there
@@ -344,9 +387,22 @@ class DeskWindow(QMainWindow):
         self.person.check_in()
 
     def _station_changed(self) -> None:
-        self.scan.station = self.station_box.currentData()
+        station = self.station_box.currentData()
+        self.scan.station = station
         self.scan.banner.set_station(
             self.station_box.itemData(self.station_box.currentIndex(), _PLAIN_LABEL) or "")
+        if getattr(self, "_restored", False):  # the choice of a person: kept for a restart
+            store = self.store
+            self.runner.run(lambda: remember_station(store, station), lambda _: None)
+            self.refresh_counts()
+
+    def _restore_station(self) -> None:
+        """The station this desk served when it was last closed (a restart mid-lunch stays
+        at lunch)."""
+        index = self.station_box.findData(self.store.meta(STATION_META))
+        if index >= 0:
+            self.station_box.setCurrentIndex(index)
+        self._restored = True
 
     def refresh_who(self) -> None:
         """The desk's name and the operator, always in view (the name can change in settings)."""
@@ -356,7 +412,7 @@ class DeskWindow(QMainWindow):
     def start_camera(self, open_source: Callable[[], FrameSource]) -> None:
         self.stop_camera()
         self._camera = ScannerWorker(open_source)
-        self._camera.payload.connect(self.scan.submit)
+        self._camera.payload.connect(self.gate.offer)
         self._camera.preview.connect(self.scan.show_frame)
         self._camera.state_changed.connect(self._camera_changed)
         self._camera_thread = start_worker(self._camera)
@@ -369,12 +425,25 @@ class DeskWindow(QMainWindow):
                                   + (f" — {message}" if message else ""))
 
     def refresh_counts(self) -> None:
-        def done(stats) -> None:
-            # Events not yet sent are the sync widget's "pending", beside this label.
-            self.counts.setText(self.tr("Arrived {0} / {1}").format(stats["arrived"],
-                                                                     stats["expected"]))
+        """The count of the station served: arrived at registration, served of entitled at
+        a meal, entered of the seats at a forum door. (Events not yet sent are the sync
+        widget's "pending", beside this label.)"""
+        store, station = self.store, self.scan.station
+        label = self.station_box.itemData(self.station_box.currentIndex(), _PLAIN_LABEL) or ""
 
-        self.runner.run(lambda: arrival_summary(self.store), done)
+        def done(count) -> None:
+            if count["kind"] == "meal":
+                text = self.tr("{0}: served {1} of {2} entitled").format(
+                    label, count["done"], count["of"])
+            elif count["kind"] == "forum":
+                text = (self.tr("{0}: entered {1} of {2} seats").format(
+                    label, count["done"], count["of"]) if count["of"] is not None else
+                    self.tr("{0}: entered {1}").format(label, count["done"]))
+            else:
+                text = self.tr("Arrived {0} / {1}").format(count["done"], count["of"])
+            self.counts.setText(text)
+
+        self.runner.run(lambda: station_summary(store, station), done)
 
     def stop_camera(self) -> None:
         """Stop the camera worker and wait for its thread (before a new camera, or closing)."""

@@ -4,6 +4,8 @@ filter) or the field; each is decided on the DB thread and answered on the banne
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -24,6 +26,7 @@ from .tasks import DbRunner
 
 RECENT = 12
 MARKS = {Outcome.OK: "✓", Outcome.ALREADY: "↺"}
+_RECENT_KINDS = "'checkin', 'meal', 'forum', 'override', 'refused'"
 
 
 class ScanScreen(QWidget):
@@ -59,10 +62,17 @@ class ScanScreen(QWidget):
 
     # -- codes in ----------------------------------------------------------------
     @Slot(str)
-    def submit(self, payload: str) -> None:
-        """A code from any source: decided off the GUI thread, answered on the banner."""
+    def submit(self, payload: str, then=None) -> None:
+        """A code from any source: decided off the GUI thread, answered on the banner (and
+        handed to `then(decision)` after that, e.g. to show it over another screen)."""
         station = self.station
-        self.runner.run(lambda: self.desk.scan(payload, station), self.show_decision,
+
+        def answered(decision: Decision) -> None:
+            self.show_decision(decision)
+            if then is not None:
+                then(decision)
+
+        self.runner.run(lambda: self.desk.scan(payload, station), answered,
                         self.banner.show_error)
 
     def _typed(self) -> None:
@@ -89,6 +99,29 @@ class ScanScreen(QWidget):
         while self.recent.count() > RECENT:
             self.recent.takeItem(self.recent.count() - 1)
         self.decided.emit(decision)
+
+    def load_recent(self) -> None:
+        """The last scans of this desk from its event log, so a restart keeps them: the
+        admissions (still undoable) and the refusals, newest first."""
+        store = self.desk.store
+        rows = store.reader().execute(
+            f"""SELECT e.uuid, e.kind, e.code, e.wall_time, e.data, r.name,
+                       EXISTS (SELECT 1 FROM events u WHERE u.ref = e.uuid AND u.kind = 'undo')
+                FROM events e LEFT JOIN registrants r ON r.code = e.code
+                WHERE e.device_id = ? AND e.kind IN ({_RECENT_KINDS})
+                ORDER BY e.seq DESC LIMIT ?""", (store.device_id, RECENT)).fetchall()
+        self.recent.clear()
+        for uuid, kind, code, wall_time, data, name, undone in rows:
+            who = name or code or "?"
+            if kind == "refused":
+                reason = json.loads(data).get("reason") or ""
+                item = QListWidgetItem(f"✗ {who} — {reason}")
+            elif undone:
+                item = QListWidgetItem(self.tr("⟲ {0} (undone)").format(f"{who} {wall_time[11:19]}"))
+            else:
+                item = QListWidgetItem(f"✓ {who} — {wall_time[11:19]}")
+                item.setData(Qt.ItemDataRole.UserRole, uuid)
+            self.recent.addItem(item)
 
     def undo_selected(self) -> None:
         """Undo the selected admission, or this desk's last one."""

@@ -255,7 +255,7 @@ def shoot(language: str, folder: Path, work: Path) -> list[Path]:
         walk_in._check("phone")
         settle()
         shot("06-walk-in", compose(walk_in, find))
-        walk_in.reject()
+        walk_in.discard()
 
         # The dashboard after the morning.
         board = window.dashboard

@@ -1,11 +1,15 @@
 """The Find tab's list: type-ahead over name, pinyin, initials, phone tail, organisation and
-code. Enter on a result checks that person in; selecting one shows them in the detail panel."""
+code. Enter checks a person in only when there is exactly one match or a row was picked on
+purpose (arrow keys, a click): "wang" and Enter out of habit admits nobody among 17 王s.
+Rows show the category's colour, the organisation and the phone's last digits, so two 王伟
+can be told apart; selecting one shows them in the detail panel."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -17,63 +21,101 @@ from PySide6.QtWidgets import (
 )
 
 from ..desk import StaffChoice
-from ..search import SearchIndex
+from ..model import EventConfig
+from ..search import Hit, SearchIndex
 
 CODE = Qt.ItemDataRole.UserRole
+NO_COLOUR = "#9e9e9e"
+
+
+def phone_tail(phone: str | None) -> str:
+    """'…8000' from any phone, masked or not: enough to tell two people apart."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return f"…{digits[-4:]}" if len(digits) >= 4 else ""
 
 
 class SearchPanel(QWidget):
     selected = Signal(str)  # the code of the result now selected
 
-    def __init__(self, index: SearchIndex, check_in: Callable[[str], None], parent=None):
+    def __init__(self, index: SearchIndex, check_in: Callable[[str], None],
+                 config: Callable[[], EventConfig] | None = None, parent=None):
         super().__init__(parent)
         self.index, self.check_in = index, check_in
+        self._config = config or EventConfig
         self._stale = False
+        self.picked = False  # a row chosen on purpose since the query last changed
         self.query = QLineEdit(placeholderText=self.tr(
             "Name / pinyin / initials / phone tail / organisation / code  (Ctrl+F)"))
         self.query.setClearButtonEnabled(True)
+        self.query.installEventFilter(self)  # ↑ ↓ pick a row without leaving the field
+        self.count = QLabel()
+        self.count.setStyleSheet("color:#444; font-weight:bold")
         self.results = QListWidget()
         self.results.setAlternatingRowColors(True)
-        self.hint = QLabel(self.tr("Enter checks the selected person in"))
-        self.hint.setStyleSheet("color:#666")
+        self.hint = QLabel()
         self.walk_in_button = QPushButton(self.tr("Walk-in (Ctrl+N)"))
         self.query.textChanged.connect(self.refresh)
         self.query.returnPressed.connect(self._enter)
-        self.results.itemActivated.connect(lambda item: self._enter(item))
+        self.results.itemActivated.connect(lambda item: self._enter(item, picked=True))
+        self.results.itemClicked.connect(self._pick)
         self.results.currentItemChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.query)
+        layout.addWidget(self.count)
         layout.addWidget(self.results, stretch=1)
         layout.addWidget(self.hint)
         layout.addWidget(self.walk_in_button)
+        self._say_hint()
 
     def refresh(self, text: str, keep: str | None = None) -> None:
         """Show the hits for `text`; select `keep` (a code) when it is among them."""
         self.results.blockSignals(True)  # one 'selected' at the end, not one per row
+        kept = keep is not None and self.picked
         try:
             self.results.clear()
+            config = self._config()
             for hit in self.index.search(text) if text.strip() else []:
-                mark = "✓" if hit.arrived else ("✗" if hit.missing else "·")
-                first = f"{mark} {hit.name}    {hit.category or ''}"
-                second = "  ".join(x for x in (hit.organisation, hit.code) if x)
-                item = QListWidgetItem(f"{first}\n     {second}")
-                item.setData(CODE, hit.code)
-                item.setToolTip(f"{hit.name} {hit.organisation or ''} {hit.code}")
-                self.results.addItem(item)
+                self.results.addItem(self._row(hit, config))
             row = next((r for r in range(self.results.count())
-                        if self.results.item(r).data(CODE) == keep), 0)
+                        if self.results.item(r).data(CODE) == keep), None)
             if self.results.count():
-                self.results.setCurrentRow(row)
+                self.results.setCurrentRow(row if row is not None else 0)
         finally:
             self.results.blockSignals(False)
-        nothing = bool(text.strip()) and not self.results.count()
-        self.hint.setText(self.tr("No match: register a walk-in (Ctrl+N)") if nothing
-                          else self.tr("Enter checks the selected person in"))
-        self.hint.setStyleSheet("color:#a66f00; font-weight:bold" if nothing else "color:#666")
-        if nothing:  # the person shown before must not stay one Ctrl+Enter from a check-in
-            self.selected.emit("")
+        self.picked = kept and row is not None  # a re-run keeps a pick; a new query does not
+        shown = self.results.count()
+        self.count.setText(self.tr("{0} match(es)").format(shown) if text.strip() else "")
+        self._say_hint()
+        if bool(text.strip()) and not shown:  # the person shown before must not stay one
+            self.selected.emit("")  # Ctrl+Enter from a check-in
         self._current_changed(self.results.currentItem())
+
+    def _row(self, hit: Hit, config: EventConfig) -> QListWidgetItem:
+        mark = "✓" if hit.arrived else ("✗" if hit.missing else "·")
+        first = f"{mark} {hit.name}    {hit.category or ''}"
+        second = "  ".join(x for x in (hit.organisation, phone_tail(hit.phone), hit.code) if x)
+        item = QListWidgetItem(f"{first}\n     {second}")
+        category = config.category(hit.category)
+        swatch = QPixmap(16, 32)
+        swatch.fill(QColor(category.colour if category else NO_COLOUR))
+        item.setIcon(QIcon(swatch))
+        item.setData(CODE, hit.code)
+        item.setToolTip(f"{hit.name} {hit.organisation or ''} {hit.code}")
+        return item
+
+    def _say_hint(self) -> None:
+        """What Enter does now, in words: it must never surprise anyone."""
+        shown, text = self.results.count(), self.query.text().strip()
+        if text and not shown:
+            words, warn = self.tr("No match: register a walk-in (Ctrl+N)"), True
+        elif shown > 1 and not self.picked:
+            words, warn = self.tr("{0} matches: pick one with ↑ ↓ or a click, or type more; "
+                                  "Enter checks in only a person you picked").format(shown), True
+        else:
+            words, warn = self.tr("Enter checks the selected person in"), False
+        self.hint.setText(words)
+        self.hint.setStyleSheet("color:#a66f00; font-weight:bold" if warn else "color:#666")
 
     def rerun(self) -> None:
         """Search again (arrival marks, edited names), keeping the selected person. While
@@ -95,9 +137,32 @@ class SearchPanel(QWidget):
 
     def _current_changed(self, item: QListWidgetItem | None, _previous=None) -> None:
         if item is not None:
+            if self.results.hasFocus() and not self.picked:  # arrow keys in the list
+                self._pick()
             self.selected.emit(item.data(CODE))
 
-    def _enter(self, item: QListWidgetItem | None = None) -> None:
+    def _pick(self, item: QListWidgetItem | None = None) -> None:
+        """A row chosen on purpose: Enter may now check that person in."""
+        if item is not None:
+            self.results.setCurrentItem(item)
+        self.picked = self.results.currentItem() is not None
+        self._say_hint()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.query and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.results.count():
+            step = -1 if event.key() == Qt.Key.Key_Up else 1
+            row = self.results.currentRow() if self.picked else (-1 if step > 0 else 0)
+            self.results.setCurrentRow(max(0, min(self.results.count() - 1, row + step)))
+            self._pick()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _enter(self, item: QListWidgetItem | None = None, *, picked: bool = False) -> None:
+        """Enter: the one match, or the row picked on purpose; otherwise nobody."""
+        if not (picked or self.picked or self.results.count() == 1):
+            self._say_hint()
+            return
         item = item or self.results.currentItem()
         if item is not None:
             self.check_in(StaffChoice(item.data(CODE)))  # chosen by staff, not scanned

@@ -46,7 +46,7 @@ def test_purge_then_sync_downloads_nothing_and_sends_what_was_left(fake_desks, f
 
     assert _purge(a.store)["registrants"] == 25
     assert st.load(a.store).state == st.PURGED  # said at once, before any round
-    assert b.desk.walk_in({"name": "李雷", "phone": PHONE})[0]  # personal data in an event
+    assert b.desk.walk_in({"name": "李雷", "phone": PHONE, "payment": "免费"})[0]  # personal data in an event
     assert sync_once(b.store, b.client).ok
     fake.add_registrant("C-0002", "人2", phone="13900000002")  # a change on the central list
     registrants, events = _gets(fake, "/registrants"), _gets(fake, "/events")

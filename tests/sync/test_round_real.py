@@ -279,7 +279,8 @@ def test_walk_in_under_a_code_the_server_has_is_a_conflict_and_central_data_wins
         central, real_desks):
     event = central.new_event()
     a = real_desks("报到处1", event)  # enrolled, not synced yet: it does not know PAID
-    reg, decision = a.desk.walk_in({"name": "李雷", "code": PAID, "phone": "13900001111"})
+    reg, decision = a.desk.walk_in({"name": "李雷", "code": PAID, "phone": "13900001111",
+                                     "payment": "已缴费"})
     assert decision.ok
     report = sync_once(a.store, a.client)
     assert report.ok and [c["type"] for c in report.conflicts] == ["code_taken"]

@@ -33,7 +33,8 @@ def test_revoked_desk_wipes_registrants_and_walk_in_data_at_its_next_sync(
     assert sync_once(a.store, a.client).ok
     assert a.store.counts()["registrants"] == 2401
     walk_in, _ = a.desk.walk_in({"name": "李雷", "phone": "13800138000",
-                                 "email": "lilei@example.org", "organisation": "协和"})
+                                 "email": "lilei@example.org", "organisation": "协和",
+                                 "payment": "已缴费"})
     a.desk.edit(OTHER, {"phone": "13912345678"}, reason="new number")
     assert a.desk.scan(PAID).ok
     assert sync_once(a.store, a.client).ok  # everything reached the server
