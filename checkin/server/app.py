@@ -19,7 +19,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -288,6 +288,12 @@ def _error_handlers(app: FastAPI) -> None:
         log.warning("database unavailable: %s", exc)
         return _error(503, "database_unavailable", "the server cannot reach its database just "
                       "now; nothing was changed: try again shortly")
+
+    @app.exception_handler(DataError)
+    async def unstorable(_request, exc):
+        log.warning("data the database refused: %s", exc)
+        return _error(422, "invalid_request", "the request holds a value the database cannot "
+                      "store (a NUL character, a number out of range): nothing was changed")
 
     @app.exception_handler(IntegrityError)
     async def integrity(_request, exc):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .events import KINDS
 
@@ -57,6 +57,15 @@ class WireEvent(BaseModel):
     hlc: str = Field(min_length=1, max_length=160)
     ref: str | None = Field(None, max_length=64)
     data: dict = Field(default_factory=dict)
+
+    @field_validator("uuid", "code", "station", "device_id", "operator", "wall_time", "hlc",
+                     "ref")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        """A NUL character is no text a desk writes (and PostgreSQL cannot store it)."""
+        if value is not None and "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
 
 
 class EventBatch(BaseModel):
