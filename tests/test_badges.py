@@ -49,7 +49,14 @@ def text_in_box(page, template, element) -> str:
 
 
 def squeeze(text: str) -> str:
-    return "".join(text.split())
+    return "".join(lines_of(text)).replace(" ", "")
+
+
+def lines_of(text: str) -> list[str]:
+    """pdfium's text as lines. A hyphen that ends a line (García- / López) is read as its
+    soft-hyphen marker, U+FFFE (U+0002 from get_text_bounded): it is a hyphen here."""
+    text = text.replace("\ufffe", "-").replace("\x02", "-\r\n")
+    return [" ".join(line.split()) for line in text.split("\r\n") if line.strip()]
 
 
 def longest_organisation(store):
@@ -212,3 +219,247 @@ def test_template_mistakes_are_named(tmp_path, element, message):
                     f'h = 10\n{element}\n', encoding="utf-8")
     with pytest.raises(TemplateError, match=message):
         load_template(path)
+
+
+# -- line breaking: titles break at word and date boundaries ------------------------------
+# Real titles of Chinese medical-IT events, with the parts no line may start or end inside.
+TITLES = [
+    ("第二届医疗行业数字创新大会", ("2026-12-04", "2026-12-05"), ["2026年12月4日–5日"]),
+    ("第二届医疗行业数字创新大会（演示）", ("2026-06-30", "2026-07-02"), ["2026年6月30日–7月2日"]),
+    ("2026中国医院信息网络大会（CHIMA 2026）", ("2026-12-04", "2026-12-04"),
+     ["2026年12月4日", "CHIMA", "2026）"]),
+    ("中华医学会第三十一次全国放射学学术大会暨国际医学影像技术研讨会", ("2026-12-04", "2026-12-06"),
+     ["第三十一次", "2026年12月4日–6日"]),
+    ("第十届中国医疗健康数字化创新发展论坛 12月4日08:30开幕", ("2026-12-04", "2026-12-05"),
+     ["第十届", "12月4日", "08:30", "2026年12月4日–5日"]),
+]
+GROUPS = ["2026年12月4日–5日", "2026年6月30日–7月2日", "12月4日", "2026-12-04", "08:30",
+          "11:30–13:30", "¥480元", "400人", "第三十一次"]
+
+
+def _measure(bold=False):
+    from checkin.printing.render import _unit_width
+
+    return lambda text, size: _unit_width(bold, text) * size
+
+
+def _whole(group: str, lines) -> bool:
+    return any(group in line for line in lines)
+
+
+@pytest.fixture(params=["budoux", "rules only"])
+def segmenter(request, monkeypatch):
+    """The line breaking with BudouX's Chinese words, and without it (not installed)."""
+    from checkin.printing import textfit
+
+    if request.param == "budoux":
+        pytest.importorskip("budoux")
+    else:
+        monkeypatch.setattr(textfit, "budoux", None)
+    textfit._segmenter.cache_clear()
+    textfit.break_classes.cache_clear()
+    yield request.param
+    textfit._segmenter.cache_clear()
+    textfit.break_classes.cache_clear()
+
+
+@pytest.mark.parametrize("text", [
+    "第二届医疗行业数字创新大会 2026年12月4日–5日",
+    "第二届医疗行业数字创新大会（演示） 2026年6月30日–7月2日",
+    "中华医学会第三十一次全国放射学学术大会 2026-12-04 08:30 开幕",
+    "餐券 12月4日午餐 11:30–13:30 · 限400人 · ¥480元",
+    "Welcome reception 2026-12-04 08:30, hall A",
+])
+def test_no_line_breaks_inside_a_date_a_time_or_a_number_with_its_unit(text, segmenter):
+    from checkin.printing.textfit import WEAK, _pieces, fit, forced_breaks
+
+    measure = _measure()
+    groups = [g for g in GROUPS if g in text]
+    assert groups
+    # from the narrowest box in which every unbreakable part fits at the smallest size
+    narrowest = max(measure(piece.strip(), 5) for piece, _ in _pieces(text, WEAK))
+    for width in range(int(narrowest) + 1, 420, 6):
+        fitted = fit(text, width, 500, size=12, min_size=5, max_lines=20, measure=measure)
+        assert not fitted.forced and forced_breaks(text, fitted.lines) == 0, (width, fitted)
+        assert "".join(fitted.lines).replace(" ", "") == text.replace(" ", "")
+        for group in groups:
+            assert _whole(group, fitted.lines), (width, group, fitted.lines)
+        for line in fitted.lines:  # nor starts with punctuation that ends the one before
+            assert line[0] not in "，。、）》–—·:：", (width, fitted.lines)
+
+
+def test_titles_prefer_the_space_before_the_date_and_chinese_word_boundaries(segmenter):
+    from checkin.printing.textfit import fit
+
+    measure = _measure()
+    title = "第二届医疗行业数字创新大会 2026年12月4日–5日"
+    width = measure("第二届医疗行业数字创新大会", 11) + 1
+    fitted = fit(title, width, 40, size=11, min_size=6, max_lines=2, measure=measure)
+    assert fitted.lines == ("第二届医疗行业数字创新大会", "2026年12月4日–5日")
+    # a little wider than the title alone: still not '…创新 / 大会 2026年…'
+    wider = fit(title, width * 1.05, 40, size=11.5, min_size=6, max_lines=2, measure=measure)
+    assert wider.lines == ("第二届医疗行业数字创新大会", "2026年12月4日–5日")
+
+
+def test_chinese_breaks_between_words():
+    pytest.importorskip("budoux", reason="Chinese word boundaries come from BudouX")
+    from checkin.printing.textfit import fit
+
+    measure = _measure()
+    words = ["医疗", "行业", "数字", "创新", "大会", "研究型", "医院", "学会", "信息化", "委员会",
+             "智慧", "专业"]
+    for text in ("第二届医疗行业数字创新大会", "中国研究型医院学会医疗信息化分会智慧医疗专业委员会"):
+        for width in range(int(measure("研究型", 6)) + 1, 300, 5):
+            fitted = fit(text, width, 500, size=12, min_size=6, max_lines=20, measure=measure)
+            split = [w for w in words if w in text and not _whole(w, fitted.lines)]
+            assert split == [], (width, fitted.lines)
+
+
+def test_latin_words_break_only_at_spaces_or_after_a_hyphen(segmenter):
+    from checkin.printing.textfit import fit
+
+    measure = _measure(bold=True)
+    text = "Prof. Dr. Hans-Joachim Müller-Lüdenscheidt O'Brien, Covid-19"
+    for width in range(int(measure("Lüdenscheidt", 10)) + 1, 500, 7):
+        fitted = fit(text, width, 100, size=20, min_size=10, max_lines=4, measure=measure)
+        assert not fitted.forced  # smaller than min_size rather than a word cut in two
+        for end in [line[-1] for line in fitted.lines[:-1]]:
+            assert end in ".-" or end.isalpha(), fitted.lines
+        joined = " ".join(fitted.lines)
+        for word in text.split():
+            # a hyphenated word may break after its hyphen, before a letter only
+            parts = [word] if word.startswith("Covid") else word.split("-")
+            assert all(_whole(part, fitted.lines) for part in parts), (width, fitted.lines)
+        assert squeeze(joined) == squeeze(text)
+
+
+def test_a_word_wider_than_the_box_even_at_4_pt_is_broken_and_said(tmp_path, event_store):
+    from checkin.printing.render import render_pdf
+
+    path = tmp_path / "narrow.toml"
+    path.write_text('[template]\nwidth_mm = 30\nheight_mm = 30\n[[elements]]\ntype = "text"\n'
+                    'text = "{name}"\nx = 2\ny = 2\nw = 10\nh = 20\nsize = 20\nmin_size = 10\n'
+                    'max_lines = 4\n', encoding="utf-8")
+    template = load_template(path)
+    person = reg_store.get(event_store.reader(), "SHIC2026-000002")
+    person.name = "Oppenheimerwittgensteinhausen"
+    buffer = io.BytesIO()
+    report = render_pdf([(template, {**badge_items(event_store, [person], template)[0][1]})],
+                        buffer)
+    assert any("broken inside a word" in w for w in report.squeezed), report.warnings
+    page = pypdfium2.PdfDocument(buffer.getvalue())[0]
+    assert squeeze(text_in_box(page, template, template.elements[0])) == person.name
+
+
+def _retitled(store, name: str, start: str, end: str) -> None:
+    import dataclasses
+
+    config = dataclasses.replace(store.config, name=name, start=start, end=end)
+    with store.transaction() as conn:
+        store.save_config(conn, config)
+
+
+@pytest.mark.parametrize("title, dates, groups", TITLES, ids=[t[0][:8] for t in TITLES])
+def test_printed_titles_never_break_inside_a_date(event_store, title, dates, groups):
+    """Every template that prints the event's title and dates, rendered and read back
+    line by line from the PDF: each date (and number with its unit) whole on one line."""
+    from checkin.printing.fields import _dates
+
+    _retitled(event_store, title, *dates)
+    assert _dates(event_store.config) in "".join(groups) or _dates(event_store.config) in title \
+        or any(g.startswith(_dates(event_store.config)) for g in groups)
+    person = reg_store.get(event_store.reader(), "SHIC2026-000002")
+    checked = 0
+    for template in list_templates():
+        elements = [e for e in template.elements if e.type == "text"
+                    and ("{event_name}" in e.text or "{event_dates}" in e.text)]
+        if not elements:
+            continue
+        items = (letter_items(event_store, [person], template, {person.code: "T"})
+                 if template.document == "letter"
+                 else document_items(event_store, [person], template))
+        page = pdf_of(items[:1])[0]
+        for element in elements:
+            text = " ".join(items[0][1][f] for f in ("event_name", "event_dates")
+                            if "{" + f + "}" in element.text)
+            lines = lines_of(text_in_box(page, template, element))
+            assert squeeze("".join(lines)) == squeeze(text), (template.name, lines)
+            for group in groups:
+                if group in text:
+                    assert _whole(group, lines), (template.name, group, lines)
+            checked += 1
+    assert checked >= 7
+
+
+def test_the_date_range_stays_whole_on_the_80mm_voucher(event_store):
+    """The finding: '2026年12月 / 4日–5日' on a voucher's title lines."""
+    _retitled(event_store, "第二届医疗行业数字创新大会", "2026-12-04", "2026-12-05")
+    person = reg_store.get(event_store.reader(), "SHIC2026-000002")
+    template = load_template("voucher-80mm")
+    page = pdf_of(voucher_items(event_store, [person], template)[:1])[0]
+    box = next(e for e in template.elements if "{event_name}" in e.text)
+    assert lines_of(text_in_box(page, template, box)) == [
+        "第二届医疗行业数字创新大会", "2026年12月4日–5日"]
+
+
+# -- the category in Chinese and English ---------------------------------------------------
+def test_category_prints_in_both_languages_where_the_event_names_both(event_store):
+    from checkin.printing.fields import badge_fields, category_label
+
+    config = event_store.config
+    assert config.category("参会代表").name_en == "Delegate"
+    person = next(p for p in reg_store.all_registrants(event_store.reader())
+                  if p.category == "参会代表")
+    fields = badge_fields(person, config)
+    assert (fields["category"], fields["category_name"], fields["category_en"]) == (
+        "参会代表 Delegate", "参会代表", "Delegate")
+    for name in ("badge-a6", "badge-100x70", "badge-62mm", "badge-90x54", "badge-4x3in"):
+        template = load_template(name)
+        page = pdf_of(badge_items(event_store, [person], template))[0]
+        box = next(e for e in template.elements if e.text == "{category}")
+        assert lines_of(text_in_box(page, template, box)) == ["参会代表 Delegate"], name
+    assert category_label("评委", "") == "评委"
+    assert category_label("VIP", "vip") == "VIP"
+    assert category_label("", "Guest") == "Guest"
+
+
+def test_a_category_without_an_english_name_prints_as_before(event_store):
+    import dataclasses
+
+    config = event_store.config
+    config.categories[:] = [dataclasses.replace(c, name_en="") for c in config.categories]
+    person = next(p for p in reg_store.all_registrants(event_store.reader())
+                  if p.category == "参会代表")
+    from checkin.printing.fields import badge_fields
+
+    assert badge_fields(person, config)["category"] == "参会代表"
+
+
+def test_the_english_category_name_survives_json_and_the_central_toml():
+    import tomllib
+
+    from conftest import EVENT_TOML
+
+    from checkin.config import (
+        ConfigError,
+        config_from_dict,
+        config_from_json,
+        config_to_json,
+        load_config,
+    )
+    from checkin.demo import demo_config
+    from checkin.server.conferences import to_toml
+
+    for config in (load_config(EVENT_TOML), config_from_dict(demo_config())):
+        assert all(c.name_en for c in config.categories)
+        assert config_from_json(config_to_json(config)) == config
+        assert config_from_dict(tomllib.loads(to_toml(json.loads(config_to_json(config))))) \
+            == config
+    plain = config_from_dict({"categories": [{"name": "学生"}]})
+    assert plain.categories[0].name_en == ""
+    assert "name_en" not in config_to_json(plain)  # older events: the same JSON as before
+    assert config_from_json(config_to_json(plain)) == plain
+    spaced = config_from_dict({"categories": [{"name": "学生", "name_en": "  Student  "}]})
+    assert spaced.categories[0].name_en == "Student"
+    with pytest.raises(ConfigError, match="name_en"):
+        config_from_dict({"categories": [{"name": "学生", "name_en": 3}]})

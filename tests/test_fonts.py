@@ -7,6 +7,9 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from checkin.printing.fonts import (
     MissingGlyphs,
     check_printable,
     default_chain,
+    new_canvas,
 )
 
 ANSWERS = FIXTURES / "shic2026-registrations.answers.json"
@@ -73,7 +77,7 @@ def chain() -> FontChain:
 def _draw_lines(lines: list[str], chain: FontChain, size: float = 11) -> bytes:
     """One text per line, 30 lines a page; returns the PDF."""
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=(600, 700))
+    canvas = new_canvas(out, pagesize=(600, 700))
     for start in range(0, len(lines), 30):
         for row, text in enumerate(lines[start:start + 30]):
             chain.draw_string(canvas, 20, 670 - row * 22, text, size)
@@ -178,10 +182,8 @@ def test_fonts_are_embedded_as_subsets(names_pdf):
     assert all(fonts.values()), fonts  # every one embedded
     assert {"WenQuanYiMicroHei-0", "HanaMinA"} <= set(fonts), fonts
     # The font dictionaries: subset-tagged names ('AAAAAB+HanaMinA') and TrueType programs
-    # (/FontFile2), one per subset. reportlab's canvas also lists its initial Helvetica,
-    # which no character uses (checked above).
+    # (/FontFile2), one per subset, and no other font (new_canvas: no initial Helvetica).
     tagged = [t.decode() for t in re.findall(rb"/BaseFont /([^\s/>]+)", pdf)]
-    tagged.remove("Helvetica")
     assert all(re.fullmatch(r"[A-Z]{6}\+\S+", name) for name in tagged), tagged
     assert {name.split("+", 1)[1] for name in tagged} == set(fonts)
     assert pdf.count(b"/FontFile2") == len(tagged)
@@ -311,3 +313,81 @@ def test_registering_is_idempotent_and_names_cannot_be_reused(chain):
         clash.register()
     with pytest.raises(ValueError):
         FontChain([chain.faces[0], chain.faces[0]])
+
+
+# -- every PDF the desk makes embeds every font it names -------------------------------------
+BASE_14 = {"Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+           "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Courier",
+           "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Symbol", "ZapfDingbats"}
+
+
+def _font_problems(pdf: bytes) -> list[str]:
+    """Every font the PDF names that is not an embedded subset of ours: from the font
+    dictionaries (also fonts no text uses, such as reportlab's initial Helvetica), from
+    pdfium (the font of every text object of every page), and from poppler's pdffonts
+    where it is installed."""
+    problems = []
+    names = [n.decode() for n in re.findall(rb"/BaseFont /([^\s/>\]]+)", pdf)]
+    problems += [f"base-14 font {n}" for n in names if n.split("+")[-1] in BASE_14]
+    problems += [f"not a subset: {n}" for n in names if not re.fullmatch(r"[A-Z]{6}\+\S+", n)]
+    if pdf.count(b"/FontFile2") != len(names):
+        problems.append(f"{len(names)} fonts, {pdf.count(b'/FontFile2')} embedded programs")
+    for number, page in enumerate(pdfium.PdfDocument(pdf), 1):
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT]):
+            font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
+            if not pdfium_c.FPDFFont_GetIsEmbedded(font):
+                problems.append(f"page {number}: a text in a font that is not embedded")
+    if shutil.which("pdffonts"):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            listing = subprocess.run(["pdffonts", file.name], capture_output=True, text=True,
+                                     check=True).stdout.splitlines()[2:]
+        for row in listing:  # name type encoding emb sub uni object ID
+            emb = row.split()[-5]
+            if emb != "yes":
+                problems.append(f"pdffonts: {row}")
+    return problems
+
+
+def test_the_font_check_finds_reportlabs_helvetica():
+    out = io.BytesIO()
+    canvas = Canvas(out)  # reportlab's own default: Helvetica named on every page
+    default_chain().draw_string(canvas, 10, 10, "王小明", 12)
+    canvas.showPage()
+    canvas.save()
+    assert any("Helvetica" in p for p in _font_problems(out.getvalue()))
+
+
+def _items_for(store, template):
+    from checkin.printing.documents import document_items, letter_items
+    from checkin.store import registrants as reg_store
+
+    people = [reg_store.get(store.reader(), "SHIC2026-000002"),
+              reg_store.get(store.reader(), "SHIC2026-000005")]
+    if template.document == "letter":
+        return letter_items(store, people, template, {p.code: p.code for p in people})
+    return document_items(store, people, template)
+
+
+def test_every_template_embeds_every_font_it_names(event_store):
+    """Badges, vouchers and letters, one per page and N-up on A4 with cut marks or tear-off
+    lines (000005 has no meals: no vouchers; empty optional lines on both)."""
+    from checkin.printing.render import render_pdf
+    from checkin.printing.templates import list_templates
+
+    checked = 0
+    for template in list_templates():
+        items = _items_for(event_store, template)
+        assert items, template.name
+        for sheet in (False, True):
+            if sheet and template.document == "letter":
+                continue
+            out = io.BytesIO()
+            render_pdf(items, out, sheet=sheet)
+            assert _font_problems(out.getvalue()) == [], (template.name, sheet)
+            checked += 1
+    assert checked == 17
+    out = io.BytesIO()
+    render_pdf([], out)  # nothing to print: no stray font either
+    assert b"/BaseFont" not in out.getvalue()

@@ -9,8 +9,11 @@ import string
 from .. import tickets
 from ..model import EventConfig, MealSlot, Registrant
 
-BADGE_FIELDS = ("name", "organisation", "title", "category", "category_colour", "team", "track",
-                "code", "qr_payload", "event_name", "event_dates")
+# category: "参会代表 Delegate" where the event file gives the English name (name_en), else the
+# name alone; category_name and category_en: each of the two alone, for a template that asks.
+BADGE_FIELDS = ("name", "organisation", "title", "category", "category_name", "category_en",
+                "category_colour", "team", "track", "code", "qr_payload", "event_name",
+                "event_dates")
 VOUCHER_FIELDS = (*BADGE_FIELDS, "meal_name", "meal_date", "meal_time", "voucher_payload")
 LETTER_FIELDS = (*BADGE_FIELDS, "ticket")
 ALL_FIELDS = (*VOUCHER_FIELDS, "ticket")
@@ -29,11 +32,21 @@ def _dates(config: EventConfig) -> str:
     return text
 
 
+def category_label(name: str, english: str) -> str:
+    """'参会代表 Delegate': both names when the event gives both, else the one there is."""
+    if not english or english.casefold() == name.casefold():
+        return name or english
+    return f"{name} {english}" if name else english
+
+
 def badge_fields(reg: Registrant, config: EventConfig) -> dict[str, str]:
     category = config.category(reg.category)
+    english = category.name_en if category else ""
     return {
         "name": reg.name, "organisation": reg.organisation or "", "title": reg.title or "",
-        "category": reg.category or "", "category_colour": category.colour if category else "#607d8b",
+        "category": category_label(reg.category or "", english),
+        "category_name": reg.category or "", "category_en": english,
+        "category_colour": category.colour if category else "#607d8b",
         "team": reg.team or "", "track": reg.track or "", "code": reg.code,
         "qr_payload": badge_ticket(reg, config) or reg.code,
         "event_name": config.name, "event_dates": _dates(config),

@@ -19,7 +19,8 @@ does not count as covering its character.
 Bold: Noto Sans Bold is the only bold face; CJK faces have no bold weight, so the bold chain
 draws them with a synthetic bold (the glyphs are filled and stroked in the fill colour).
 
-Fonts are embedded as subsets (reportlab's TTFont; tag 'AAAAAA+' in /BaseFont). The module
+Fonts are embedded as subsets (reportlab's TTFont; tag 'AAAAAA+' in /BaseFont), and no
+other font is named: `new_canvas` replaces reportlab's initial Helvetica. The module
 keeps no state of its own beyond reportlab's font registry and a per-process cache of the
 two default chains.
 """
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 
@@ -395,6 +397,14 @@ def check_printable(texts: Iterable[str] | str, chain: FontChain | None = None) 
             chars.update(dict.fromkeys(missing))
     if chars:
         raise MissingGlyphs(list(chars), holders)
+
+
+def new_canvas(out, **kwargs) -> Canvas:
+    """A reportlab Canvas whose initial font is the bundled chain's primary face. With
+    reportlab's default, every page names Helvetica in its resources although no text uses
+    it: a base-14 font, never embedded, that a printer replaces with whatever it has (and
+    preflight checks refuse). Every PDF the desk makes starts here."""
+    return Canvas(out, initialFontName=default_chain().faces[0].name, **kwargs)
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..pinyin import is_cjk
 from .fields import fill
-from .fonts import FontChain, check_printable, default_chain
+from .fonts import FontChain, check_printable, default_chain, new_canvas
 from .pages import page_size_mm
 from .templates import Element, Template
 from .textfit import LEADING, fit
@@ -30,8 +30,9 @@ class RenderReport:
     pages: int = 0
     items: int = 0
     warnings: list[str] = field(default_factory=list)  # everything worth a look
-    # text shrunk below its template's smallest size: worth a look before the badge is
-    # handed over (an empty optional-looking line, e.g. a walk-in's organisation, is not)
+    # text shrunk below its template's smallest size, or broken inside a word or a date:
+    # worth a look before the badge is handed over (an empty optional-looking line, e.g. a
+    # walk-in's organisation, is not)
     squeezed: list[str] = field(default_factory=list)
 
 
@@ -81,6 +82,10 @@ def _draw_text(canvas: Canvas, element: Element, fields: dict[str, str], ox: flo
                  max_lines=element.max_lines, measure=measure)
     if fitted.shrunk_below_min:
         report.warnings.append(f"{who}: {text[:30]!r} needed {fitted.size:g} pt to fit its box")
+        report.squeezed.append(report.warnings[-1])
+    if fitted.forced:
+        report.warnings.append(f"{who}: {text[:30]!r} had to be broken inside a word or a date "
+                               f"to fit its box: {' / '.join(fitted.lines)}")
         report.squeezed.append(report.warnings[-1])
     size = fitted.size
     block = len(fitted.lines) * size * LEADING
@@ -161,7 +166,7 @@ def render_pdf(items: list[tuple[Template, dict[str, str]]], out: str | Path | i
         check_printable(_texts_of(template, fields), default_chain())
     report = RenderReport()
     buffer = out if isinstance(out, io.BytesIO) else io.BytesIO()
-    canvas = Canvas(buffer, pageCompression=1)
+    canvas = new_canvas(buffer, pageCompression=1)  # no Helvetica: every font embedded
     canvas.setTitle(title)
     canvas.setCreator("Checkin Desk")
     if sheet:
