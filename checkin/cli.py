@@ -134,7 +134,7 @@ def _decision_text(d) -> str:
     banner = {Outcome.OK: "OK", Outcome.ALREADY: "ALREADY", Outcome.NOT_FOUND: "NOT FOUND",
               Outcome.NOT_ELIGIBLE: "REFUSED", Outcome.INVALID: "INVALID"}[d.outcome]
     who = f" {d.name} ({d.category})" if d.name else ""
-    return f"[{banner}]{who} — {d.reason}"
+    return f"[{banner}]{who} — {d.reason}" + "".join(f"\n  ⚠ {a}" for a in d.alerts)
 
 
 def cmd_scan(args) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .masking import MASKED_FIELDS
-from .model import REGISTRANT_FIELDS, Category, EventConfig, Forum, MealSlot, Privacy
+from .model import REGISTRANT_FIELDS, Alerts, Category, EventConfig, Forum, MealSlot, Privacy
 from .pin import check_pin_hash
 from .tickets import load_public_key
 
@@ -86,10 +86,15 @@ def config_from_dict(raw: dict) -> EventConfig:
     categories = []
     for i, c in enumerate(raw.get("categories", []), 1):
         where = f"categories #{i}"
+        name_en = c.get("name_en") or ""
+        if not isinstance(name_en, str):
+            raise ConfigError(f"{where}: name_en is the English name as text, e.g. "
+                              'name_en = "Delegate"')
         categories.append(
             Category(
                 name=_require(c, "name", where),
                 colour=str(c.get("colour") or c.get("color") or "#607d8b"),
+                name_en=" ".join(name_en.split()),
                 aliases=tuple(str(a) for a in c.get("aliases", ())),
                 days=tuple(_iso(d, where) for d in c.get("days", ())),
                 meals=tuple(str(m) for m in c.get("meals", ())),
@@ -118,7 +123,34 @@ def config_from_dict(raw: dict) -> EventConfig:
         categories=categories,
         **_tickets(raw.get("tickets") or {}),
         privacy=_privacy(raw.get("privacy") or {}),
+        alerts=_alerts(raw.get("alerts") or {}),
     )
+
+
+def _alerts(raw: dict) -> Alerts:
+    """`[alerts]`: words in remarks, categories and fields that raise an alert on the banner,
+    and whether staff acknowledge it (checkin/alerts.py)."""
+    if not isinstance(raw, dict):
+        raise ConfigError("alerts must be a table: [alerts]")
+    unknown = set(raw) - {"words", "categories", "fields", "acknowledge"}
+    if unknown:
+        raise ConfigError(f"alerts: unknown setting(s) {', '.join(sorted(unknown))} "
+                          "(words, categories, fields, acknowledge)")
+    lists = {}
+    for key in ("words", "categories", "fields"):
+        value = raw.get(key) or ()
+        if isinstance(value, str) or not isinstance(value, list | tuple) \
+                or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(f'alerts.{key} must be a list of words, e.g. ["轮椅", "VIP"]')
+        lists[key] = tuple(v.strip() for v in value)
+    for name in lists["fields"]:
+        if not (name in REGISTRANT_FIELDS or name.startswith("extra.")):
+            raise ConfigError(f"alerts.fields: unknown field {name!r}; use a registrant field "
+                              "(remarks, title ...) or extra.<column header>")
+    acknowledge = raw.get("acknowledge", False)
+    if not isinstance(acknowledge, bool):
+        raise ConfigError("alerts.acknowledge is true or false")
+    return Alerts(**lists, acknowledge=acknowledge)
 
 
 # Fields a desk cannot work without: always stored, whatever `desk_fields` says.
@@ -193,6 +225,9 @@ def config_to_json(config: EventConfig) -> str:
     data = asdict(config)
     event = {k: data.pop(k) for k in ("name", "short_name", "timezone", "start", "end", "checkin_days")}
     tickets = {"keys": data.pop("ticket_keys"), "require_signature": data.pop("require_signature")}
+    for category in data["categories"]:
+        if not category["name_en"]:
+            del category["name_en"]  # as before there was one: the same JSON, a shorter TOML
     privacy = data.pop("privacy")
     privacy = {"organiser_pin_hash": privacy["organiser_pin_hash"],
                **({"desk_fields": list(privacy["desk_fields"])}

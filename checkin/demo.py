@@ -79,18 +79,21 @@ def demo_config(start: dt.date | None = None) -> dict:
             for i, name in enumerate(FORUMS)
         ],
         "categories": [
-            {"name": "嘉宾/专家", "colour": "#c62828", "aliases": ["嘉宾", "专家", "VIP"],
-             "meals": ["day1-dinner"], "all_forums": True},
-            {"name": "评委", "colour": "#6a1b9a", "meals": ["day1-dinner"], "all_forums": True},
-            {"name": "参赛团队", "colour": "#1565c0"},
-            {"name": "参会代表", "colour": "#2e7d32", "aliases": ["代表"]},
-            {"name": "学生", "colour": "#00838f"},
-            {"name": "媒体", "colour": "#ef6c00", "all_forums": True},
-            {"name": "展商", "colour": "#795548"},
-            {"name": "工作人员", "colour": "#37474f", "all_forums": True},
+            {"name": "嘉宾/专家", "name_en": "Guest / Expert", "colour": "#c62828",
+             "aliases": ["嘉宾", "专家", "VIP"], "meals": ["day1-dinner"], "all_forums": True},
+            {"name": "评委", "name_en": "Judge", "colour": "#6a1b9a", "meals": ["day1-dinner"],
+             "all_forums": True},
+            {"name": "参赛团队", "name_en": "Competitor", "colour": "#1565c0"},
+            {"name": "参会代表", "name_en": "Delegate", "colour": "#2e7d32", "aliases": ["代表"]},
+            {"name": "学生", "name_en": "Student", "colour": "#00838f"},
+            {"name": "媒体", "name_en": "Press", "colour": "#ef6c00", "all_forums": True},
+            {"name": "展商", "name_en": "Exhibitor", "colour": "#795548"},
+            {"name": "工作人员", "name_en": "Staff", "colour": "#37474f", "all_forums": True},
         ],
         # The demo's organiser PIN is public (README): it unmasks the made-up phone numbers.
         "privacy": {"organiser_pin_hash": _demo_pin_hash()},
+        # A wheelchair or an invoice in the remarks: on the banner, with its own sound.
+        "alerts": {"words": ["轮椅", "发票"]},
     }
 
 

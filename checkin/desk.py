@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from . import normalize as norm
 from . import tickets
+from .alerts import alerts_for
 from .messages import message
 from .model import (
     ADMISSION_KINDS,
@@ -464,13 +465,15 @@ class Desk:
         params = {
             "first": first, "last": last,
             "name": decision.name or "", "code": decision.code or "", "station": where.label,
-            "payment": reg.payment if reg else "", "today": self.today(), "days": ", ".join(days),
+            "payment": reg.payment if reg else "", "today": self.today(), "days": ("、" if self.chinese else ", ").join(days),
             "slot": where.meal.name if where.meal else "", "forum": where.forum.name if where.forum else "",
             "capacity": where.forum.capacity if where.forum else "",
             "first_time": self._when(decision.first_time),
             "first_device": self._desk_name(decision.first_device), **extra,
         }
         decision.reason = message(decision.reason_code, self.chinese, **params)
+        decision.alerts = alerts_for(reg, config)
+        decision.acknowledge = bool(decision.alerts) and config.alerts.acknowledge
         return decision
 
     def _when(self, wall_time: str | None) -> str:

@@ -11,24 +11,28 @@ import os
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "welcome": ("Welcome, {name}", "欢迎，{name}"),
-    "admitted": ("{name}: admitted to {station}", "{name}：可以进入{station}"),
+    "admitted": ("Admitted: {station}", "可以进入：{station}"),
     "already": ("Already admitted at {first_time} by desk {first_device}",
-                "已于 {first_time} 在 {first_device} 办理"),
+                "已于{first_time}在{first_device}办理"),
     "not_found": ("No registration with code {code}", "查无此报名编号：{code}"),
-    "removed": ("{name} is no longer on the registration list", "{name} 已不在报名名单中"),
-    "unpaid": ("{name}: payment status '{payment}': send to the payment desk, or a supervisor "
-               "override", "{name}：缴费状态“{payment}”，请到缴费处缴费，或由主管特批"),
-    "refunded": ("{name}'s registration was refunded", "{name} 已退款"),
-    "payment_unknown": ("{name}: payment status '{payment}' is unknown", "{name}：缴费状态“{payment}”无法识别"),
+    "removed": ("No longer on the registration list: ask at the registration desk",
+                "已不在报名名单中：请到报到处核实"),
+    "unpaid": ("Not paid yet: send to the payment desk, or a supervisor override",
+               "未缴费：请到缴费处缴费，或由主管特批"),
+    "refunded": ("This registration was refunded: send to the registration desk",
+                 "报名已退款：请到报到处核实"),
+    "payment_unknown": ("Payment status '{payment}' is not one the desk knows: check at the "
+                        "payment desk", "缴费状态“{payment}”无法识别：请到缴费处核实"),
     "outside_event": ("Today ({today}) is not a day of this event ({first} to {last}): check "
-                      "this laptop's date and clock", "今天（{today}）不在本活动日期内（{first} 至 "
+                      "this laptop's date and clock", "今天（{today}）不在本活动日期内（{first}至"
                       "{last}）：请检查本机日期和时间"),
-    "wrong_day": ("{name} is not admitted today ({today}); valid: {days}",
-                  "{name} 今日（{today}）不可入场；可用日期：{days}"),
-    "meal_not_entitled": ("{name} has no {slot}", "{name} 无 {slot} 用餐资格"),
-    "forum_not_entitled": ("{name} did not sign up for {forum}", "{name} 未报名 {forum}"),
-    "forum_full": ("{forum} is full ({capacity} seats)", "{forum} 已满（{capacity} 座）"),
-    "override": ("{name}: admitted by supervisor override ({reason})", "{name}：主管特批（{reason}）"),
+    "wrong_day": ("Not admitted today ({today}); admitted on {days}",
+                  "今天（{today}）不能入场，可入场日期：{days}"),
+    "meal_not_entitled": ("{slot} is not part of this registration",
+                          "报名未含{slot}"),
+    "forum_not_entitled": ("Not signed up for {forum}", "未报名{forum}"),
+    "forum_full": ("{forum} is full ({capacity} seats)", "{forum}已满（{capacity}座）"),
+    "override": ("Admitted by a supervisor ({reason})", "主管特批入场（{reason}）"),
     "empty": ("Nothing was scanned", "未读取到内容"),
     "too_long": ("The scanned code is far too long to be a ticket", "扫描内容过长，不是参会凭证"),
     "not_a_code": ("This QR code is not a registration code", "此二维码不是参会凭证"),
@@ -44,11 +48,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "凭证签名不属于本活动（未知密钥）"),
     "wrong_event": ("This ticket is for another event ({event})", "这是其他活动的凭证（{event}）"),
     "not_yet_valid": ("This ticket is not valid yet (from {valid_from})",
-                      "凭证尚未生效（{valid_from} 起有效）"),
+                      "凭证尚未生效（{valid_from}起有效）"),
     "expired": ("This ticket has expired (valid until {valid_until})",
-                "凭证已过期（有效期至 {valid_until}）"),
+                "凭证已过期（有效期至{valid_until}）"),
     "revoked": ("This ticket of {code} was revoked: ask for the new one, or find the person "
-                "by name", "{code} 的此凭证已作废，请出示新凭证或按姓名查找"),
+                "by name", "{code}的此凭证已作废，请出示新凭证或按姓名查找"),
     "signature_required": ("Plain codes are not accepted at this event: scan the signed "
                            "ticket, or find the person by name",
                            "本活动须扫描电子凭证；仅有编号请按姓名查找后签到"),
@@ -56,7 +60,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "凭证有效，名单待同步"),
     "unlisted_station": ("Valid ticket, but {code} is not on this desk's list yet: "
                          "{station} needs the list (sync first)",
-                         "凭证有效，但 {code} 尚未同步到本机名单，{station}需先同步"),
+                         "凭证有效，但{code}尚未同步到本机名单，{station}需先同步"),
+    # Printers (checkin/printing/printers.py): the window says them in its language, with
+    # what CUPS said in brackets.
+    "printer_folder": ("cannot save the PDF to {folder}: {detail}",
+                       "无法把 PDF 保存到 {folder}：{detail}"),
+    "printer_no_cups": ("the print service (CUPS) is not installed on this computer",
+                        "本机没有安装打印服务（CUPS）"),
+    "printer_timeout": ("printer {name} did not answer within {seconds} s",
+                        "打印机 {name} 在 {seconds} 秒内没有响应"),
+    "printer_missing": ("printer {name} is not installed on this computer ({said})",
+                        "本机没有打印机 {name}（{said}）"),
+    "printer_not_accepting": ("printer {name} is not taking jobs: is it paused or switched "
+                              "off? ({said})", "打印机 {name} 不接受任务：是否暂停或关机？（{said}）"),
+    "printer_disabled": ("printer {name} is disabled: switch it on and enable it ({said})",
+                         "打印机 {name} 已停用：请开机并启用（{said}）"),
+    "printer_no_scheduler": ("the print service (CUPS) is not running ({said})",
+                             "打印服务（CUPS）没有运行（{said}）"),
+    "printer_refused": ("printer {name} refused the job: {said}",
+                        "打印机 {name} 拒绝了打印任务：{said}"),
     # Clocks (checkin/clockcheck.py): said in the window and by `checkin sync-status`.
     "clock_off": ("This laptop's clock is {span} {direction} the central list's (measured "
                   "{at}): check-ins use the list's time; set this laptop's clock right",
@@ -64,7 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "请校准本机时钟"),
     "clock_unchecked": ("This laptop's date ({today}) is outside the event ({first} to "
                         "{last}) and was never compared with the central list: check the date "
-                        "and clock", "本机日期（{today}）不在活动日期内（{first} 至 {last}），且从未与"
+                        "and clock", "本机日期（{today}）不在活动日期内（{first}至{last}），且从未与"
                         "中心名单对时：请检查本机日期和时间"),
 }
 

@@ -148,6 +148,17 @@ class Privacy:
     desk_unmasked: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Alerts:
+    """The event file's `[alerts]` (checkin/alerts.py): who staff must look after, said on
+    the banner with its own sound."""
+
+    words: tuple[str, ...] = ()  # a remark containing one of these is an alert ("轮椅", "VIP")
+    categories: tuple[str, ...] = ()  # everyone of these categories (嘉宾, 讲者 ...)
+    fields: tuple[str, ...] = ()  # fields whose any value is one ("extra.特殊需求")
+    acknowledge: bool = False  # staff press Space before the next scan is decided
+
+
 @dataclass
 class EventConfig:
     name: str = "未命名活动 Untitled event"
@@ -164,6 +175,7 @@ class EventConfig:
     # True: a scanned plain code is refused (staff can still find the person and check in).
     require_signature: bool = False
     privacy: Privacy = field(default_factory=Privacy)
+    alerts: Alerts = field(default_factory=Alerts)
 
     def meal(self, key: str) -> MealSlot | None:
         return next((m for m in self.meals if key in (m.id, m.name)), None)
@@ -204,6 +216,8 @@ class Decision:
     reason: str = ""
     reason_code: str = ""  # machine key for the UI's translated message
     event_uuid: str | None = None  # the admission recorded, when outcome is ok
+    alerts: tuple[str, ...] = ()  # what staff must know about this person (checkin/alerts.py)
+    acknowledge: bool = False  # the event asks staff to acknowledge the alerts (Space)
     first_time: str | None = None  # for `already`: when and where first admitted
     first_device: str | None = None
     registrant: Registrant | None = None
@@ -224,4 +238,5 @@ class Decision:
             "event_uuid": self.event_uuid,
             "first_time": self.first_time,
             "first_device": self.first_device,
+            "alerts": list(self.alerts),
         }

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import paths
 from .printing.printers import SCALINGS  # a document's printing: actual size, or fit to the paper
+from .scanner.wedge import TERMINATORS, ScannerProfile
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,15 @@ class Settings:
     pdf_folder: str = ""  # "": <data folder>/printed
     sounds: bool = True
     language: str = "system"  # system | zh | en
+    # The handheld scanner (checkin/scanner/wedge.py): what it sends after a code, and how
+    # far apart its keys may be; learnt from a test code in Settings.
+    scanner_terminator: str = "enter"  # enter | tab | none
+    scanner_max_gap_ms: int = 35
+
+    def scanner_profile(self) -> ScannerProfile:
+        """The handheld scanner as the detector reads it (a gap kept within 5-100 ms)."""
+        return ScannerProfile(self.scanner_terminator,
+                              max(5, min(self.scanner_max_gap_ms, 100)) / 1000)
 
     # -- per document ------------------------------------------------------
     def printer(self, document: str) -> str:
@@ -139,6 +149,8 @@ def _valid(name: str, value, default) -> bool:
         return value in LANGUAGES
     if name.endswith("_scaling"):
         return value in SCALINGS
+    if name == "scanner_terminator":
+        return value in TERMINATORS
     return isinstance(value, str)
 
 

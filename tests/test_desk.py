@@ -289,7 +289,12 @@ def test_two_desks_on_one_database_never_admit_a_code_twice(event_store, tmp_pat
 def test_chinese_wording(event_store):
     desk = Desk(event_store, operator="a", chinese=True, now=lambda: EVENT_DAY)
     assert desk.scan(PAID).reason == "欢迎，范俊"
-    assert desk.scan(UNPAID).reason == "许敏：缴费状态“未缴费”，请到缴费处缴费，或由主管特批"
+    # The banner shows the name large: the reason says what to do, not who, nor a raw value.
+    assert desk.scan(UNPAID).reason == "未缴费：请到缴费处缴费，或由主管特批"
+    assert desk.scan(PAID, "meal:0626-lunch").reason == "可以进入：6月26日午餐"
+    english = Desk(event_store, operator="a", now=lambda: EVENT_DAY)
+    assert english.scan(UNPAID).reason == ("Not paid yet: send to the payment desk, or a "
+                                           "supervisor override")
 
 
 def test_walk_in_codes_are_normalised_and_codes_cannot_be_edited(desk):

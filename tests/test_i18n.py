@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EVENT_DAY
 
 pytest.importorskip("PySide6")
 
@@ -217,3 +218,47 @@ def test_translations_command_reports_a_complete_file():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 strings without a finished translation" in result.stdout
+
+
+def test_camera_printer_and_sync_troubles_are_said_in_the_window_language(
+        qtbot, event_store, tmp_path, language):
+    """The finding: camera, printer and sync messages reached a Chinese screen in English.
+    Their gist is now in the window's words (what the camera, CUPS or the server said stays
+    in brackets or in the tooltip, for whoever fixes it)."""
+    from checkin.desk import Desk
+    from checkin.printing.printers import PrinterError
+    from checkin.sync import status as st
+    from checkin.ui.main_window import DeskWindow
+    from checkin.ui.sync_panel import status_text
+
+    class DisabledQueue:  # the printer, at the edge of the hardware: CUPS says it is disabled
+        name = "badge"
+
+        def print_pdf(self, pdf: bytes, title: str) -> None:
+            raise PrinterError("printer 'badge' is disabled: switch it on and enable it "
+                               "(lp: disabled)", "printer_disabled", name="badge",
+                               said="lp: disabled")
+
+    language("zh")
+    window = DeskWindow(event_store, operator="ui", open_source=lambda: ImageFolderSource([]),
+                        printer=DisabledQueue())
+    qtbot.addWidget(window)
+    window.desk = Desk(event_store, operator="ui", chinese=True, now=lambda: EVENT_DAY)
+    try:
+        window._camera_changed("lost", "camera 0 is not available (unplugged or used by "
+                                       "another app)")
+        assert "已拔出或被其他程序占用" in window.camera_state.text()
+        assert "camera 0" in window.camera_state.toolTip()
+        offline = st.SyncStatus(state=st.OFFLINE, pending=2, last_error=(
+            "cannot reach the server at https://10.0.0.5:8765 (ConnectError: [Errno 111] "
+            "Connection refused)"))
+        line = status_text(offline)
+        assert "无法连接服务器" in line and "cannot" not in line
+        window.scan.submit("SHIC2026-000002")  # admitted: the badge goes to the printer
+        qtbot.waitUntil(lambda: "打印机 badge 已停用" in window.printing.state.text(),
+                        timeout=15_000)
+        assert "lp: disabled" in window.printing.state.text()  # CUPS' own words, bracketed
+        qtbot.waitUntil(lambda: "打印机 badge 已停用" in window.scan.banner.text(),
+                        timeout=15_000)  # said on the banner too, in the same language
+    finally:
+        window.close()

@@ -176,3 +176,63 @@ def test_rows_tell_two_people_of_the_same_name_apart(qtbot, window):
     rows = [window.search.results.item(r) for r in range(window.search.results.count())]
     assert all("…" in row.text() or "SHIC2026-" in row.text() for row in rows)
     assert all(not row.icon().isNull() for row in rows)  # the category's colour
+
+
+def test_the_scanner_is_learnt_from_a_test_code_in_settings(qtbot, window):
+    """A scanner set to send Tab: learnt once from the test code, its Tab-ended bursts are
+    scans from then on; before, they were typing."""
+    from checkin.scanner.wedge import TEST_CODE
+    from checkin.settings import SettingsFile
+    from checkin.ui.settings_dialog import open_settings
+
+    keys = Keyboard()
+    keys.scan(PAID, terminator="\t")
+    assert facts(window.store) == [], "a Tab-ended burst is not a scan for an Enter scanner"
+    settings = open_settings(window, SettingsFile(window.store.path + ".settings.json"))
+    settings.scanner.learn()
+    learn = settings.scanner.dialog
+    qtbot.waitUntil(learn.isVisible, timeout=WAIT)
+    keys.scan("WRONG-CODE", terminator="\t")
+    assert "not the test code" in learn.message.text() and not learn.use_button.isEnabled()
+    keys.scan(TEST_CODE, terminator="\t")
+    assert learn.use_button.isEnabled() and "Tab" in learn.status.text()
+    learn.use_button.click()
+    assert settings.scanner.profile()[0] == "tab"
+    settings.accept()
+    assert window.wedge.detector.profile.terminator == "tab"
+    assert facts(window.store) == [], "the test code was never a scan"
+    keys.scan(PAID, terminator="\t")
+    qtbot.waitUntil(lambda: facts(window.store) == [("checkin", PAID)], timeout=WAIT)
+
+
+def test_an_alert_is_on_the_banner_and_must_be_acknowledged_before_the_next_scan(
+        qtbot, window):
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    from checkin.desk import Desk
+    from checkin.model import Alerts
+
+    store = window.store
+    with store.transaction() as conn:
+        store.save_config(conn, dataclasses.replace(store.config, alerts=Alerts(
+            words=("轮椅",), acknowledge=True)))
+    Desk(store, operator="a").edit(PAID, {"remarks": "需要轮椅通道"}, reason="told")
+    window.tabs.setCurrentWidget(window.scan)
+    answers = []
+    window.gate.answered_signal.connect(answers.append)
+    keys = Keyboard()
+    keys.scan(PAID)
+    qtbot.waitUntil(lambda: window.scan.banner.outcome == Outcome.OK, timeout=WAIT)
+    banner = window.scan.banner.text()
+    assert "需要轮椅通道" in banner and "参会代表" in banner and "Space" in banner
+    from checkin.ui.sounds import SoundPlayer
+
+    assert SoundPlayer().play(answers[-1]) == "alert"  # the alert's own chimes
+    keys.scan(OTHER)  # the next attendee, already at the scanner
+    assert window.gate.held == [OTHER] and "Space" in window.held.text()
+    assert ("checkin", OTHER) not in facts(store)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: ("checkin", OTHER) in facts(store), timeout=WAIT)
+    qtbot.waitUntil(lambda: not window.held.isVisible(), timeout=WAIT)

@@ -66,7 +66,7 @@ def test_same_code_again_is_amber_with_when_and_where(qtbot, idle_window):
     idle_window.scan.submit(PAID)
     wait_outcome(qtbot, idle_window, Outcome.ALREADY)
     assert idle_window.scan.banner.colour == COLOURS[Outcome.ALREADY]
-    assert "已于 08:30:00" in idle_window.scan.banner.text()
+    assert "已于08:30:00" in idle_window.scan.banner.text()
 
 
 def test_handheld_scanner_keystrokes_check_in_wherever_focus_is(qtbot, idle_window):
@@ -216,3 +216,27 @@ def test_a_wrong_clock_is_said_across_the_window(qtbot, idle_window):
     text = window.clock_warning.text()
     assert window.clock_warning.isVisible() and "2 h behind the central list" in text
     assert window.clock_warning.height() > 30  # a strip, not a footnote
+
+
+def test_dashboard_shows_one_arrival_and_every_forum_name_whole(qtbot, idle_window):
+    """1 arrival against hundreds expected is a visible bar; forum names are not cut."""
+    from checkin.ui.dashboard import MIN_BAR_PX
+
+    board = idle_window.dashboard
+    idle_window.tabs.setCurrentWidget(board)
+    idle_window.scan.submit(PAID)
+    wait_outcome(qtbot, idle_window, Outcome.OK)
+    board.refresh()
+    qtbot.waitUntil(lambda: board.last_stats is not None and board.last_stats["arrived"] == 1,
+                    timeout=10_000)
+    QApplication.processEvents()
+    chart = board.by_category
+    arrived = chart.bar_sets[1]
+    category = next(i for i in range(arrived.count()) if arrived.at(i) == 1)
+    assert chart.bar_sets[0].at(category) > 100  # beside a tall 'expected' bar
+    assert chart.bar_rect(1, category).height() >= MIN_BAR_PX
+    forums = [f.name for f in idle_window.store.config.forums]
+    labels = board.forums.x_axis.categories()
+    for index, name in enumerate(forums):
+        assert "…" not in labels[index], labels[index]
+        assert board.forums.tooltip(index).splitlines()[0] == name

@@ -5,6 +5,7 @@
 ok.wav       bright rising two-tone (welcome)
 already.wav  one mid tone (already checked in: look at the screen)
 refused.wav  low buzz (unknown, unpaid, not entitled, invalid)
+alert.wav    three quick high chimes (someone staff must look after: wheelchair, VIP ...)
 
 16-bit mono PCM at 22.05 kHz, 8-15 KB each; the standard library's wave module only, with
 short fades so that no tone starts or ends with a click.
@@ -59,6 +60,11 @@ SOUNDS = {
     # A low, rough buzz (odd harmonics: square-like), twice.
     "refused.wav": tone(155.0, 0.14, 0.55, ((1, 1.0), (3, 0.5), (5, 0.3), (7, 0.2)))
     + silence(0.04) + tone(155.0, 0.16, 0.55, ((1, 1.0), (3, 0.5), (5, 0.3), (7, 0.2))),
+    # C7, C7, G6: three quick chimes, unlike any answer: "look at the screen, this person
+    # needs something".
+    "alert.wav": tone(2093.0, 0.07, 0.4, ((1, 1.0), (2, 0.2))) + silence(0.05)
+    + tone(2093.0, 0.07, 0.4, ((1, 1.0), (2, 0.2))) + silence(0.05)
+    + tone(1568.0, 0.16, 0.4, ((1, 1.0), (2, 0.2))),
 }
 
 

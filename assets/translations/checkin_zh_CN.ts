@@ -28,7 +28,7 @@
         <translation>与注册码一同给出，如 MFRG-GZDF-MZTW-Q2LK</translation>
     </message>
     <message>
-        <source>The organiser makes a one-time enrolment code for this desk with `checkin server enrol` (a QR code can be scanned and pasted too: it carries the server's fingerprint, which this desk then trusts alone). Once connected the desk downloads the list, works offline and syncs whenever the network is there.</source>
+        <source>The organiser makes a one-time enrolment code for this desk with `checkin server enrol` (a QR code can be scanned and pasted too: it carries the server&apos;s fingerprint, which this desk then trusts alone). Once connected the desk downloads the list, works offline and syncs whenever the network is there.</source>
         <translation>组织方用 `checkin server enrol` 为本机生成一次性注册码（也可扫码粘贴：二维码含服务器指纹，本机此后只信任该服务器）。连接后本机下载名单，离线也能签到，联网时自动同步。</translation>
     </message>
     <message>
@@ -44,7 +44,7 @@
         <translation>请填写服务器和注册码。</translation>
     </message>
     <message>
-        <source>Give the server's fingerprint, shown with the enrolment code (or scan the QR code).</source>
+        <source>Give the server&apos;s fingerprint, shown with the enrolment code (or scan the QR code).</source>
         <translation>请填写与注册码一同给出的服务器指纹（或扫码）。</translation>
     </message>
     <message>
@@ -210,6 +210,18 @@
         <translation>{0}未打印（{1}）：{2}</translation>
     </message>
     <message>
+        <source>Press Space when you have seen this: the next scan waits</source>
+        <translation>看到后请按空格键：下一位的扫码会等待</translation>
+    </message>
+    <message>
+        <source>⏸ Press Space to acknowledge the alert ({0} scan(s) waiting)</source>
+        <translation>⏸ 请按空格键确认提醒（{0} 个扫码在等待）</translation>
+    </message>
+    <message>
+        <source>⏸ {0} scan(s) held: decided when the form is closed</source>
+        <translation>⏸ {0} 个扫码暂缓：关闭表单后处理</translation>
+    </message>
+    <message>
         <source>Desk: {0} · Operator: {1}</source>
         <translation>设备：{0} · 操作员：{1}</translation>
     </message>
@@ -232,6 +244,26 @@
     <message>
         <source>error</source>
         <translation>错误</translation>
+    </message>
+    <message>
+        <source>unplugged or used by another app: trying again; the handheld scanner still works</source>
+        <translation>已拔出或被其他程序占用：正在重试；手持扫码枪仍可使用</translation>
+    </message>
+    <message>
+        <source>cannot be used: the handheld scanner and typing still work</source>
+        <translation>无法使用：手持扫码枪和手工输入仍可使用</translation>
+    </message>
+    <message>
+        <source>{0}: served {1} of {2} entitled</source>
+        <translation>{0}：已用餐 {1} / 应用餐 {2}</translation>
+    </message>
+    <message>
+        <source>{0}: entered {1} of {2} seats</source>
+        <translation>{0}：已入场 {1} / 座位 {2}</translation>
+    </message>
+    <message>
+        <source>{0}: entered {1}</source>
+        <translation>{0}：已入场 {1}</translation>
     </message>
     <message>
         <source>Arrived {0} / {1}</source>
@@ -463,7 +495,7 @@
         <translation>示例</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Column mapping&lt;/b&gt; — change a field's column if it is wrong</source>
+        <source>&lt;b&gt;Column mapping&lt;/b&gt; — change a field&apos;s column if it is wrong</source>
         <translation>&lt;b&gt;列对应&lt;/b&gt; — 如有错误可修改字段对应的列</translation>
     </message>
     <message>
@@ -503,7 +535,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <source>This event's configuration ({0})</source>
+        <source>This event&apos;s configuration ({0})</source>
         <translation>本活动的配置（{0}）</translation>
     </message>
     <message>
@@ -535,7 +567,7 @@
         <translation>活动 (*.db)</translation>
     </message>
     <message>
-        <source>Pick the missing field's column on the left.</source>
+        <source>Pick the missing field&apos;s column on the left.</source>
         <translation>请在左侧为缺少的字段选择列。</translation>
     </message>
     <message>
@@ -702,12 +734,35 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <source>Data folder: {0}. Next time start with: checkin-desk --data-dir "{0}"</source>
-        <translation>数据文件夹：{0}。下次请这样启动：checkin-desk --data-dir "{0}"</translation>
+        <source>Data folder: {0}. Next time start with: checkin-desk --data-dir &quot;{0}&quot;</source>
+        <translation>数据文件夹：{0}。下次请这样启动：checkin-desk --data-dir &quot;{0}&quot;</translation>
     </message>
     <message>
         <source>Checkin Desk</source>
         <translation>签到台</translation>
+    </message>
+</context>
+<context>
+    <name>LearnScannerDialog</name>
+    <message>
+        <source>Learn the handheld scanner</source>
+        <translation>识别手持扫码枪</translation>
+    </message>
+    <message>
+        <source>Scan this code with the handheld scanner.</source>
+        <translation>请用手持扫码枪扫描此码。</translation>
+    </message>
+    <message>
+        <source>Use these settings</source>
+        <translation>使用此设置</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Read: it ends a code with {0}, keys at most {1} ms apart.</source>
+        <translation>已识别：扫码以{0}结尾，按键间隔不超过 {1} 毫秒。</translation>
     </message>
 </context>
 <context>
@@ -732,7 +787,7 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>在 {0} 放行 {1}（{2}），不按规则</translation>
     </message>
     <message>
-        <source>supervisor's name</source>
+        <source>supervisor&apos;s name</source>
         <translation>主管姓名</translation>
     </message>
     <message>
@@ -756,7 +811,7 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>原因</translation>
     </message>
     <message>
-        <source>The supervisor's name is required</source>
+        <source>The supervisor&apos;s name is required</source>
         <translation>请填写主管姓名</translation>
     </message>
     <message>
@@ -785,6 +840,34 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
     <message>
         <source>choose…</source>
         <translation>请选择…</translation>
+    </message>
+    <message>
+        <source>cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <source>bank card</source>
+        <translation>刷卡</translation>
+    </message>
+    <message>
+        <source>bank transfer</source>
+        <translation>银行转账</translation>
+    </message>
+    <message>
+        <source>invoice to follow</source>
+        <translation>后付（开票）</translation>
+    </message>
+    <message>
+        <source>how…</source>
+        <translation>支付方式…</translation>
     </message>
 </context>
 <context>
@@ -934,6 +1017,10 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>在名单</translation>
     </message>
     <message>
+        <source>scanned again</source>
+        <translation>重复扫码</translation>
+    </message>
+    <message>
         <source> (undone)</source>
         <translation>（已撤销）</translation>
     </message>
@@ -1067,7 +1154,7 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
         <translation>未保存：{0}</translation>
     </message>
     <message>
-        <source>Admitted by supervisor {0}'s override: {1}</source>
+        <source>Admitted by supervisor {0}&apos;s override: {1}</source>
         <translation>主管 {0} 特批放行：{1}</translation>
     </message>
 </context>
@@ -1095,10 +1182,10 @@ checkin-desk --data-dir &lt;文件夹&gt;</translation>
     </message>
     <message>
         <source>This event has no organiser PIN, so phone numbers and e-mails stay masked on this desk. To set one, run on this computer:
-checkin privacy pin --save --db "{0}"
+checkin privacy pin --save --db &quot;{0}&quot;
 (or put the line `checkin privacy pin` prints under [privacy] in the event file and run `checkin init` with it), then choose Organiser mode again.</source>
         <translation>本活动未设置组织者 PIN，因此本台的手机号和邮箱始终隐去。设置方法：在本机运行
-checkin privacy pin --save --db "{0}"
+checkin privacy pin --save --db &quot;{0}&quot;
 （或把 `checkin privacy pin` 输出的那一行放进活动文件的 [privacy] 部分，再用它运行 `checkin init`），然后重新选择“组织者模式”。</translation>
     </message>
     <message>
@@ -1353,10 +1440,56 @@ checkin privacy pin --save --db "{0}"
     </message>
 </context>
 <context>
+    <name>ScannerSection</name>
+    <message>
+        <source>Handheld scanner</source>
+        <translation>手持扫码枪</translation>
+    </message>
+    <message>
+        <source>Learn from a test code…</source>
+        <translation>扫测试码自动识别…</translation>
+    </message>
+    <message>
+        <source>Ends a code with:</source>
+        <translation>扫码结尾：</translation>
+    </message>
+    <message>
+        <source>Keys at most:</source>
+        <translation>按键间隔最多：</translation>
+    </message>
+    <message>
+        <source>{0} ms apart</source>
+        <translation>{0} 毫秒</translation>
+    </message>
+</context>
+<context>
+    <name>ScannerSettings</name>
+    <message>
+        <source>Enter</source>
+        <translation>回车</translation>
+    </message>
+    <message>
+        <source>Tab</source>
+        <translation>Tab 键</translation>
+    </message>
+    <message>
+        <source>nothing (a pause)</source>
+        <translation>无（停顿）</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Name / pinyin / initials / phone tail / organisation / code  (Ctrl+F)</source>
         <translation>姓名 / 拼音 / 首字母 / 手机尾号 / 单位 / 编号  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>{0} match(es)</source>
+        <translation>{0} 条结果</translation>
+    </message>
+    <message>
+        <source>{0} matches: pick one with ↑ ↓ or a click, or type more; Enter checks in only a person you picked</source>
+        <translation>{0} 条结果：请用 ↑ ↓ 或点击选择，或继续输入；回车只为选中的人签到</translation>
     </message>
     <message>
         <source>Enter checks the selected person in</source>
@@ -1398,7 +1531,7 @@ checkin privacy pin --save --db "{0}"
         <translation>例如 报到处1</translation>
     </message>
     <message>
-        <source>The name other desks and 'already checked in' answers show</source>
+        <source>The name other desks and &apos;already checked in&apos; answers show</source>
         <translation>其他签到台和“已签到”提示里显示的名字</translation>
     </message>
     <message>
@@ -1486,7 +1619,7 @@ checkin privacy pin --save --db "{0}"
         <translation>{0}（未安装）</translation>
     </message>
     <message>
-        <source>Actual size: printed at the template's size, for badge cards and labels. Fit to page: scaled to the paper in the printer.</source>
+        <source>Actual size: printed at the template&apos;s size, for badge cards and labels. Fit to page: scaled to the paper in the printer.</source>
         <translation>实际大小：按模板尺寸打印，适用于胸卡和标签。适应纸张：缩放到打印机里的纸张大小。</translation>
     </message>
     <message>
@@ -1643,7 +1776,7 @@ checkin privacy pin --save --db "{0}"
 <context>
     <name>SyncColumn</name>
     <message>
-        <source>Desks' last sync</source>
+        <source>Desks&apos; last sync</source>
         <translation>各台同步</translation>
     </message>
     <message>
@@ -1702,6 +1835,38 @@ checkin privacy pin --save --db "{0}"
         <translation>服务器不可信</translation>
     </message>
     <message>
+        <source>cannot reach the server</source>
+        <translation>无法连接服务器</translation>
+    </message>
+    <message>
+        <source>the server did not answer in time</source>
+        <translation>服务器未及时响应</translation>
+    </message>
+    <message>
+        <source>the server had an error</source>
+        <translation>服务器出错</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate is not the one this desk pinned</source>
+        <translation>服务器证书与本机登记的不一致</translation>
+    </message>
+    <message>
+        <source>the server refused this desk&apos;s events</source>
+        <translation>服务器拒收本机的记录</translation>
+    </message>
+    <message>
+        <source>the server does not know this desk</source>
+        <translation>服务器不认识本机</translation>
+    </message>
+    <message>
+        <source>this laptop&apos;s disk is full</source>
+        <translation>本机磁盘已满</translation>
+    </message>
+    <message>
+        <source>an unexpected error (see the log)</source>
+        <translation>意外错误（见日志）</translation>
+    </message>
+    <message>
         <source>Sync: {0}</source>
         <translation>同步：{0}</translation>
     </message>
@@ -1710,7 +1875,7 @@ checkin privacy pin --save --db "{0}"
         <translation>待传 {0}</translation>
     </message>
     <message>
-        <source>{0} — this desk's list was wiped · {1}</source>
+        <source>{0} — this desk&apos;s list was wiped · {1}</source>
         <translation>{0} — 本台名单已清除 · {1}</translation>
     </message>
     <message>
@@ -1770,7 +1935,7 @@ checkin privacy pin --save --db "{0}"
         <translation>上次错误（{0}）：{1}</translation>
     </message>
     <message>
-        <source>Wiped {0}: {1} people's data removed from this desk</source>
+        <source>Wiped {0}: {1} people&apos;s data removed from this desk</source>
         <translation>{0} 已清除：本台删除了 {1} 人的数据</translation>
     </message>
     <message>
@@ -1804,6 +1969,14 @@ checkin privacy pin --save --db "{0}"
         <translation>必填</translation>
     </message>
     <message>
+        <source>optional: scan or type their code</source>
+        <translation>可选：扫码或输入报名编号</translation>
+    </message>
+    <message>
+        <source>e.g. 480</source>
+        <translation>如 480</translation>
+    </message>
+    <message>
         <source>Name *</source>
         <translation>姓名 *</translation>
     </message>
@@ -1824,12 +1997,32 @@ checkin privacy pin --save --db "{0}"
         <translation>职务</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>报名编号</translation>
+    </message>
+    <message>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
         <source>Payment *</source>
         <translation>缴费 *</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Meals</source>
+        <translation>用餐</translation>
+    </message>
+    <message>
+        <source>Forums</source>
+        <translation>分论坛</translation>
     </message>
     <message>
         <source>Register, check in and print</source>
@@ -1840,8 +2033,20 @@ checkin privacy pin --save --db "{0}"
         <translation>取消</translation>
     </message>
     <message>
+        <source>Discard this walk-in?</source>
+        <translation>放弃本次现场报名？</translation>
+    </message>
+    <message>
+        <source>What was typed for this walk-in will be lost.</source>
+        <translation>已填写的内容将丢失。</translation>
+    </message>
+    <message>
         <source>Choose the payment: paid (on site too), unpaid or free</source>
         <translation>请选择缴费状态：已缴费（含现场缴费）、未缴费或免费</translation>
+    </message>
+    <message>
+        <source>Choose how they paid: cash, WeChat Pay, Alipay, card, transfer or invoice to follow</source>
+        <translation>请选择支付方式：现金、微信支付、支付宝、刷卡、银行转账或后付（开票）</translation>
     </message>
     <message>
         <source>Not registered: {0}</source>

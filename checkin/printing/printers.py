@@ -41,7 +41,14 @@ CUPS_MEDIA_MM: dict[str, tuple[float, float]] = {
 
 
 class PrinterError(RuntimeError):
-    """The printer did not take the job; the message says why and what to do."""
+    """The printer did not take the job; the message says why and what to do (English, for
+    logs and the CLI). `reason_code` and `params` let a window say it in its own language
+    (checkin/messages.py, the printer_* entries)."""
+
+    def __init__(self, message: str, reason_code: str = "", **params):
+        super().__init__(message)
+        self.reason_code = reason_code
+        self.params = params
 
 
 class Printer(Protocol):
@@ -64,7 +71,9 @@ class FolderPrinter:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_new_file(self.folder, stem, ".pdf", pdf)
         except OSError as exc:
-            raise PrinterError(f"cannot save to {self.folder}: {exc.strerror or exc}") from exc
+            raise PrinterError(f"cannot save to {self.folder}: {exc.strerror or exc}",
+                               "printer_folder", folder=str(self.folder),
+                               detail=exc.strerror or str(exc)) from exc
 
 
 def write_new_file(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
@@ -86,11 +95,13 @@ def write_new_file(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
     raise OSError(f"too many files named {stem}{suffix} in {folder}")
 
 
-_LP_HINTS = (
-    ("does not exist", "printer {name!r} is not installed on this computer"),
-    ("not accepting", "printer {name!r} is not accepting jobs (paused or switched off?)"),
-    ("disabled", "printer {name!r} is disabled: switch it on and enable it"),
-    ("scheduler is not running", "the print service (CUPS) is not running"),
+_LP_HINTS = (  # what lp or lpstat said -> (our sentence, its reason code)
+    ("does not exist", "printer {name!r} is not installed on this computer", "printer_missing"),
+    ("not accepting", "printer {name!r} is not accepting jobs (paused or switched off?)",
+     "printer_not_accepting"),
+    ("disabled", "printer {name!r} is disabled: switch it on and enable it", "printer_disabled"),
+    ("scheduler is not running", "the print service (CUPS) is not running",
+     "printer_no_scheduler"),
 )
 
 
@@ -167,17 +178,22 @@ class CupsPrinter:
             result = subprocess.run(self.command(pdf, title), input=pdf,
                                     capture_output=True, timeout=self._timeout)
         except FileNotFoundError as exc:
-            raise PrinterError("CUPS is not installed here (no `lp` command)") from exc
+            raise PrinterError("CUPS is not installed here (no `lp` command)",
+                               "printer_no_cups") from exc
         except subprocess.TimeoutExpired as exc:
-            raise PrinterError(f"printer {self.name!r} did not answer within {self._timeout:g} s") from exc
+            raise PrinterError(f"printer {self.name!r} did not answer within {self._timeout:g} s",
+                               "printer_timeout", name=self.name,
+                               seconds=f"{self._timeout:g}") from exc
         if result.returncode == 0:
             return  # CUPS holds the job now (a paused printer prints it once resumed)
         said = result.stderr.decode(errors="replace").strip() or "lp failed"
         state = self.state()
-        for needle, message in _LP_HINTS:
+        for needle, message, code in _LP_HINTS:
             if needle in said.lower() or needle in state:
-                raise PrinterError(message.format(name=self.name) + f" ({said})")
-        raise PrinterError(f"printer {self.name!r} refused the job: {said}")
+                raise PrinterError(message.format(name=self.name) + f" ({said})", code,
+                                   name=self.name, said=said)
+        raise PrinterError(f"printer {self.name!r} refused the job: {said}", "printer_refused",
+                           name=self.name, said=said)
 
     def state(self) -> str:
         """lpstat's state words for this printer ('is idle.', 'disabled since ...'),

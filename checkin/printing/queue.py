@@ -14,7 +14,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from ..desk import Desk, DeskError
@@ -46,6 +46,9 @@ class PrintJob:
     reason: str = ""  # why a reprint (lost badge, name corrected ...)
     state: JobState = JobState.QUEUED
     error: str = ""
+    # the error as a reason code and its words (a window says it in its own language)
+    error_code: str = ""
+    error_params: dict = field(default_factory=dict)
     attempts: int = 0
     # printed, but worth a look before it is handed over: text shrunk below its template's
     # smallest size (RenderReport.squeezed)
@@ -89,7 +92,8 @@ class PrintQueue:
         job = self._jobs[job_id]
         if job.state != JobState.FAILED:
             raise DeskError(f"job {job_id} is {job.state}, not failed")
-        job = self._set(replace(job, state=JobState.QUEUED, error=""))
+        job = self._set(replace(job, state=JobState.QUEUED, error="", error_code="",
+                                error_params={}))
         self._enqueue(job_id)
         return job
 
@@ -164,7 +168,9 @@ class PrintQueue:
                 reason = "printed again meanwhile"  # another desk printed it: the paper is out
             self.desk.record_print(job.code, job.document, reason=reason)
         except (PrinterError, MissingGlyphs, TemplateError, LookupError, DeskError) as exc:
-            self._set(replace(job, state=JobState.FAILED, error=str(exc)))
+            self._set(replace(job, state=JobState.FAILED, error=str(exc),
+                              error_code=getattr(exc, "reason_code", ""),
+                              error_params=getattr(exc, "params", {})))
         except Exception as exc:  # a bug: keep the desk going, keep the details in the log
             log.exception("print job %s failed", job.id)
             self._set(replace(job, state=JobState.FAILED, error=f"{type(exc).__name__}: {exc}"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..model import Decision
+from ..model import Category, Decision
 from .banner import ResultBanner
 
 SHOWN_MS = 5000
@@ -27,10 +27,10 @@ class AnswerOverlay(QWidget):
         host.installEventFilter(self)
         self.hide()
 
-    def show_decision(self, decision: Decision, category_colour: str | None,
+    def show_decision(self, decision: Decision, category: Category | None,
                       station: str) -> None:
         self.banner.set_station(station)
-        self.banner.show_decision(decision, category_colour)
+        self.banner.show_decision(decision, category)
         self._cover()
         self._timer.start()
 

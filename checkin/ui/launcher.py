@@ -179,6 +179,7 @@ class Launcher(QObject):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(window.close)
         install_sounds(window, settings.sounds)
+        window.wedge.use_profile(settings.scanner_profile())
         screen = window.screen().availableGeometry() if window.screen() else None
         width, height = 1366, 768
         if screen is not None and screen.width() > 0:

@@ -189,9 +189,14 @@ class DeskWindow(QMainWindow):
         self.organiser_action.triggered.connect(self.toggle_organiser)
         self.addAction(self.organiser_action)
 
-        # Every scan, handheld or camera, passes the gate: never decided behind a dialog.
-        self.gate = ScanGate(lambda payload: self.scan.submit(payload, self._answer_anywhere),
-                             self)
+        # Every scan, handheld or camera, passes the gate: never decided behind a dialog, nor
+        # before an alert the event asks to acknowledge was seen (Space).
+        self.gate = ScanGate(self._decide_scan, self)
+        self.gate.answered_signal.connect(self._answered_through_gate)
+        self.acknowledge_key = QShortcut(QKeySequence(Qt.Key.Key_Space), self,
+                                         activated=self.acknowledge_alert)
+        self.acknowledge_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.acknowledge_key.setEnabled(False)
         self.held = QLabel()
         self.held.setStyleSheet("color:white; background:#b26a00; font-weight:bold; "
                                 "padding:2px 8px; border-radius:4px")
@@ -369,16 +374,38 @@ class DeskWindow(QMainWindow):
         (the scan screen already shows it); on Find the person panel shows the person too."""
         if self.tabs.currentWidget() is self.scan:
             return
-        category = self.store.config.category(decision.category)
-        self.overlay.show_decision(decision, category.colour if category else None,
+        self.overlay.show_decision(decision, self.store.config.category(decision.category),
                                    self.scan.banner.station)
         if self.tabs.currentWidget() is self.find and decision.code:
             self.person.show_person(decision.code)
 
+    def _decide_scan(self, payload: str, answered) -> None:
+        self.scan.submit(payload, then=answered, failed=lambda _message: answered(None))
+
+    def _answered_through_gate(self, decision: Decision) -> None:
+        self._answer_anywhere(decision)
+        if self.gate.awaiting_acknowledgement:
+            note = self.tr("Press Space when you have seen this: the next scan waits")
+            for banner in (self.scan.banner, self.overlay.banner):
+                banner.show_note(note)
+                banner.hold()
+            self.acknowledge_key.setEnabled(True)
+            self._held_changed(len(self.gate.held))
+
+    def acknowledge_alert(self) -> None:
+        """Space, while an alert waits: seen; the next scan is decided."""
+        self.acknowledge_key.setEnabled(False)
+        for banner in (self.scan.banner, self.overlay.banner):
+            banner.release()
+        self.gate.acknowledge()
+
     def _held_changed(self, count: int) -> None:
-        self.held.setText(self.tr("⏸ {0} scan(s) held: decided when the form is closed")
-                          .format(count))
-        self.held.setVisible(count > 0)
+        if self.gate.awaiting_acknowledgement:
+            text = self.tr("⏸ Press Space to acknowledge the alert ({0} scan(s) waiting)")
+        else:
+            text = self.tr("⏸ {0} scan(s) held: decided when the form is closed")
+        self.held.setText(text.format(count))
+        self.held.setVisible(count > 0 or self.gate.awaiting_acknowledgement)
 
     def _check_in_chosen(self, code: str) -> None:
         """Enter on a Find result: the person panel checks them in and says the answer there
@@ -418,11 +445,18 @@ class DeskWindow(QMainWindow):
         self._camera_thread = start_worker(self._camera)
 
     def _camera_changed(self, state: str, message: str) -> None:
+        """The camera's state in the window's language; what the camera or OpenCV said (in
+        English) is in the tooltip, for whoever fixes it."""
         self.camera = state  # live, lost, opening, finished, error (the label is translated)
         words = {"live": self.tr("live"), "lost": self.tr("lost"), "opening": self.tr("opening"),
                  "finished": self.tr("stopped"), "error": self.tr("error")}.get(state, state)
+        what = {"lost": self.tr("unplugged or used by another app: trying again; the handheld "
+                                "scanner still works"),
+                "error": self.tr("cannot be used: the handheld scanner and typing still "
+                                 "work")}.get(state, message)  # else already in our words
         self.camera_state.setText(self.tr("Camera: {0}").format(words)
-                                  + (f" — {message}" if message else ""))
+                                  + (f" — {what}" if message else ""))
+        self.camera_state.setToolTip(message)
 
     def refresh_counts(self) -> None:
         """The count of the station served: arrived at registration, served of entitled at

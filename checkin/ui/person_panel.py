@@ -328,6 +328,8 @@ class PersonPanel(QWidget):
         for row, event in enumerate(reversed(events)):  # newest first
             cancelled = event.uuid in undone
             kind = self._kind(event.kind)
+            if event.kind == "refused" and (event.data or {}).get("outcome") == "already":
+                kind = self.tr("scanned again")  # not a refusal at registration
             if cancelled:
                 kind += self.tr(" (undone)")
             cells = [short_time(event.wall_time, self._zone), kind, self._station(event.station),
@@ -467,7 +469,7 @@ class PersonPanel(QWidget):
             refused = [d for d in decisions if d not in admitted and d not in already]
             lines = [self.tr("Team {0}: {1} admitted · {2} already · {3} refused").format(
                 reg.team, len(admitted), len(already), len(refused))]
-            lines += [f"✗ {d.reason}" for d in refused]
+            lines += [f"✗ {d.name or d.code}: {d.reason}" for d in refused]
             self.say("\n".join(lines), ERROR_STYLE if refused else OK_STYLE)
             for decision in decisions:
                 self.announce(decision)

@@ -12,11 +12,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ..desk import DeskError
+from ..messages import message
 from ..model import REGISTRATION, Decision
 from ..paths import data_dir
 from ..printing.printers import FolderPrinter, Printer
 from ..printing.queue import JobState, PrintQueue
 from ..store import Store
+from . import i18n
 from .tasks import DbRunner
 
 
@@ -118,8 +120,10 @@ class PrintPanel(QWidget):
         document = {"badge": self.tr("badge"), "vouchers": self.tr("vouchers")}.get(
             job.document, job.document)
         text = self.tr("Printer: {0} {1} {2}").format(document, job.code, words)
-        if job.error:
-            text += f" — {job.error}"
+        error = message(job.error_code, i18n.chinese(), **job.error_params) \
+            if job.error_code else job.error  # in the window's language where it is known
+        if error:
+            text += f" — {error}"
         elif job.warnings:  # printed, but someone should look at it before handing it over
             text += " — " + self.tr("check it: {0}").format("; ".join(job.warnings))
         self.state.setText(text)
@@ -132,7 +136,7 @@ class PrintPanel(QWidget):
                 and self._ended.get(job.id) != ended:
             self._ended[job.id] = ended
             self.finished.emit(job.code, job.document, str(job.state),
-                               job.error or "; ".join(job.warnings))
+                               error or "; ".join(job.warnings))
 
     def close_queue(self) -> None:
         self.queue.close()

@@ -62,9 +62,10 @@ class ScanScreen(QWidget):
 
     # -- codes in ----------------------------------------------------------------
     @Slot(str)
-    def submit(self, payload: str, then=None) -> None:
+    def submit(self, payload: str, then=None, failed=None) -> None:
         """A code from any source: decided off the GUI thread, answered on the banner (and
-        handed to `then(decision)` after that, e.g. to show it over another screen)."""
+        handed to `then(decision)` after that, e.g. to show it over another screen; a failure
+        to `failed(message)` after the banner said it)."""
         station = self.station
 
         def answered(decision: Decision) -> None:
@@ -72,8 +73,12 @@ class ScanScreen(QWidget):
             if then is not None:
                 then(decision)
 
-        self.runner.run(lambda: self.desk.scan(payload, station), answered,
-                        self.banner.show_error)
+        def error(message: str) -> None:
+            self.banner.show_error(message)
+            if failed is not None:
+                failed(message)
+
+        self.runner.run(lambda: self.desk.scan(payload, station), answered, error)
 
     def _typed(self) -> None:
         text = self.code_field.text().strip()
@@ -89,8 +94,7 @@ class ScanScreen(QWidget):
 
     # -- answers out -------------------------------------------------------------
     def show_decision(self, decision: Decision) -> None:
-        category = self.desk.store.config.category(decision.category)
-        self.banner.show_decision(decision, category.colour if category else None)
+        self.banner.show_decision(decision, self.desk.store.config.category(decision.category))
         mark = MARKS.get(decision.outcome, "✗")
         who = decision.name or decision.code or "?"
         item = QListWidgetItem(f"{mark} {who} — {decision.reason}")

@@ -130,12 +130,13 @@ def _people(store):
     return paid, unpaid
 
 
-def _a_morning(store, day: dt.date, paid: list) -> None:
-    """Check-ins from 08:00 to 10:30, lunches and forum entries: data for the charts."""
+def _a_morning(store, day: dt.date, paid: list, chinese: bool) -> None:
+    """Check-ins from 08:00 to 10:30, lunches and forum entries: data for the charts (the
+    refusals among them in the screen's language, as the desk would have said them)."""
     from ..desk import Desk
 
     moment = [_clock(day, 8, 0)]
-    desk = Desk(store, operator=OPERATOR, now=lambda: moment[0])
+    desk = Desk(store, operator=OPERATOR, now=lambda: moment[0], chinese=chinese)
     arrived = paid[10:400:2]
     for i, reg in enumerate(arrived):
         minutes = int(150 * (i / len(arrived)) ** 0.8)  # a rush early, quieter later
@@ -189,7 +190,7 @@ def shoot(language: str, folder: Path, work: Path) -> list[Path]:
     day = event_today()
     with Store(db) as store:
         paid, unpaid = _people(store)
-        _a_morning(store, day, paid)
+        _a_morning(store, day, paid, chinese=language == "zh")
     # The desk's clock: 10:42 on the event's first day, running from there.
     base, started = _clock(day, 10, 42, 17), time.monotonic()
 

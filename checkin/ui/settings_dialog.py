@@ -37,6 +37,7 @@ from ..printing.templates import list_templates
 from ..scanner.sources import CameraSource, FrameSource
 from ..settings import DOCUMENTS, NO_CAMERA, PDF_FOLDER, Settings, SettingsFile
 from ..store import Store
+from .scanner_settings import ScannerSection
 
 log = logging.getLogger(__name__)
 
@@ -296,9 +297,13 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
 
+        self.scanner = ScannerSection(settings.scanner_profile())
         top = QHBoxLayout()
         top.addWidget(desk_box, stretch=3)
-        top.addWidget(camera_box, stretch=2)
+        scanning = QVBoxLayout()
+        scanning.addWidget(camera_box)
+        scanning.addWidget(self.scanner)
+        top.addLayout(scanning, stretch=2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(print_box)
@@ -341,6 +346,7 @@ class SettingsDialog(QDialog):
         new.sounds = self.sounds.isChecked()
         new.camera_index = self.camera.currentData()
         new.camera_width, new.camera_height = width, height
+        new.scanner_terminator, new.scanner_max_gap_ms = self.scanner.profile()
         for document in DOCUMENTS:
             new.set_document(document, printer=self.printer[document].currentData(),
                              template=self.template[document].currentData(),
@@ -392,6 +398,8 @@ def apply_to_window(window, new: Settings, old: Settings | None = None) -> None:
     sounds = getattr(window, "sounds", None)
     if sounds is not None:
         sounds.set_enabled(new.sounds)
+    if old is None or new.scanner_profile() != old.scanner_profile():
+        window.wedge.use_profile(new.scanner_profile())
 
 
 def open_settings(window, settings_file: SettingsFile | None = None) -> SettingsDialog:

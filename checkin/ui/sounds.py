@@ -1,5 +1,6 @@
 """A short sound for every answer, so that staff hear it without looking: a bright rising
-two-tone for a welcome, one mid tone for "already", a low buzz for a refusal.
+two-tone for a welcome, one mid tone for "already", a low buzz for a refusal, three quick
+chimes for someone with an alert (a wheelchair, a VIP).
 
 Played with QtMultimedia's QSoundEffect (low latency, preloaded). Where QtMultimedia
 cannot load (its audio libraries missing) or there is no audio output (CI, offscreen, a
@@ -21,7 +22,8 @@ from .banner import refused_again
 log = logging.getLogger(__name__)
 
 SOUND_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "sounds"
-SOUNDS = {"ok": "ok.wav", "already": "already.wav", "refused": "refused.wav"}
+SOUNDS = {"ok": "ok.wav", "already": "already.wav", "refused": "refused.wav",
+          "alert": "alert.wav"}
 
 
 def sound_for(outcome: Outcome | str) -> str:
@@ -86,6 +88,8 @@ class SoundPlayer(QObject):
         outcome = decision.outcome if isinstance(decision, Decision) else decision
         name = "refused" if isinstance(decision, Decision) and refused_again(decision) \
             else sound_for(outcome)
+        if name != "refused" and isinstance(decision, Decision) and decision.alerts:
+            name = "alert"  # someone staff must look after: a sound of its own
         self.last_sound = name
         effect = self._effects.get(name)
         if effect is not None:

@@ -106,6 +106,35 @@ def seconds_until(stamp: str | None, now: dt.datetime | None = None) -> int | No
     return max(0, round((moment - now).total_seconds()))
 
 
+# The gist of a sync error, by what the desk's own sync says (English, kept whole in the
+# tooltip): what the window shows in its language. Anything else: its short English form.
+_PROBLEMS = (
+    (("cannot reach the server",), QT_TRANSLATE_NOOP("SyncStatus", "cannot reach the server")),
+    (("did not answer in time",),
+     QT_TRANSLATE_NOOP("SyncStatus", "the server did not answer in time")),
+    (("server error",), QT_TRANSLATE_NOOP("SyncStatus", "the server had an error")),
+    (("certificate",),
+     QT_TRANSLATE_NOOP("SyncStatus", "the server's certificate is not the one this desk "
+                                     "pinned")),
+    (("without naming one at fault",),
+     QT_TRANSLATE_NOOP("SyncStatus", "the server refused this desk's events")),
+    (("not known to the server",),
+     QT_TRANSLATE_NOOP("SyncStatus", "the server does not know this desk")),
+    (("disk holding", "is full"), QT_TRANSLATE_NOOP("SyncStatus", "this laptop's disk is full")),
+    (("the round failed on an unexpected error",),
+     QT_TRANSLATE_NOOP("SyncStatus", "an unexpected error (see the log)")),
+)
+
+
+def sync_problem(error: str) -> str:
+    """A sync error in the window's language (its words from _PROBLEMS), else shortened."""
+    text = error.lower()
+    for needles, words in _PROBLEMS:
+        if any(needle in text for needle in needles):
+            return translate("SyncStatus", words)
+    return short_error(error)
+
+
 def short_error(text: str, limit: int = ERROR_CHARS) -> str:
     """The gist of an error for the bar: the server's address (in the tooltip), exception
     class names and errno numbers left out. 'cannot reach the server at http://10.0.0.5:8000
@@ -151,9 +180,9 @@ def status_text(status: st.SyncStatus, *, syncing: bool = False,
                  translate("SyncStatus", "retry in {0} s").format(wait) if wait is not None else "")
         if retry and not syncing:
             line += f" — {retry}"
-        if status.last_error:  # the sync's own sentence (English, like the server's)
+        if status.last_error:  # its gist in our words; the whole sentence in the tooltip
             line += translate("SyncStatus", " (last error: {0})").format(
-                short_error(status.last_error))
+                sync_problem(status.last_error))
     if syncing:
         line += translate("SyncStatus", " — syncing…")
     return line

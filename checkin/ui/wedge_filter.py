@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from ..scanner.wedge import WedgeDetector
+from ..scanner.wedge import ScannerProfile, WedgeDetector
 
 _END = {0x01000004: "\r", 0x01000005: "\r", 0x01000001: "\t"}  # Qt.Key_Return, Key_Enter, Key_Tab
 
@@ -44,6 +44,10 @@ class WedgeFilter(QObject):
         self._offset = time.monotonic() - at
         events = self.detector.feed(key, at)
         return self._handle(events, ended_by_key=key in "\r\t")
+
+    def use_profile(self, profile: ScannerProfile) -> None:
+        """The handheld scanner as Settings describe it (a half-read burst is dropped)."""
+        self.detector = WedgeDetector(profile)
 
     def _flush_silence(self) -> None:
         now = time.monotonic() - self._offset  # in the key time stamps' clock
