@@ -120,13 +120,19 @@ DefaultAuthType None
                  "-s", str(root / "etc" / "cups-files.conf")],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env)
         deadline = time.monotonic() + 30
-        while self.run("lpstat", "-r", check=False).returncode != 0:
+        while not self._listening():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the private cupsd did not start:\n{self.log()}")
             time.sleep(0.2)
         self.output_to(self.out)
         self.run("lpadmin", "-p", self.queue, "-v", f"cups-pdf:/{self.queue}",
                  "-P", str(CUPS_PDF_PPD), "-E")
+
+    def _listening(self) -> bool:
+        """lpstat -r says whether the scheduler answers (its exit code is 0 either way: on a
+        busy machine cupsd is not yet listening when it is first asked)."""
+        said = self.run("lpstat", "-r", check=False).stdout
+        return "scheduler is running" in said
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -236,3 +236,35 @@ def test_an_alert_is_on_the_banner_and_must_be_acknowledged_before_the_next_scan
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: ("checkin", OTHER) in facts(store), timeout=WAIT)
     qtbot.waitUntil(lambda: not window.held.isVisible(), timeout=WAIT)
+
+
+@pytest.mark.parametrize("form", ["edit", "override", "reprint", "settings"])
+def test_typing_in_any_form_while_a_scan_arrives_keeps_both_apart(qtbot, window, form):
+    """Every form the volunteer types into: what is typed stays in the field, the scan made
+    meanwhile is held (never decided behind the form), then decided once it closes."""
+    from checkin.settings import SettingsFile
+    from checkin.ui.settings_dialog import open_settings
+
+    window._find()
+    window.person.show_person(OTHER)
+    if form == "settings":
+        dialog = open_settings(window, SettingsFile(window.store.path + ".settings.json"))
+        field = dialog.device_name
+        field.clear()
+    else:
+        getattr(window.person, f"open_{form}")()
+        dialog = window.person.dialog
+        field = {"edit": lambda: dialog.reason, "override": lambda: dialog.supervisor,
+                 "reprint": lambda: dialog.other_text}[form]()
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    dialog.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=WAIT)
+    keys = Keyboard()
+    keys.type("王经", 110)
+    keys.scan(PAID)
+    keys.type("理同意", 90)
+    assert field.text() == "王经理同意" and window.gate.held == [PAID]
+    assert facts(window.store) == []
+    dialog.reject()
+    qtbot.waitUntil(lambda: ("checkin", PAID) in facts(window.store), timeout=WAIT)

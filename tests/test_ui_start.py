@@ -226,3 +226,27 @@ def test_demo_flag_makes_the_demo_where_db_says(qtbot, launch, tmp_path):
     assert launcher.window is not None
     assert launcher.window.store.path == str(tmp_path / "mine" / "demo.db")
     assert launcher.window.store.counts()["registrants"] == 80
+
+
+def test_the_first_start_asks_for_the_desks_name_and_holds_scans_until_then(
+        qtbot, launch, event_db):
+    """The host name means nothing at the venue: the first start asks; a scan made meanwhile
+    waits for the answer, then is decided."""
+    from checkin.model import Outcome
+    from checkin.settings import SettingsFile
+
+    launcher = launch(db=event_db)
+    window = launcher.window
+    dialog = window.desk_name_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    window.gate.offer("SHIC2026-999999")
+    assert window.gate.held == ["SHIC2026-999999"]
+    dialog.name.setText("  报到处 7 ")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: window.store.device_name == "报到处 7", timeout=10_000)
+    assert "报到处 7" in window.who.text()
+    assert SettingsFile().settings.device_name == "报到处 7"
+    qtbot.waitUntil(lambda: window.scan.banner.outcome == Outcome.NOT_FOUND, timeout=10_000)
+    launcher.shutdown()
+    again = launch(db=event_db)  # named once: not asked again
+    assert not getattr(again.window, "desk_name_dialog", None)

@@ -148,6 +148,33 @@
     </message>
 </context>
 <context>
+    <name>DeskNameDialog</name>
+    <message>
+        <source>Name this desk</source>
+        <translation>为本签到台命名</translation>
+    </message>
+    <message>
+        <source>Other desks and the reports show this name, e.g. &quot;Registration 1&quot; or &quot;Lunch, north door&quot;. You can change it in Settings.</source>
+        <translation>其他签到台和报表会显示这个名称，如“报到处1”或“午餐北门”。之后可在设置中修改。</translation>
+    </message>
+    <message>
+        <source>e.g. Registration 1</source>
+        <translation>如 报到处1</translation>
+    </message>
+    <message>
+        <source>Use this name</source>
+        <translation>使用此名称</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <source>Give the desk a name, or choose Later</source>
+        <translation>请填写签到台名称，或选择稍后</translation>
+    </message>
+</context>
+<context>
     <name>DeskWindow</name>
     <message>
         <source>Checkin Desk — {0}</source>

@@ -30,6 +30,7 @@ from ..scanner.sources import FrameSource
 from ..settings import SettingsFile
 from ..store import Store, StoreError
 from . import i18n
+from .desk_name import DeskNameDialog, needs_a_name
 from .import_dialog import ImportDialog
 from .main_window import DeskWindow
 from .settings_dialog import (
@@ -38,6 +39,7 @@ from .settings_dialog import (
     desk_menu,
     install,
     printer_from_settings,
+    set_device_name,
 )
 from .sounds import audio_output_available, install_sounds
 from .start_dialog import DEMO_PEOPLE, StartDialog, create_demo_event
@@ -146,6 +148,7 @@ class Launcher(QObject):
         window = self.build_window(store)
         old, self.window = self.window, window
         window.show()
+        self._ask_desk_name(window)
         if old is not None:
             old.close()
             old.store.close()
@@ -237,6 +240,22 @@ class Launcher(QObject):
                     store.set_meta(conn, "device_name", name)
             except Exception as exc:  # a read-only event: its own name stays
                 log.warning("device name not set in %s: %s", store.path, exc)
+
+    def _ask_desk_name(self, window: DeskWindow) -> None:
+        """First start: the desk's name, remembered in the settings and the event."""
+        if not needs_a_name(window.store, self.settings_file.settings.device_name):
+            return
+        dialog = DeskNameDialog(parent=window)
+
+        def named(name: str) -> None:
+            self.settings_file.settings.device_name = name
+            self.settings_file.save()
+            window.runner.run(lambda: set_device_name(window.store, name),
+                              lambda _: window.refresh_who())
+
+        dialog.named.connect(named)
+        dialog.open()
+        window.desk_name_dialog = dialog
 
     # -- problems ---------------------------------------------------------------------
     def _parent(self) -> QWidget | None:
