@@ -264,12 +264,12 @@ class Desk:
     def override(self, code: str, station: str, reason: str, supervisor: str) -> Decision:
         """Admit against the rules (unpaid but paying on site, forum over capacity ...)."""
         if not reason.strip() or not supervisor.strip():
-            raise DeskError("an override needs the supervisor's name and a reason")
+            raise self._error("override_needs")
         where = self.parse_station(station)
         with self.store.transaction() as conn:
             reg = reg_store.get(conn, code)
             if reg is None:
-                raise DeskError(f"no registration with code {code}: register a walk-in instead")
+                raise self._error("no_registration_walk_in", code=code)
             event = self._event(EventKind.OVERRIDE, reg.code, where.key,
                                 data={"reason": reason.strip(), "supervisor": supervisor.strip()})
             self._append(conn, event)
@@ -294,18 +294,17 @@ class Desk:
             if event_uuid is None:
                 target = eventlog.last_undoable(conn, self.store.device_id)
                 if target is None:
-                    raise DeskError("nothing to undo at this desk")
+                    raise self._error("nothing_to_undo")
             else:
                 target = eventlog.get(conn, event_uuid)
                 if target is None or target.kind not in ADMISSION_KINDS:
                     raise DeskError(f"no admission {event_uuid} to undo")
                 if eventlog.is_undone(conn, target.uuid):
-                    raise DeskError("that admission was already undone")
+                    raise self._error("already_undone")
                 if target.device_id != self.store.device_id:
                     # The central list refuses it too: a desk acts only on its own facts.
-                    raise DeskError(f"that admission was made at desk "
-                                    f"{self.store.device_label(target.device_id)}: only that "
-                                    "desk, or an organiser (`checkin server undo`), can undo it")
+                    raise self._error("not_this_desks",
+                                      desk=self.store.device_label(target.device_id))
             undo = self._event(EventKind.UNDO, target.code, target.station, ref=target.uuid,
                                data={"reason": reason} if reason else {})
             self._append(conn, undo)
@@ -317,7 +316,7 @@ class Desk:
         re-issued one for the same person still admits. Takes the ticket id (the ticket_id
         column of `checkin tickets issue -o`) or the ticket itself."""
         if not reason.strip():
-            raise DeskError("a revocation needs a reason (lost, resold, reissued ...)")
+            raise self._error("revocation_needs_reason")
         text = (ticket_or_id or "").strip()
         code = None
         try:
@@ -338,7 +337,7 @@ class Desk:
                                 "ticket (CK1:…)")
         with self.store.transaction() as conn:
             if self.revoked.revoked_by(conn, ticket_id):
-                raise DeskError(f"ticket {ticket_id} is already revoked")
+                raise self._error("already_revoked", ticket=ticket_id)
             event = self._event(EventKind.REVOKE, code,
                                 data={"ticket_id": ticket_id, "reason": reason.strip()})
             self._append(conn, event)
@@ -352,12 +351,12 @@ class Desk:
         `payment_method`: how a paid walk-in paid (model.PAYMENT_METHODS)."""
         name, _ = norm.name(fields.get("name"))
         if not name:
-            raise DeskError("a walk-in needs at least a name")
+            raise self._error("walk_in_needs_name")
         clean = self._clean_fields(fields)
         clean.update(name=name)
         clean.setdefault("category", "参会代表")
         if check_in and not clean.get("payment"):
-            raise DeskError("a walk-in needs its payment: paid (also on site), unpaid or free")
+            raise self._error("walk_in_needs_payment")
         if payment_method is not None and payment_method not in PAYMENT_METHODS:
             raise DeskError(f"paid by {payment_method!r}? one of {', '.join(PAYMENT_METHODS)}")
         extra = {PAYMENT_METHOD_COLUMN: payment_method} if payment_method else {}
@@ -367,7 +366,7 @@ class Desk:
         with self.store.transaction() as conn:
             code = code or self._next_walk_in_code(conn)
             if reg_store.get(conn, code):
-                raise DeskError(f"code {code} is already registered")
+                raise self._error("code_taken", code=code)
             reg = Registrant(code=code, source="walk_in", extra=extra, **clean)
             reg_store.upsert(conn, [reg])
             self.store.bump_registrant_generation(conn)
@@ -409,21 +408,21 @@ class Desk:
              reason: str = "") -> Registrant:
         """Correct a registrant (a name typo before reprinting ...). Audited as an event."""
         if not changes:
-            raise DeskError("nothing to change")
+            raise self._error("nothing_to_change")
         if "code" in changes:
-            raise DeskError("a registration code cannot be changed: register a walk-in instead")
+            raise self._error("code_unchangeable")
         clean = self._clean_fields(changes)
         if "name" in changes:
             clean["name"], problem = norm.name(changes["name"])
             if problem:
-                raise DeskError("the name cannot be empty")
+                raise self._error("name_empty")
         with self.store.transaction() as conn:
             reg = reg_store.get(conn, code)
             if reg is None:
-                raise DeskError(f"no registration with code {code}")
+                raise self._error("no_registration", code=code)
             if base_version is not None and base_version != reg.version:
-                raise EditConflict(f"{code} was changed meanwhile (version {reg.version}); "
-                                   "reload and retry")
+                raise EditConflict(self._say("changed_meanwhile", code=code,
+                                             version=reg.version))
             diff = {k: [getattr(reg, k), v] for k, v in clean.items() if getattr(reg, k) != v}
             if not diff:
                 return reg
@@ -447,16 +446,23 @@ class Desk:
         """Every badge or voucher printed is a fact (reprints carry their reason)."""
         with self.store.transaction() as conn:
             if reg_store.get(conn, code) is None:
-                raise DeskError(f"no registration with code {code}")
+                raise self._error("no_registration", code=code)
             reprint = self.is_reprint(code, document)
             if reprint and not reason.strip():
-                raise DeskError("a reprint needs a reason (lost badge, name corrected ...)")
+                raise self._error("reprint_needs_reason")
             event = self._event(EventKind.PRINT, code,
                                 data={"document": document, "reprint": reprint, "reason": reason})
             self._append(conn, event)
             return event
 
     # -- wording -----------------------------------------------------------
+    def _say(self, key: str, **params) -> str:
+        return message(f"desk_{key}", self.chinese, **params)
+
+    def _error(self, key: str, **params) -> DeskError:
+        """A refusal of an action, in the desk's language (messages.py, desk_*)."""
+        return DeskError(self._say(key, **params))
+
     def _explain(self, decision: Decision, where: Station, **extra) -> Decision:
         reg = decision.registrant
         config = self.store.config

@@ -61,6 +61,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unlisted_station": ("Valid ticket, but {code} is not on this desk's list yet: "
                          "{station} needs the list (sync first)",
                          "凭证有效，但{code}尚未同步到本机名单，{station}需先同步"),
+    # Actions the desk refuses (checkin/desk.py), said where the action was asked for.
+    "desk_override_needs": ("an override needs the supervisor's name and a reason",
+                            "主管特批需要主管姓名和理由"),
+    "desk_no_registration": ("no registration with code {code}", "查无此报名编号：{code}"),
+    "desk_no_registration_walk_in": ("no registration with code {code}: register a walk-in "
+                                     "instead", "查无此报名编号：{code}，请办理现场报名"),
+    "desk_nothing_to_undo": ("nothing to undo at this desk", "本签到台没有可撤销的记录"),
+    "desk_already_undone": ("that admission was already undone", "该记录已撤销"),
+    "desk_not_this_desks": ("that admission was made at desk {desk}: only that desk, or an "
+                            "organiser (`checkin server undo`), can undo it",
+                            "该记录由{desk}办理：只有该签到台或组织方（`checkin server undo`）可以撤销"),
+    "desk_revocation_needs_reason": ("a revocation needs a reason (lost, resold, reissued ...)",
+                                     "作废凭证需要理由（遗失、转卖、重发……）"),
+    "desk_already_revoked": ("ticket {ticket} is already revoked", "凭证 {ticket} 已作废"),
+    "desk_walk_in_needs_name": ("a walk-in needs at least a name", "现场报名至少需要姓名"),
+    "desk_walk_in_needs_payment": ("a walk-in needs its payment: paid (also on site), unpaid or "
+                                   "free", "现场报名需要缴费状态：已缴费（含现场缴费）、未缴费或免费"),
+    "desk_code_taken": ("code {code} is already registered", "编号 {code} 已有报名"),
+    "desk_nothing_to_change": ("nothing to change", "没有需要修改的内容"),
+    "desk_code_unchangeable": ("a registration code cannot be changed: register a walk-in "
+                               "instead", "报名编号不能修改：请办理现场报名"),
+    "desk_name_empty": ("the name cannot be empty", "姓名不能为空"),
+    "desk_changed_meanwhile": ("{code} was changed meanwhile (version {version}); reload and "
+                               "retry", "{code} 刚被修改过（版本 {version}）：请重新载入后再改"),
+    "desk_reprint_needs_reason": ("a reprint needs a reason (lost badge, name corrected ...)",
+                                  "重打需要理由（胸卡遗失、姓名更正……）"),
     # Printers (checkin/printing/printers.py): the window says them in its language, with
     # what CUPS said in brackets.
     "printer_folder": ("cannot save the PDF to {folder}: {detail}",

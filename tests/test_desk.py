@@ -337,3 +337,13 @@ def test_meals_are_in_time_order_whatever_the_event_file_says():
         {"id": "d1-lunch", "name": "Day 1 lunch", "date": "2026-06-26", "start": "11:30"}]})
     assert [m.id for m in config.meals] == ["d1-lunch", "d1-dinner", "d2-lunch", "voucher"]
     assert current_meal(config, dt.datetime(2026, 6, 26, 9, 0)).id == "d1-lunch"  # not dinner
+
+
+def test_a_refused_action_is_said_in_the_desks_language(event_store):
+    chinese = Desk(event_store, operator="a", chinese=True, now=lambda: EVENT_DAY)
+    with pytest.raises(DeskError, match="本签到台没有可撤销的记录"):
+        chinese.undo()
+    with pytest.raises(DeskError, match="现场报名需要缴费状态"):
+        chinese.walk_in({"name": "李雷"})
+    with pytest.raises(DeskError, match="nothing to undo at this desk"):
+        Desk(event_store, operator="a").undo()
