@@ -164,7 +164,10 @@ class Desk:
         logged: the person at the desk still hears why the scan was refused."""
         event = self._event(EventKind.REFUSED, decision.code, where.key, data={
             "outcome": str(decision.outcome), "reason_code": decision.reason_code,
-            "reason": decision.reason})
+            "reason": decision.reason,
+            # both languages, so the recent-scans list shows it in whichever the window speaks
+            "reason_zh": decision.reason if self.chinese else decision.reason_other,
+            "reason_en": decision.reason_other if self.chinese else decision.reason})
         try:
             with self.store.transaction() as conn:
                 self._append(conn, event)
@@ -471,13 +474,14 @@ class Desk:
         params = {
             "first": first, "last": last,
             "name": decision.name or "", "code": decision.code or "", "station": where.label,
-            "payment": reg.payment if reg else "", "today": self.today(), "days": ("、" if self.chinese else ", ").join(days),
+            "payment": reg.payment if reg else "", "today": self.today(), "days": tuple(days),
             "slot": where.meal.name if where.meal else "", "forum": where.forum.name if where.forum else "",
             "capacity": where.forum.capacity if where.forum else "",
             "first_time": self._when(decision.first_time),
             "first_device": self._desk_name(decision.first_device), **extra,
         }
         decision.reason = message(decision.reason_code, self.chinese, **params)
+        decision.reason_other = message(decision.reason_code, not self.chinese, **params)
         decision.alerts = alerts_for(reg, config)
         decision.acknowledge = bool(decision.alerts) and config.alerts.acknowledge
         return decision

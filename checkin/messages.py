@@ -125,6 +125,9 @@ def prefers_chinese() -> bool:
 def message(reason_code: str, chinese: bool = False, **params) -> str:
     english, zh = MESSAGES.get(reason_code, (reason_code, reason_code))
     template = zh if chinese else english
+    # a list (the days someone may come) reads with the language's own separator
+    params = {key: ("、" if chinese else ", ").join(value) if isinstance(value, (list, tuple))
+              else value for key, value in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError):

@@ -215,6 +215,7 @@ class Decision:
     category: str | None = None
     reason: str = ""
     reason_code: str = ""  # machine key for the UI's translated message
+    reason_other: str = ""  # the reason in the desk's other language (zh ↔ en), for the log
     event_uuid: str | None = None  # the admission recorded, when outcome is ok
     alerts: tuple[str, ...] = ()  # what staff must know about this person (checkin/alerts.py)
     acknowledge: bool = False  # the event asks staff to acknowledge the alerts (Space)

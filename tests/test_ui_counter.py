@@ -268,3 +268,21 @@ def test_typing_in_any_form_while_a_scan_arrives_keeps_both_apart(qtbot, window,
     assert facts(window.store) == []
     dialog.reject()
     qtbot.waitUntil(lambda: ("checkin", PAID) in facts(window.store), timeout=WAIT)
+
+
+def test_recent_scans_come_back_after_a_restart_in_the_windows_language(qtbot, window):
+    """A refusal decided on a Chinese screen reads in English once the window is reopened in
+    English (the log keeps the reason in both languages)."""
+    from conftest import EVENT_DAY
+
+    from checkin.desk import Desk
+
+    Keyboard().scan(UNPAID)
+    qtbot.waitUntil(lambda: window.scan.recent.count() == 1, timeout=WAIT)
+    assert "未缴费" in window.scan.recent.item(0).text()
+
+    window.desk = Desk(window.store, operator="ui", chinese=False, now=lambda: EVENT_DAY)
+    window.scan.load_recent()
+    shown = window.scan.recent.item(0).text()
+    assert shown.startswith("✗") and "paid" in shown.lower()
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in shown.split("—", 1)[1])

@@ -118,7 +118,9 @@ class ScanScreen(QWidget):
         for uuid, kind, code, wall_time, data, name, undone in rows:
             who = name or code or "?"
             if kind == "refused":
-                reason = json.loads(data).get("reason") or ""
+                said = json.loads(data)
+                reason = (said.get("reason_zh" if self.desk.chinese else "reason_en")
+                          or said.get("reason") or "")
                 item = QListWidgetItem(f"✗ {who} — {reason}")
             elif undone:
                 item = QListWidgetItem(self.tr("⟲ {0} (undone)").format(f"{who} {wall_time[11:19]}"))
