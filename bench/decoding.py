@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.decoding --passes    # what each pipeline pass reads on its own
 
 Prints one table per image set (the ZXing black-box photos, and synthetic 1280x720 webcam
-frames from checkin.scanner.synthetic) with decode rate, median and p95 milliseconds per
+frames from testkit.frames) with decode rate, median and p95 milliseconds per
 image, target and verdict. Every reference is measured in the same run on the same images.
 Timings are never asserted: the exit status is 0 whatever they are. See bench/README.md.
 """
@@ -25,7 +25,7 @@ import numpy as np
 
 from checkin.scanner.decoders import available_decoders
 from checkin.scanner.pipeline import PASSES, DecodePipeline
-from checkin.scanner.synthetic import frame_set
+from testkit.frames import frame_set
 
 from .table import print_table
 

@@ -65,9 +65,9 @@ def gui_stall(db: Path, work: Path) -> tuple[float, int]:
 
     from checkin.printing.printers import FolderPrinter
     from checkin.scanner.sources import VideoFileSource
-    from checkin.scanner.synthetic import frame_with, write_video
     from checkin.store import Store
     from checkin.ui.main_window import DeskWindow
+    from testkit.frames import frame_with, write_video
 
     store = Store(db)
     codes = [r[0] for r in store.reader().execute("SELECT code FROM registrants LIMIT 10")]

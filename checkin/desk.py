@@ -33,7 +33,7 @@ from .model import (
     Outcome,
     Registrant,
 )
-from .operator import default_operator
+from .operator_name import default_operator
 from .policy import (
     Station,
     allowed_days,

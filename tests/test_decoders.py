@@ -22,7 +22,7 @@ from checkin.scanner.decoders import (
 )
 from checkin.scanner.payload import MAX_PAYLOAD_BYTES, PayloadError, decode_payload
 from checkin.scanner.pipeline import PASSES, DecodePipeline
-from checkin.scanner.synthetic import frame_set, payload_bytes, webcam_frame
+from testkit.frames import frame_set, payload_bytes, webcam_frame
 
 BLACKBOX = SHARED / "qr-samples" / "zxing-blackbox"
 # Rates are compared with a budget no frame reaches, so a loaded CI machine cannot skip a

@@ -11,7 +11,7 @@ import cv2
 import zxingcpp
 from conftest import SHARED
 
-from checkin.scanner.synthetic import code_shown_for, frame_with
+from testkit.frames import code_shown_for, frame_with
 
 CHECKIN = str(Path(sys.executable).parent / "checkin")
 BLACKBOX = SHARED / "qr-samples" / "zxing-blackbox"

@@ -13,7 +13,7 @@ from checkin.scanner.sources import (
     VideoFileSource,
     load_image,
 )
-from checkin.scanner.synthetic import code_shown_for, frame_with
+from testkit.frames import code_shown_for, frame_with
 
 BLACKBOX = SHARED / "qr-samples" / "zxing-blackbox"
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, QThread, QTimer, Slot  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 
 from checkin.scanner.sources import CameraSource, VideoFileSource  # noqa: E402
-from checkin.scanner.synthetic import code_shown_for  # noqa: E402
 from checkin.ui.scanner_worker import ScannerWorker, start_worker  # noqa: E402
+from testkit.frames import code_shown_for  # noqa: E402
 
 
 class Collector(QObject):

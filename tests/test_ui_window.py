@@ -15,9 +15,9 @@ from checkin.desk import Desk  # noqa: E402
 from checkin.model import Outcome  # noqa: E402
 from checkin.printing.printers import FolderPrinter, PrinterError  # noqa: E402
 from checkin.scanner.sources import ImageFolderSource, VideoFileSource  # noqa: E402
-from checkin.scanner.synthetic import code_shown_for  # noqa: E402
 from checkin.ui.banner import COLOURS, REFUSED  # noqa: E402
 from checkin.ui.main_window import DeskWindow  # noqa: E402
+from testkit.frames import code_shown_for  # noqa: E402
 
 PAID = "SHIC2026-000002"  # 范俊
 OTHER = "SHIC2026-000003"  # 朱思佳

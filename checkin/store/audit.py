@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..jsonutil import dumps
-from ..operator import default_operator
+from ..operator_name import default_operator
 
 # Actions (the `action` column).
 IMPORT = "import"

@@ -128,7 +128,7 @@ def cmd_sync_status(args) -> int:
 
 def cmd_conflicts(args) -> int:
 
-    from ..operator import default_operator
+    from ..operator_name import default_operator
     from .conflicts import ConflictError, open_conflicts, resolve
 
     with _store(args) as store:
