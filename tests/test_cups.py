@@ -33,6 +33,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
+from checkin.desk import Desk
 from checkin.printing.documents import badge_items, select
 from checkin.printing.printers import CupsPrinter
 from checkin.printing.queue import JobState, PrintQueue
@@ -233,7 +234,7 @@ def badge_pdf(store, template: str = "badge-a6") -> bytes:
 
 
 def print_through_the_queue(store, printer, *submits) -> list:
-    jobs = PrintQueue(store, printer, operator="cups-test")
+    jobs = PrintQueue(store, printer, ledger=Desk(store, operator="cups-test"))
     try:
         for args, kwargs in submits:
             jobs.submit(*args, **kwargs)

@@ -19,10 +19,10 @@ import pytest
 import zxingcpp
 from conftest import EVENT_DAY
 
-from checkin.desk import Desk, DeskError
+from checkin.desk import Desk
 from checkin.model import Outcome
 from checkin.printing.printers import CupsPrinter, FolderPrinter, PrinterError
-from checkin.printing.queue import JobState, PrintQueue
+from checkin.printing.queue import JobState, PrintQueue, PrintRefused
 from checkin.store import eventlog
 
 CODE = "SHIC2026-000002"
@@ -47,7 +47,7 @@ def queue_factory(event_store):
     queues = []
 
     def make(printer, **kw):
-        q = PrintQueue(event_store, printer, operator="printer-test", **kw)
+        q = PrintQueue(event_store, printer, ledger=Desk(event_store, operator="printer-test"), **kw)
         queues.append(q)
         return q
 
@@ -101,20 +101,24 @@ def test_a_printer_error_keeps_the_job_and_the_queue_goes_on(tmp_path, event_sto
 
 
 def test_check_in_never_waits_for_a_hung_printer(tmp_path, event_store, queue_factory):
-    release = threading.Event()
+    entered, release, returned = threading.Event(), threading.Event(), threading.Event()
 
     class Hung:
         name = "hung"
 
         def print_pdf(self, pdf, title):
+            entered.set()
             release.wait(30)
+            returned.set()
 
     jobs = queue_factory(Hung())
     desk = Desk(event_store, operator="a", now=lambda: EVENT_DAY)
     jobs.submit(CODE)
-    assert desk.scan("SHIC2026-000003").outcome == Outcome.OK  # while the printer hangs
+    assert entered.wait(60)  # the printer has the first badge and hangs
+    assert desk.scan("SHIC2026-000003").outcome == Outcome.OK
     jobs.submit("SHIC2026-000003")
-    assert not jobs.wait(0.2)
+    assert not returned.is_set()  # the scan and the submit did not wait for the printer
+    assert [j.state for j in jobs.jobs] == [JobState.PRINTING, JobState.QUEUED]
     release.set()
     assert jobs.wait(60)
     assert [j.state for j in jobs.jobs] == [JobState.DONE, JobState.DONE]
@@ -123,7 +127,7 @@ def test_check_in_never_waits_for_a_hung_printer(tmp_path, event_store, queue_fa
 def test_a_reprint_needs_a_reason_and_records_it(tmp_path, event_store, queue_factory):
     jobs = queue_factory(FolderPrinter(tmp_path))
     jobs.submit(CODE)
-    with pytest.raises(DeskError, match="reprint needs a reason"):
+    with pytest.raises(PrintRefused, match="reprint needs a reason"):
         jobs.submit(CODE)
     jobs.wait(60)
     jobs.submit(CODE, reason="lost badge")

@@ -8,6 +8,7 @@ pytest.importorskip("PySide6")
 import pypdfium2  # noqa: E402
 from test_print_queue import CODE, codes_in  # noqa: E402
 
+from checkin.desk import Desk  # noqa: E402
 from checkin.printing.printers import PrinterError  # noqa: E402
 from checkin.printing.queue import JobState, PrintQueue  # noqa: E402
 from checkin.ui.qt_printer import QtPrinter  # noqa: E402
@@ -15,7 +16,7 @@ from checkin.ui.qt_printer import QtPrinter  # noqa: E402
 
 def test_badge_through_qt_keeps_its_size_and_its_qr(qapp, tmp_path, event_store):
     out = tmp_path / "qt-printed.pdf"
-    jobs = PrintQueue(event_store, QtPrinter(output_pdf=out), operator="qt")
+    jobs = PrintQueue(event_store, QtPrinter(output_pdf=out), ledger=Desk(event_store, operator="qt"))
     try:
         jobs.submit(CODE, template="badge-100x70")
         assert jobs.wait(120)

@@ -3,7 +3,8 @@
 A check-in never waits for paper: `submit` returns at once. A job that fails (no printer,
 printer off, out of paper, a character no font has) is kept with its reason until someone
 retries or cancels it; the queue goes on with the next job. A print is recorded as an event
-only once the printer took it.
+only once the printer took it, by the `ledger` the queue is given (the desk: printing does
+not know how events are made).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Protocol
 
-from ..desk import Desk, DeskError
 from ..store import Store
 from .documents import badge_items, select, voucher_items
 from .fonts import MissingGlyphs
@@ -27,6 +28,19 @@ from .templates import TemplateError, load_template
 
 log = logging.getLogger(__name__)
 DEFAULT_TEMPLATES = {"badge": "badge-a6", "vouchers": "voucher-80mm"}
+
+
+class PrintRefused(ValueError):
+    """A print request that cannot be queued (a reprint without a reason, a job too late to
+    cancel); the message is for the person at the desk."""
+
+
+class PrintLedger(Protocol):
+    """Where prints are recorded (checkin.desk.Desk is one)."""
+
+    def is_reprint(self, code: str, document: str) -> bool: ...
+
+    def record_print(self, code: str, document: str, *, reason: str = "") -> object: ...
 
 
 class JobState(StrEnum):
@@ -56,11 +70,11 @@ class PrintJob:
 
 
 class PrintQueue:
-    def __init__(self, store: Store, printer: Printer, *, operator: str | None = None,
+    def __init__(self, store: Store, printer: Printer, *, ledger: PrintLedger,
                  on_change: Callable[[PrintJob], None] | None = None):
         self.store = store
         self.printer = printer
-        self.desk = Desk(store, operator=operator)
+        self.ledger = ledger
         self.on_change = on_change or (lambda job: None)
         self._jobs: dict[int, PrintJob] = {}
         self._ids = itertools.count(1)
@@ -77,11 +91,11 @@ class PrintQueue:
                reason: str = "") -> PrintJob:
         """Queue a badge or a person's meal vouchers; returns at once."""
         if document not in DEFAULT_TEMPLATES:
-            raise DeskError(f"cannot print {document!r}: badge or vouchers")
+            raise PrintRefused(f"cannot print {document!r}: badge or vouchers")
         already = any(j.code == code and j.document == document and j.state in (
             JobState.QUEUED, JobState.PRINTING, JobState.DONE) for j in self.jobs)
-        if (already or self.desk.is_reprint(code, document)) and not reason.strip():
-            raise DeskError(f"{code} already has a printed {document}: a reprint needs a reason")
+        if (already or self.ledger.is_reprint(code, document)) and not reason.strip():
+            raise PrintRefused(f"{code} already has a printed {document}: a reprint needs a reason")
         job = PrintJob(next(self._ids), code, document, template or DEFAULT_TEMPLATES[document],
                        reason=reason.strip())
         self._set(job)
@@ -91,7 +105,7 @@ class PrintQueue:
     def retry(self, job_id: int) -> PrintJob:
         job = self._jobs[job_id]
         if job.state != JobState.FAILED:
-            raise DeskError(f"job {job_id} is {job.state}, not failed")
+            raise PrintRefused(f"job {job_id} is {job.state}, not failed")
         job = self._set(replace(job, state=JobState.QUEUED, error="", error_code="",
                                 error_params={}))
         self._enqueue(job_id)
@@ -101,7 +115,7 @@ class PrintQueue:
         with self._lock:  # the worker takes QUEUED jobs under the same lock
             job = self._jobs[job_id]
             if job.state in (JobState.PRINTING, JobState.DONE):
-                raise DeskError(f"job {job_id} is {job.state}: too late to cancel")
+                raise PrintRefused(f"job {job_id} is {job.state}: too late to cancel")
             job = self._jobs[job_id] = replace(job, state=JobState.CANCELLED)
         self._notify(job)
         return job
@@ -164,10 +178,10 @@ class PrintQueue:
             pdf, warnings = self._render(job)
             self.printer.print_pdf(pdf, title=f"{job.document} {job.code}")
             reason = job.reason
-            if not reason and self.desk.is_reprint(job.code, job.document):
+            if not reason and self.ledger.is_reprint(job.code, job.document):
                 reason = "printed again meanwhile"  # another desk printed it: the paper is out
-            self.desk.record_print(job.code, job.document, reason=reason)
-        except (PrinterError, MissingGlyphs, TemplateError, LookupError, DeskError) as exc:
+            self.ledger.record_print(job.code, job.document, reason=reason)
+        except (PrinterError, MissingGlyphs, TemplateError, LookupError, ValueError) as exc:
             self._set(replace(job, state=JobState.FAILED, error=str(exc),
                               error_code=getattr(exc, "reason_code", ""),
                               error_params=getattr(exc, "params", {})))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from ..desk import DeskError
+from ..desk import Desk, DeskError
 from ..messages import message
 from ..model import REGISTRATION, Decision
 from ..paths import data_dir
@@ -46,7 +46,7 @@ class PrintPanel(QWidget):
         self.auto_print = auto_print  # the badge, on every ok check-in at registration
         self.auto_vouchers = False  # the person's meal vouchers too
         self.templates: dict[str, str] = {}  # document -> template name (default: the queue's)
-        self.queue = PrintQueue(store, printer, operator=operator,
+        self.queue = PrintQueue(store, printer, ledger=Desk(store, operator=operator),
                                 on_change=lambda job: self.changed.emit(job.id))
         self.state = QLabel(self.tr("Printer: {0}").format(printer.name))
         self.retry_button = QPushButton(self.tr("Retry print"))

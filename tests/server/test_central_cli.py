@@ -19,7 +19,7 @@ from PIL import Image
 
 from checkin.cli import main
 from checkin.clock import HybridClock, now_iso
-from checkin.server.commands import terminal_qr
+from checkin.commands.server import terminal_qr
 from checkin.server.testing import running_server
 
 from .central_helpers import EVENT_TOML, XLSX

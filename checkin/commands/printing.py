@@ -11,12 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from ..cli_support import CliError, emit, open_store, table
-from ..desk import DeskError
+from ..desk import Desk
+from .support import CliError, CommandLine, emit, open_store, table
 
 
-def register(command) -> None:
-    """Add the printing subcommands; `command(name, func, help)` returns an argparse parser."""
+def register(cli: CommandLine) -> None:
+    command = cli.add
     p = command("badge", cmd_badge, "one person's badge as a PDF")
     p.add_argument("code")
     p.add_argument("-o", "--output", type=Path, required=True)
@@ -57,21 +57,21 @@ def auto_print(args, store, decision) -> list[str]:
         print(f"checkin: no badge for {decision.code} until the list has them (sync or import, "
               f"then `checkin print {decision.code}`)", file=sys.stderr)
         return []
-    from .documents import voucher_items
-    from .printers import CupsPrinter, FolderPrinter
-    from .queue import JobState, PrintQueue
-    from .templates import load_template
+    from ..printing.documents import voucher_items
+    from ..printing.printers import CupsPrinter, FolderPrinter
+    from ..printing.queue import JobState, PrintQueue, PrintRefused
+    from ..printing.templates import load_template
 
     printer = CupsPrinter(args.print_to) if args.print_to else FolderPrinter(args.print_folder)
     documents = ["badge"]
     if args.vouchers and voucher_items(store, [decision.registrant], load_template("voucher-80mm")):
         documents.append("vouchers")
-    jobs = PrintQueue(store, printer, operator=args.operator)
+    jobs = PrintQueue(store, printer, ledger=Desk(store, operator=args.operator))
     try:
         for document in documents:
             try:
                 jobs.submit(decision.code, document)
-            except DeskError as exc:  # printed before (by another desk, or by hand)
+            except PrintRefused as exc:  # printed before (by another desk, or by hand)
                 print(f"checkin: {document} not printed: {exc}", file=sys.stderr)
         jobs.wait(timeout=300)
     finally:
@@ -84,8 +84,8 @@ def auto_print(args, store, decision) -> list[str]:
 
 
 def _render(args, items, sheet: bool) -> int:
-    from .fonts import MissingGlyphs
-    from .render import render_pdf
+    from ..printing.fonts import MissingGlyphs
+    from ..printing.render import render_pdf
 
     if not items:
         raise CliError("nothing to print: no matching registrants (or no meal entitlements)")
@@ -103,7 +103,7 @@ def _render(args, items, sheet: bool) -> int:
 
 
 def _template(name: str):
-    from .templates import TemplateError, load_template
+    from ..printing.templates import TemplateError, load_template
 
     try:
         return load_template(name)
@@ -112,7 +112,7 @@ def _template(name: str):
 
 
 def cmd_badge(args) -> int:
-    from .documents import badge_items, select
+    from ..printing.documents import badge_items, select
 
     with open_store(args) as store:
         try:
@@ -123,7 +123,7 @@ def cmd_badge(args) -> int:
 
 
 def cmd_badges(args) -> int:
-    from .documents import badge_items, select
+    from ..printing.documents import badge_items, select
 
     with open_store(args) as store:
         people = select(store, category=args.category, sort=args.sort)
@@ -132,7 +132,7 @@ def cmd_badges(args) -> int:
 
 
 def cmd_vouchers(args) -> int:
-    from .documents import select, voucher_items
+    from ..printing.documents import select, voucher_items
 
     if not args.code and not args.all:
         raise CliError("name a registration code, or --all")
@@ -146,8 +146,8 @@ def cmd_vouchers(args) -> int:
 
 
 def cmd_templates(args) -> int:
-    from .render import sheet_grid
-    from .templates import list_templates
+    from ..printing.render import sheet_grid
+    from ..printing.templates import list_templates
 
     rows, data = [], []
     for t in list_templates():
@@ -161,7 +161,7 @@ def cmd_templates(args) -> int:
 
 
 def cmd_previews(args) -> int:
-    from .preview import write_previews
+    from ..printing.preview import write_previews
 
     with open_store(args) as store:
         try:
@@ -174,15 +174,15 @@ def cmd_previews(args) -> int:
 
 def cmd_print(args) -> int:
     """Print through the same queue the desk uses, waiting for the result."""
-    from .printers import CupsPrinter, FolderPrinter
-    from .queue import JobState, PrintQueue
+    from ..printing.printers import CupsPrinter, FolderPrinter
+    from ..printing.queue import JobState, PrintQueue
 
     if bool(args.printer) == bool(args.folder):
         raise CliError("name a CUPS printer with --printer NAME (see `checkin printers`), "
                        "or --folder DIR to save the PDFs")
     printer = CupsPrinter(args.printer) if args.printer else FolderPrinter(args.folder)
     with open_store(args) as store:
-        jobs = PrintQueue(store, printer, operator=args.operator)
+        jobs = PrintQueue(store, printer, ledger=Desk(store, operator=args.operator))
         try:
             job = jobs.submit(args.code, args.document, template=args.template,
                               reason=args.reason or "")
@@ -203,7 +203,7 @@ def cmd_print(args) -> int:
 
 
 def cmd_printers(args) -> int:
-    from .printers import list_cups_printers
+    from ..printing.printers import list_cups_printers
 
     names = list_cups_printers()
     emit(args, names, "\n".join(names) if names else

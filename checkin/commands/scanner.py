@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from ..cli_support import EXIT_ERROR, CliError
+from .support import EXIT_ERROR, CliError, CommandLine
 
 
-def register(command) -> None:
-    """Add the scanner subcommands; `command(name, func, help)` returns an argparse parser."""
+def register(cli: CommandLine) -> None:
+    command = cli.add
     p = command("decode", cmd_decode, "read QR codes from photos, folders, a video or a camera")
     p.add_argument("images", nargs="*", metavar="IMAGE_OR_DIR")
     p.add_argument("--camera", type=int, metavar="N", help="read camera N and print codes as read")
@@ -25,8 +25,8 @@ def register(command) -> None:
 
 def cmd_decode(args) -> int:
     """Read QR codes from images/folders (one JSON object per image), a video or a camera."""
-    from .pipeline import DecodePipeline
-    from .sources import SourceError, image_files, load_image
+    from ..scanner.pipeline import DecodePipeline
+    from ..scanner.sources import SourceError, image_files, load_image
 
     pipeline = DecodePipeline()
     for name, reason in pipeline.missing.items():
@@ -62,8 +62,8 @@ def cmd_decode(args) -> int:
 
 def _decode_stream(args, pipeline) -> int:
     """Print each code once as it comes into view, until the video ends or Ctrl-C."""
-    from .session import read_codes
-    from .sources import CameraSource, SourceError, VideoFileSource
+    from ..scanner.session import read_codes
+    from ..scanner.sources import CameraSource, SourceError, VideoFileSource
 
     try:
         if args.video:

@@ -2,24 +2,24 @@
 text and tables), opening the database, the desk, the role a command runs with (organiser PIN),
 and saving an event configuration.
 
-The commands live where their subject does: checkin/cli.py (the desk, the parser and main),
-checkin/printing/commands.py, checkin/scanner/commands.py, checkin/privacy_commands.py,
-checkin/ticket_commands.py, checkin/server/commands.py and checkin/sync/commands.py.
+Every command module registers its commands the same way, `register(cli)` with the
+CommandLine below.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import os
 from pathlib import Path
 
-from . import privacy
-from .clock import now_iso
-from .desk import Desk
-from .messages import prefers_chinese
-from .privacy import Role
-from .store import Store, audit
+from .. import privacy
+from ..clock import now_iso
+from ..desk import Desk
+from ..messages import prefers_chinese
+from ..privacy import Role
+from ..store import Store, audit
 
 # A scan's exit code says what happened: 0 admitted now, 1 refused, 3 already admitted (at
 # registration they are in; at a meal station it is a refused second meal), 2 an error.
@@ -28,6 +28,32 @@ EXIT_ERROR, EXIT_REFUSED, EXIT_ALREADY = 2, 1, 3
 
 class CliError(Exception):
     pass
+
+
+@dataclasses.dataclass
+class CommandLine:
+    """What a command module gets to add its commands: `add(name, func, help)` for a command,
+    `actions(parser, dest)` for one with actions (`keys new`, `server revoke`); both take the
+    options every command takes (`common`: --db, --json, --operator, --role, --pin)."""
+
+    subparsers: argparse._SubParsersAction
+    common: argparse.ArgumentParser
+
+    def add(self, name: str, func, help_text: str) -> argparse.ArgumentParser:
+        parser = self.subparsers.add_parser(name, parents=[self.common], help=help_text,
+                                            description=help_text)
+        parser.set_defaults(func=func)
+        return parser
+
+    def actions(self, parser: argparse.ArgumentParser, dest: str):
+        """`add(name, func, help)` for the actions under `parser`."""
+        sub = parser.add_subparsers(dest=dest, required=True, metavar="ACTION")
+
+        def add(name: str, func, help_text: str, **options) -> argparse.ArgumentParser:
+            action = sub.add_parser(name, parents=[self.common], help=help_text, **options)
+            action.set_defaults(func=func)
+            return action
+        return add
 
 
 # -- output helpers ---------------------------------------------------------

@@ -8,6 +8,8 @@ import shlex
 import sys
 import time
 
+from .support import CommandLine
+
 
 def _emit(args, data, text: str) -> None:
     if args.json:
@@ -17,7 +19,7 @@ def _emit(args, data, text: str) -> None:
 
 
 def _store(args, *, create: bool = False):
-    from ..cli_support import open_store
+    from .support import open_store
 
     return open_store(args, create=create)
 
@@ -28,8 +30,8 @@ def _fail(message: str) -> int:
 
 
 def cmd_enroll(args) -> int:
-    from .client import SyncError, parse_enrol_link
-    from .engine import enrol_desk, enrolment
+    from ..sync.client import SyncError, parse_enrol_link
+    from ..sync.engine import enrol_desk, enrolment
 
     if not (args.code or parse_enrol_link(args.url).code):
         return _fail("give the enrolment code (or the checkin-enrol:URL#CODE link)")
@@ -48,8 +50,8 @@ def cmd_enroll(args) -> int:
 
 
 def cmd_sync(args) -> int:
-    from . import status as st
-    from .engine import NotEnrolled, client_for, retry_rejected, sync_once
+    from ..sync import status as st
+    from ..sync.engine import NotEnrolled, client_for, retry_rejected, sync_once
 
     with _store(args) as store:
         try:
@@ -73,7 +75,7 @@ def cmd_sync(args) -> int:
 
 def _watch(args, store, client) -> int:
     """Sync until Ctrl-C, printing a line whenever the status changes."""
-    from .worker import SyncWorker
+    from ..sync.worker import SyncWorker
 
     last = None
 
@@ -106,7 +108,7 @@ def cmd_sync_status(args) -> int:
     from ..clock import shown_in
     from ..messages import prefers_chinese
     from ..store.audit import event_zone
-    from . import status as st
+    from ..sync import status as st
 
     with _store(args) as store:
         status = st.load(store)
@@ -129,7 +131,7 @@ def cmd_sync_status(args) -> int:
 def cmd_conflicts(args) -> int:
 
     from ..operator_name import default_operator
-    from .conflicts import ConflictError, open_conflicts, resolve
+    from ..sync.conflicts import ConflictError, open_conflicts, resolve
 
     with _store(args) as store:
         if args.resolve:
@@ -168,8 +170,8 @@ def cmd_conflicts(args) -> int:
     return 0
 
 
-def register(command) -> None:
-    """Add this package's subcommands; `command(name, func, help)` returns an argparse parser."""
+def register(cli: CommandLine) -> None:
+    command = cli.add
     p = command("enroll", cmd_enroll, "join this desk to a central list with an enrolment code")
     p.add_argument("url", help="the server's address, or the checkin-enrol:URL#CODE link")
     p.add_argument("code", nargs="?", help="the one-time code the organiser gave (K7Q2-9XPD)")

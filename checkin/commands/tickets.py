@@ -12,7 +12,9 @@ import os
 import re
 from pathlib import Path
 
-from . import tickets
+from .. import tickets
+from ..store import audit
+from .support import CommandLine, command_role, open_store
 
 EXPORT_COLUMNS = ("code", "name", "phone", "email", "ticket", "ticket_id")
 
@@ -60,9 +62,9 @@ def _timestamp(day: str | None, end_of_day: bool, zone) -> int:
 
 
 def cmd_tickets_issue(args, store) -> int:
-    from .printing.documents import letter_items, select
-    from .printing.render import render_pdf
-    from .printing.templates import load_template
+    from ..printing.documents import letter_items, select
+    from ..printing.render import render_pdf
+    from ..printing.templates import load_template
 
     config = store.config
     event = config.short_name
@@ -86,7 +88,7 @@ def cmd_tickets_issue(args, store) -> int:
     issued = [(p, tickets.issue(key, key_id, event, p.code, valid_from=valid_from,
                                 valid_until=valid_until)) for p in people]
     if args.output:
-        from .export import write_table
+        from ..export import write_table
 
         rows = ((p.code, p.name, p.phone, p.email, text, tickets.decode(text).id)
                 for p, text in issued)
@@ -107,8 +109,8 @@ def cmd_tickets_issue(args, store) -> int:
     return 0
 
 
-def cmd_tickets_revoke(args, open_store) -> int:
-    from .desk import Desk
+def cmd_tickets_revoke(args) -> int:
+    from ..desk import Desk
 
     with open_store(args) as store:
         event = Desk(store, operator=args.operator).revoke_ticket(args.ticket, args.reason)
@@ -123,20 +125,35 @@ def cmd_tickets_revoke(args, open_store) -> int:
     return 0
 
 
-def register(command, common, open_store) -> None:
-    p = command("keys", None, "ticket signing keys: `keys new`, `keys list`")
-    sub = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
-    new = sub.add_parser("new", parents=[common], help="make a new signing key (rotation: a new id)")
+def cmd_tickets_issue_audited(args) -> int:
+    """`tickets issue` uses the private signing key and writes personal data out: an
+    organiser's job (the PIN), and the audit trail records it."""
+    with open_store(args) as store:  # the export holds phones and e-mails, as attendance
+        command_role(args, store, need="issuing tickets (an export with phones and e-mails)")
+    with open_store(args) as store:
+        result = cmd_tickets_issue(args, store)
+    with open_store(args) as store:
+        audit.log(store, audit.TICKET_KEY, operator=args.operator, details={
+            "command": "tickets issue", "key": args.key.stem,
+            "output": args.output.name if args.output else None,
+            "letters": args.letters.name if args.letters else None,
+            "category": args.category})
+    return result
+
+
+def register(cli: CommandLine) -> None:
+    p = cli.add("keys", None, "ticket signing keys: `keys new`, `keys list`")
+    action = cli.actions(p, "keys_command")
+    new = action("new", cmd_keys_new, "make a new signing key (rotation: a new id)")
     new.add_argument("--dir", type=Path, required=True, help="folder of private keys")
     new.add_argument("--id", help="key id (default kYYYYMMDD)")
-    new.set_defaults(func=cmd_keys_new)
-    listing = sub.add_parser("list", parents=[common], help="keys in a folder with their public halves")
+    listing = action("list", cmd_keys_list, "keys in a folder with their public halves")
     listing.add_argument("--dir", type=Path, required=True)
-    listing.set_defaults(func=cmd_keys_list)
 
-    p = command("tickets", None, "signed tickets: `tickets issue`, `tickets revoke`")
-    sub = p.add_subparsers(dest="tickets_command", required=True, metavar="ACTION")
-    issue = sub.add_parser("issue", parents=[common], help="sign a ticket for everyone: an export column, letters")
+    p = cli.add("tickets", None, "signed tickets: `tickets issue`, `tickets revoke`")
+    action = cli.actions(p, "tickets_command")
+    issue = action("issue", cmd_tickets_issue_audited,
+                   "sign a ticket for everyone: an export column, letters")
     issue.add_argument("--key", type=Path, required=True, help="private key file (keys/ID.pem)")
     issue.add_argument("-o", "--output", type=Path, help="FILE.csv or FILE.xlsx with a ticket column")
     issue.add_argument("--letters", type=Path, help="confirmation letters with the QR (PDF)")
@@ -144,10 +161,8 @@ def register(command, common, open_store) -> None:
     issue.add_argument("--category", help="only this category")
     issue.add_argument("--valid-from", help="YYYY-MM-DD (default: the event's start)")
     issue.add_argument("--valid-until", help="YYYY-MM-DD (default: the event's end)")
-    issue.set_defaults(func=lambda args: cmd_tickets_issue(args, open_store(args)))
-    revoke = sub.add_parser("revoke", parents=[common],
-                            help="withdraw one ticket (lost, resold): desks refuse it from now on")
+    revoke = action("revoke", cmd_tickets_revoke,
+                    "withdraw one ticket (lost, resold): desks refuse it from now on")
     revoke.add_argument("ticket", metavar="TICKET_ID",
                         help="the ticket id (ticket_id column of `tickets issue -o`) or the ticket")
     revoke.add_argument("--reason", required=True, help="why (lost, resold, reissued ...)")
-    revoke.set_defaults(func=lambda args: cmd_tickets_revoke(args, open_store))

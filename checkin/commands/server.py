@@ -20,6 +20,8 @@ import json
 import os
 from pathlib import Path
 
+from .support import CommandLine
+
 DEFAULT_PORT = 8765
 TOKEN_ENV = "CHECKIN_ORGANISER_TOKEN"
 SERVER_ENV = "CHECKIN_SERVER"
@@ -30,8 +32,8 @@ class ServerCommandError(ValueError):
     """Said on one line by `checkin` (exit code 2)."""
 
 
-def register(command) -> None:
-    """Add this package's subcommands; `command(name, func, help)` returns an argparse parser."""
+def register(cli: CommandLine) -> None:
+    command = cli.add
     p = command("serve", cmd_serve, "run the central list service (desks sync with it)")
     _url_db_option(p)
     p.add_argument("--host", default="127.0.0.1",
@@ -151,8 +153,8 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from ..certs import shown
-    from .app import create_app
-    from .db import default_url, display_url, normalise_url
+    from ..server.app import create_app
+    from ..server.db import default_url, display_url, normalise_url
 
     url = normalise_url(args.db_url) if args.db_url else default_url()
     scheme = "http" if args.plain_http else "https"
@@ -188,7 +190,7 @@ def _certificate(args, db_url: str, public: str):
     the first start)."""
     from urllib.parse import urlsplit
 
-    from .tls import TlsError, ensure_certificate, load
+    from ..server.tls import TlsError, ensure_certificate, load
 
     try:
         if args.cert or args.key:
@@ -236,8 +238,8 @@ def _first_line(exc: Exception) -> str:
 
 
 def cmd_token(args) -> int:
-    from .auth import create_organiser_token
-    from .db import Database, default_url, display_url, normalise_url
+    from ..server.auth import create_organiser_token
+    from ..server.db import Database, default_url, display_url, normalise_url
 
     url = normalise_url(args.db_url) if args.db_url else default_url()
     try:
@@ -250,7 +252,7 @@ def cmd_token(args) -> int:
     finally:
         db.dispose()
     from ..certs import fingerprint_of_pem, shown
-    from .tls import CERT_FILE
+    from ..server.tls import CERT_FILE
 
     cert = tls_folder(url) / CERT_FILE
     fingerprint = fingerprint_of_pem(cert.read_text(encoding="ascii")) if cert.exists() else None
@@ -320,8 +322,8 @@ def _local_certificate(base: str) -> str | None:
     the certificate `checkin serve` made there, so the organiser needs no fingerprint."""
     from urllib.parse import urlsplit
 
-    from .db import default_url
-    from .tls import CERT_FILE
+    from ..server.db import default_url
+    from ..server.tls import CERT_FILE
 
     if urlsplit(base).hostname not in ("127.0.0.1", "localhost", "::1"):
         return None

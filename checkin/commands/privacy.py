@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import getpass
@@ -13,10 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import pin as pin_rule
-from . import privacy
-from .cli_support import (
+from .. import pin as pin_rule
+from .. import privacy
+from ..store import audit
+from .support import (
     CliError,
+    CommandLine,
     command_role,
     emit,
     open_store,
@@ -24,12 +25,10 @@ from .cli_support import (
     save_config,
     table,
 )
-from .store import audit
 
 
-def register(command, common) -> None:
-    """Add the privacy subcommands; `command(name, func, help)` returns an argparse parser,
-    `common` holds the options every command takes."""
+def register(cli: CommandLine) -> None:
+    command = cli.add
     p = command("audit", cmd_audit, "who did what, on which desk, when (audit trail and events)")
     p.add_argument("--since", help="from this date or time (event time zone), e.g. 2026-06-26")
     p = command("purge", cmd_purge, "after the event: delete registrants' personal data and "
@@ -41,16 +40,14 @@ def register(command, common) -> None:
     p.add_argument("--force", action="store_true",
                    help="purge although walk-ins or edits were not sent to the central list")
     p = command("privacy", None, "personal data: `privacy pin` makes the organiser PIN")
-    privacy_sub = p.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
-    pin = privacy_sub.add_parser(
-        "pin", parents=[common], help="a new organiser PIN: the line for the event file",
+    pin = cli.actions(p, "privacy_command")(
+        "pin", cmd_privacy_pin, "a new organiser PIN: the line for the event file",
         description="Make a new organiser PIN: asked twice, or --pin PIN (the new one) for "
                     f"scripts; {pin_rule.RULE}. Prints the [privacy] line to paste in the "
                     "event file.")
     pin.add_argument("--save", action="store_true",
                      help="also store it in this desk's event configuration (audited)")
     pin.add_argument("--current-pin", help="to change the PIN this desk has (--save)")
-    pin.set_defaults(func=cmd_privacy_pin)
 
 
 def cmd_privacy_pin(args) -> int:
@@ -162,30 +159,3 @@ def compaction_note(summary: dict) -> str:
                 "`checkin purge --yes` again")
     return ("\nnote: another program had the database open, so its WAL file could not be "
             "emptied yet: close it and run `checkin check`")
-
-
-def _audited_ticket_issue(func):
-    """`tickets issue` uses the private signing key and writes personal data out: an
-    organiser's job (the PIN), and the audit trail records it."""
-    def run(args) -> int:
-        with open_store(args) as store:  # the export holds phones and e-mails, as attendance
-            command_role(args, store, need="issuing tickets (an export with phones and e-mails)")
-        result = func(args)
-        with open_store(args) as store:
-            audit.log(store, audit.TICKET_KEY, operator=args.operator, details={
-                "command": "tickets issue", "key": args.key.stem,
-                "output": args.output.name if args.output else None,
-                "letters": args.letters.name if args.letters else None,
-                "category": args.category})
-        return result
-    return run
-
-
-def audit_ticket_issue(sub) -> None:
-    """Make `tickets issue` (registered by checkin/ticket_commands.py in the subparsers `sub`)
-    leave its record in the audit trail."""
-    tickets = sub.choices.get("tickets")
-    for action in getattr(tickets, "_actions", []):
-        if isinstance(action, argparse._SubParsersAction) and "issue" in action.choices:
-            issue = action.choices["issue"]
-            issue.set_defaults(func=_audited_ticket_issue(issue.get_default("func")))

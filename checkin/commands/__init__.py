@@ -1,0 +1,7 @@
+"""Every `checkin` command, one module per subject. Each module adds its commands with
+`register(cli)` (cli: support.CommandLine); checkin/cli.py builds the parser from this list,
+in this order (it is the order of `checkin --help`)."""
+
+from . import desk, printing, privacy, scanner, server, sync, tickets
+
+COMMAND_MODULES = (desk, printing, scanner, privacy, tickets, server, sync)
