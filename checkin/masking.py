@@ -10,10 +10,11 @@ Searching by the last four digits of a phone still works on a masked number (138
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
-from .model import REGISTRANT_FIELDS, Privacy
+from .model import REGISTRANT_FIELDS, Privacy, Registrant
 
 # What a desk token receives masked unless `[privacy] desk_unmasked` names it.
 MASKED_FIELDS = ("phone", "email", "remarks", "extra")
@@ -136,3 +137,33 @@ def desk_event(item: dict, privacy: Privacy) -> dict:
         item = {**item, "conflict": {**conflict,
                                      "current": desk_record(conflict["current"], privacy)}}
     return item
+
+
+_EMPTY = {"meals": [], "forums": []}
+
+
+def minimise(reg: Registrant, desk_fields: Iterable[str] | None) -> Registrant:
+    """Keep only `desk_fields` of `reg` (in place; returned): the others become None (or
+    empty lists), extra columns stay only with "extra" or "extra.<header>". None: all."""
+    if desk_fields is None:
+        return reg
+    keep = set(desk_fields)
+    for name in REGISTRANT_FIELDS:
+        if name not in keep and name not in ("code", "name"):
+            setattr(reg, name, list(_EMPTY[name]) if name in _EMPTY else None)
+    if "extra" not in keep and reg.extra:
+        reg.extra = {k: v for k, v in reg.extra.items() if f"extra.{k}" in keep}
+    return reg
+
+
+def minimise_event(event, desk_fields: Iterable[str] | None):
+    """Another desk's (or the organiser's) walk-in or edit, as this desk may keep it: the
+    values of fields `desk_fields` leaves out are not stored here (the central list has the
+    whole fact). Applied before the event is appended; stored events never change."""
+    if desk_fields is None or event.kind not in ("walk_in", "edit"):
+        return event
+    key = "fields" if event.kind == "walk_in" else "changes"
+    if not isinstance(event.data.get(key), dict):
+        return event
+    data = {**event.data, key: minimise_record(event.data[key], desk_fields)}
+    return dataclasses.replace(event, data=data)

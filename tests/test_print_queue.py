@@ -67,6 +67,20 @@ def test_badge_printed_to_a_folder_and_recorded(tmp_path, event_store, queue_fac
     assert event.data == {"document": "badge", "reprint": False, "reason": ""}
 
 
+def test_a_wipe_deletes_the_pdfs_the_queue_saved_wherever_they_went(tmp_path, event_store,
+                                                                   queue_factory):
+    """A revoked desk is wiped by its sync round, which knows no settings: the queue
+    remembered the folder, so the badge PDF goes with the person's data."""
+    from checkin import wipe
+
+    jobs = queue_factory(FolderPrinter(tmp_path / "elsewhere"))
+    jobs.submit(CODE)
+    assert jobs.wait(60) and jobs.jobs[0].state == JobState.DONE
+    [pdf] = (tmp_path / "elsewhere").glob("*.pdf")
+    summary = wipe.wipe(event_store, reason="revoked", operator="sync")
+    assert summary["pdfs"] == 1 and not pdf.exists()
+
+
 class OutOfPaper:
     """Fails the first `failures` jobs as an empty printer does, then prints to a folder."""
 

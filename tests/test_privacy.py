@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import EVENT_TOML, XLSX
 
-from checkin import privacy
+from checkin import masking, pin, privacy
 from checkin.config import ConfigError, config_from_dict, config_from_json, config_to_json
 from checkin.desk import Desk
 from checkin.privacy import PrivacyError, Role
@@ -76,21 +76,21 @@ def file_bytes(db: Path) -> bytes:
     (None, None),
 ])
 def test_phone_masking_forms(phone, shown):
-    assert privacy.mask_phone(phone) == shown
+    assert masking.mask_phone(phone) == shown
 
 
 def test_email_text_and_event_data_masking():
-    assert privacy.mask_email("zhang.san@example.org") == "z***@example.org"
-    assert privacy.mask_email(None) is None and privacy.mask_email("") == ""
-    assert privacy.mask_email("not an address") == "n***"
+    assert masking.mask_email("zhang.san@example.org") == "z***@example.org"
+    assert masking.mask_email(None) is None and masking.mask_email("") == ""
+    assert masking.mask_email("not an address") == "n***"
     # what a desk token received is masked already: masking it again changes nothing
-    assert privacy.mask_phone("135****6987") == "135****6987"
-    assert privacy.mask_email("z***@example.org") == "z***@example.org"
+    assert masking.mask_phone("135****6987") == "135****6987"
+    assert masking.mask_email("z***@example.org") == "z***@example.org"
     text = "素食，电话13800138000，邮箱 a.b@c.com，身份证 11010119900307123X"
-    assert privacy.mask_text(text) == "素食，电话138****8000，邮箱 a***@c.com，身份证 110****123X"
+    assert masking.mask_text(text) == "素食，电话138****8000，邮箱 a***@c.com，身份证 110****123X"
     data = {"changes": {"phone": ["13800138000", "13912345678"], "name": ["张三", "张叁"]},
             "fields": {"email": "li@example.org", "remarks": "call 13800138000"}, "n": 3}
-    assert privacy.mask_data(data) == {
+    assert masking.mask_data(data) == {
         "changes": {"phone": ["138****8000", "139****5678"], "name": ["张三", "张叁"]},
         "fields": {"email": "l***@example.org", "remarks": "call 138****8000"}, "n": 3}
     assert privacy.can_see_personal(Role.ORGANISER) and not privacy.can_see_personal(Role.DESK)
@@ -109,7 +109,7 @@ def test_display_registrant_masks_a_copy_for_the_desk(event_store):
 
 # -- the PIN and the [privacy] section ------------------------------------------------
 def test_pin_hash_verifies_and_the_privacy_section_round_trips():
-    assert privacy.verify_pin(PIN, PIN_HASH) and not privacy.verify_pin("2468013578", PIN_HASH)
+    assert pin.verify_pin(PIN, PIN_HASH) and not pin.verify_pin("2468013578", PIN_HASH)
     assert privacy.hash_pin(PIN) != PIN_HASH  # salted
     raw = {"privacy": {"organiser_pin_hash": PIN_HASH,
                        "desk_fields": ["category", "payment", "extra.备注"]}}
@@ -137,25 +137,25 @@ def test_a_pin_guessable_offline_is_refused_with_the_rule():
         privacy.hash_pin("246810")
     assert PIN_HASH.startswith("scrypt$")  # ten digits will do
     lettered = privacy.hash_pin(OTHER_PIN)  # and so will eight characters with a letter
-    assert privacy.verify_pin(OTHER_PIN, lettered) and not privacy.verify_pin(PIN, lettered)
+    assert pin.verify_pin(OTHER_PIN, lettered) and not pin.verify_pin(PIN, lettered)
 
 
 def test_the_hash_is_scrypt_at_128_mib_and_older_hashes_still_unlock_but_are_called_weak():
     n, r, p = (int(x) for x in PIN_HASH.split("$")[1:4])
     assert PIN_HASH.startswith("scrypt$131072$8$1$")  # N=2^17, r=8, p=1 in the event file
     assert 128 * n * r * p == 128 * 2 ** 20  # memory-hard: 128 MiB per guess
-    assert privacy.weak_pin_hash(PIN_HASH) is None
+    assert pin.weak_pin_hash(PIN_HASH) is None
     # An event file made before the new standard: a 6-digit PIN at N=2^14 (16 MiB).
     salt = b"0123456789abcdef"
     old = hashlib.scrypt(b"246810", salt=salt, n=2 ** 14, r=8, p=1, dklen=32)
     old_hash = (f"scrypt$16384$8$1${base64.b64encode(salt).decode()}$"
                 f"{base64.b64encode(old).decode()}")
-    assert privacy.check_pin_hash(old_hash) is None
-    assert privacy.verify_pin("246810", old_hash) and not privacy.verify_pin("246811", old_hash)
-    weak = privacy.weak_pin_hash(old_hash)
+    assert pin.check_pin_hash(old_hash) is None
+    assert pin.verify_pin("246810", old_hash) and not pin.verify_pin("246811", old_hash)
+    weak = pin.weak_pin_hash(old_hash)
     assert weak and "N=16384" in weak and "8 times less work" in weak and "16 MiB per guess" in weak
     assert "checkin privacy pin" in weak  # what to do about it
-    assert privacy.weak_pin_hash("") is None and privacy.weak_pin_hash("scrypt$1$2") is None
+    assert pin.weak_pin_hash("") is None and pin.weak_pin_hash("scrypt$1$2") is None
 
 
 def test_init_with_an_older_pin_hash_warns_and_its_pin_still_unlocks(tmp_path):
@@ -271,7 +271,7 @@ def test_privacy_pin_prints_the_line_for_the_event_file_and_can_save_it(tmp_path
     db = tmp_path / "e.db"
     out = run("privacy", "pin", "--pin", PIN, db=db).stdout
     line = next(x for x in out.splitlines() if x.startswith("organiser_pin_hash"))
-    assert "[privacy]" in out and privacy.verify_pin(PIN, line.split('"')[1])
+    assert "[privacy]" in out and pin.verify_pin(PIN, line.split('"')[1])
     refused = run("privacy", "pin", db=db, ok=False)  # no terminal to ask on
     assert refused.returncode == 2 and "--pin" in refused.stderr
     run("privacy", "pin", "--pin", PIN, "--save", db=db)
@@ -480,12 +480,12 @@ def test_minimise_keeps_the_listed_fields_and_extra_columns():
     fields = ("code", "name", "category", "extra.备注")
     reg = Registrant(code="A1", name="张三", phone="13800138000", email="a@b.org",
                      category="学生", meals=["lunch"], extra={"备注": "素食", "身份证": "x"})
-    privacy.minimise(reg, fields)
+    masking.minimise(reg, fields)
     assert (reg.phone, reg.email, reg.meals, reg.category) == (None, None, [], "学生")
     assert reg.extra == {"备注": "素食"}
     walk_in = LoggedEvent(uuid="u", kind="walk_in", code="W1", station=None, device_id="d",
                           operator="o", wall_time="t", hlc="h",
                           data={"fields": {"code": "W1", "name": "李雷", "phone": "139"}})
-    assert privacy.minimise_event(walk_in, fields).data == {"fields": {"code": "W1",
+    assert masking.minimise_event(walk_in, fields).data == {"fields": {"code": "W1",
                                                                        "name": "李雷"}}
-    assert privacy.minimise_event(walk_in, None) is walk_in
+    assert masking.minimise_event(walk_in, None) is walk_in

@@ -8,7 +8,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from .. import privacy
+from .. import masking, privacy, wipe
 from ..clock import shown_in
 from ..config import load_config
 from ..importer import import_file
@@ -126,9 +126,9 @@ def cmd_import(args) -> int:
             audit.log(store, audit.IMPORT, operator=args.operator, details={
                 "file": Path(args.file).name, "dry_run": True, "rows_read": report.rows_read})
         if not privacy.can_see_personal(role):  # the changes and problems quote values
-            report.changes = privacy.mask_data(report.changes)
+            report.changes = masking.mask_data(report.changes)
             for problem in report.problems:
-                problem.message = privacy.mask_text(problem.message)
+                problem.message = masking.mask_text(problem.message)
         elif report.changes:
             record_shown(args, store, role, len(report.changes))
     emit(args, report.to_json(), report.to_text())
@@ -166,7 +166,7 @@ def cmd_search(args) -> int:
         hits = SearchIndex(store).search(args.query, limit=args.limit)
         record_shown(args, store, role, len(hits))
     if not privacy.can_see_personal(role):
-        hits = [dataclasses.replace(h, phone=privacy.mask_phone(h.phone)) for h in hits]
+        hits = [dataclasses.replace(h, phone=masking.mask_phone(h.phone)) for h in hits]
     data = [dict(h.__dict__) for h in hits]
     rows = [["✓" if h.arrived else ("✗" if h.missing else ""), h.code, h.name, h.organisation,
              h.category, h.phone, h.matched] for h in hits]
@@ -265,7 +265,7 @@ def cmd_history(args) -> int:
         zone = audit.event_zone(store)
         desks = {d: store.device_label(d) for d in {e.device_id for e in events}}
     if not privacy.can_see_personal(role):
-        events = [dataclasses.replace(e, data=privacy.mask_data(e.data)) for e in events]
+        events = [dataclasses.replace(e, data=masking.mask_data(e.data)) for e in events]
     data = [dict(e.__dict__) for e in events]
     rows = [[shown_in(e.wall_time, zone), e.kind, e.station, desks[e.device_id], e.operator,
              json.dumps(e.data, ensure_ascii=False) if e.data else ""] for e in events]
@@ -279,10 +279,10 @@ def cmd_stats(args) -> int:
 
     with open_store(args) as store:
         stats = headcounts(store)
-        wiped = privacy.wiped_state(store)
-        if wiped and not store.counts()["registrants"] and privacy.anonymous_counts(store):
+        wiped = wipe.wiped_state(store)
+        if wiped and not store.counts()["registrants"] and wipe.anonymous_counts(store):
             # Personal data removed (purge, revocation): the counts taken just before.
-            stats = {**privacy.anonymous_counts(store), "wiped": wiped}
+            stats = {**wipe.anonymous_counts(store), "wiped": wiped}
     parts = [f"{stats['event']}: {stats['arrived']} of {stats['expected']} arrived",
              table([[c["category"], c["expected"], c["arrived"]] for c in stats["by_category"]],
                    ["category", "expected", "arrived"])]

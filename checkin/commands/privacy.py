@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from .. import masking, paths, privacy, wipe
 from .. import pin as pin_rule
-from .. import privacy
 from ..store import audit
 from .support import (
     CliError,
@@ -85,7 +85,7 @@ def cmd_privacy_pin(args) -> int:
 def warn_if_weak_pin(config) -> None:
     """A warning on stderr, never a refusal, when the event's organiser PIN hash is cheaper
     to attack offline than today's standard (an event file made before it; checkin/pin.py)."""
-    weak = privacy.weak_pin_hash(config.privacy.organiser_pin_hash)
+    weak = pin_rule.weak_pin_hash(config.privacy.organiser_pin_hash)
     if weak:
         print(f"checkin: warning: {weak}", file=sys.stderr)
 
@@ -112,7 +112,7 @@ def cmd_audit(args) -> int:
     data = [{"source": i.source, "at": i.moment().astimezone(zone).isoformat(),
              "operator": i.operator, "device_id": i.device_id, "device": labels[i.device_id],
              "action": i.action, "code": i.code, "station": i.station,
-             "details": i.details if see else privacy.mask_data(i.details)} for i in items]
+             "details": i.details if see else masking.mask_data(i.details)} for i in items]
     rows = [[d["at"][:19].replace("T", " "), d["operator"], d["device"], d["action"],
              d["code"], d["station"],
              json.dumps(d["details"], ensure_ascii=False) if d["details"] else ""] for d in data]
@@ -129,7 +129,7 @@ def cmd_purge(args) -> int:
                        "and the saved PDFs from this desk: add --yes")
     with open_store(args) as store:
         command_role(args, store, need="purging personal data")
-        if privacy.event_ended(store) is False and not args.before_end:
+        if wipe.event_ended(store) is False and not args.before_end:
             raise CliError(f"the event runs until {store.config.end}: purge after it "
                            "(or add --before-end)")
         enrolled = bool(store.meta("sync.token"))  # a desk on its own has nobody to send to
@@ -139,8 +139,8 @@ def cmd_purge(args) -> int:
         if unsent and not args.force:
             raise CliError(f"{unsent} walk-in(s)/edit(s) not yet sent to the central list would "
                            "be lost: run `checkin sync` first (or add --force)")
-        folders = [*privacy.default_pdf_folders(), *(args.pdf_folder or [])]
-        summary = privacy.wipe(store, reason="purge", operator=args.operator,
+        folders = [*_settings_pdf_folder(), *(args.pdf_folder or [])]
+        summary = wipe.wipe(store, reason="purge", operator=args.operator,
                                pdf_folders=folders, action=audit.PURGE)
     emit(args, summary,
          f"purged: {summary['registrants']} registrants, {summary['events_scrubbed']} "
@@ -159,3 +159,14 @@ def compaction_note(summary: dict) -> str:
                 "`checkin purge --yes` again")
     return ("\nnote: another program had the database open, so its WAL file could not be "
             "emptied yet: close it and run `checkin check`")
+
+
+def _settings_pdf_folder() -> list[Path]:
+    """Where the desk window saves badges and vouchers as PDFs (its settings' PDF folder),
+    besides the folders the print queue recorded."""
+    from ..settings import load_settings
+
+    try:
+        return [load_settings().printed_folder()]
+    except Exception:  # unreadable settings: the default folder  # noqa: BLE001
+        return [paths.data_dir() / "printed"]

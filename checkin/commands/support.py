@@ -19,7 +19,7 @@ from ..clock import now_iso
 from ..desk import Desk
 from ..messages import prefers_chinese
 from ..privacy import Role
-from ..store import Store, audit
+from ..store import Store, audit, personal
 
 # A scan's exit code says what happened: 0 admitted now, 1 refused, 3 already admitted (at
 # registration they are in; at a meal station it is a refused second meal), 2 an error.
@@ -142,7 +142,7 @@ def save_config(args, store: Store, config, *, source: str) -> dict:
         store.save_config(conn, config)
         if getattr(args, "device_name", None):
             store.set_meta(conn, "device_name", args.device_name)
-        minimised = (privacy.apply_desk_fields(conn, config.privacy.desk_fields)
+        minimised = (personal.apply_desk_fields(conn, config.privacy.desk_fields)
                      if fields_changed else 0)
         if minimised:
             store.bump_registrant_generation(conn)

@@ -11,8 +11,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import masking
 from .. import normalize as norm
-from .. import privacy
 from ..clock import now_iso
 from ..jsonutil import dumps
 from ..model import Category, EventConfig, Forum, MealSlot, Registrant
@@ -384,7 +384,7 @@ def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
                                          progress=reading if progress else None)
     desk_fields = store.config.privacy.desk_fields  # (store.config reads the database)
     for person in people:  # [privacy] desk_fields: what this desk may keep (issue 7)
-        privacy.minimise(person, desk_fields)
+        masking.minimise(person, desk_fields)
     report.dry_run = dry_run
     report.created = {
         "meal slots": list(parser.new_meals), "forums": list(parser.new_forums),

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
 
-from ..store import Store
+from ..store import Store, personal
 from .documents import badge_items, select, voucher_items
 from .fonts import MissingGlyphs
-from .printers import Printer, PrinterError
+from .printers import FolderPrinter, Printer, PrinterError
 from .render import render_pdf
 from .templates import TemplateError, load_template
 
@@ -181,6 +181,8 @@ class PrintQueue:
             if not reason and self.ledger.is_reprint(job.code, job.document):
                 reason = "printed again meanwhile"  # another desk printed it: the paper is out
             self.ledger.record_print(job.code, job.document, reason=reason)
+            if isinstance(self.printer, FolderPrinter):  # a wipe deletes these PDFs too
+                personal.remember_pdf_folder(self.store, self.printer.folder)
         except (PrinterError, MissingGlyphs, TemplateError, LookupError, ValueError) as exc:
             self._set(replace(job, state=JobState.FAILED, error=str(exc),
                               error_code=getattr(exc, "reason_code", ""),

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import certs, clockcheck, privacy
+from .. import certs, clockcheck, masking, wipe
 from ..clock import MAX_AHEAD_MS, now_iso, read_hlc
 from ..config import config_from_dict
 from ..jsonutil import dumps
@@ -67,7 +67,7 @@ class SyncReport:
     events: int = 0  # other desks' events added
     pending: int = 0  # still in the outbox after the round
     error: str | None = None
-    wiped: dict | None = None  # revoked: what the wipe removed (privacy.wipe's summary)
+    wiped: dict | None = None  # revoked: what the wipe removed (wipe.wipe's summary)
     started: str = ""
     finished: str = ""
 
@@ -194,7 +194,7 @@ def _last_upload(store: Store, client: SyncClient, event: str, report: SyncRepor
 def _purged(store: Store) -> bool:
     """This desk's registrant data was purged (`checkin purge`, meta `privacy.wiped`): its
     rounds only send what is left in the outbox; enrolling again clears it."""
-    return privacy.wiped_state(store) is not None
+    return wipe.wiped_state(store) is not None
 
 
 NOT_COMPACTED = ("; the file is not compacted yet, so deleted data may remain in its free "
@@ -208,7 +208,7 @@ def _wipe_revoked(store: Store, report: SyncReport, revoked: dict | None = None)
     try:
         if revoked is not None:
             audit.log(store, audit.REVOKED, operator="sync", details=revoked)
-        wiped = privacy.wipe(store, reason="revoked", operator="sync")
+        wiped = wipe.wipe(store, reason="revoked", operator="sync")
     except Exception as exc:  # sync_once never raises; the next round tries again  # noqa: BLE001
         log.exception("revoked: the wipe of this desk's registrant data failed")
         report.error = (f"{report.error}; the registrant data could NOT be wiped yet "
@@ -219,20 +219,20 @@ def _wipe_revoked(store: Store, report: SyncReport, revoked: dict | None = None)
     report.error = (f"{report.error}; this desk's registrant data was wiped "
                     f"({wiped['registrants']} people, {wiped['events_scrubbed']} event(s) "
                     f"scrubbed, {wiped['pdfs']} PDF(s) deleted)"
-                    + (NOT_COMPACTED if privacy.compaction_pending(wiped) else ""))
+                    + (NOT_COMPACTED if wipe.compaction_pending(wiped) else ""))
     return wiped
 
 
 def _finish_wipe(store: Store, report: SyncReport) -> None:
     """A revoked desk whose wipe did not finish (a full disk ...): wipe, or compact, now."""
-    wiped = privacy.wiped_state(store)
+    wiped = wipe.wiped_state(store)
     if wiped is None:
         report.wiped = _wipe_revoked(store, report)
         if report.wiped is not None:
             st.update(store, last_error=report.error)
-    elif privacy.compaction_pending(wiped):
-        report.wiped = privacy.compact_after_wipe(store)
-        if not privacy.compaction_pending(report.wiped):
+    elif wipe.compaction_pending(wiped):
+        report.wiped = wipe.compact_after_wipe(store)
+        if not wipe.compaction_pending(report.wiped):
             report.error = (report.error or "").replace(NOT_COMPACTED, "")
             st.update(store, last_error=report.error)
 
@@ -444,7 +444,7 @@ def _acknowledge(store: Store, batch: list[tuple[int, LoggedEvent]], results: li
                     detail = {k: v for k, v in detail.items() if k != "current"}
                     detail["wiped"] = now
                 if isinstance(detail.get("current"), dict):  # [privacy] desk_fields
-                    detail = {**detail, "current": privacy.minimise_record(
+                    detail = {**detail, "current": masking.minimise_record(
                         detail["current"], store.config.privacy.desk_fields)}
                 kind = str(detail.get("type") or "conflict")
                 conn.execute(
@@ -580,7 +580,7 @@ def _apply_registrants(store: Store, conn: sqlite3.Connection, items: list[dict]
     stay on top until the server has them (they travel as edit events)."""
     now = st.now()
     desk_fields = store.config.privacy.desk_fields  # [privacy] desk_fields (issue 7)
-    regs = [privacy.minimise(registrant_from_wire(item), desk_fields) for item in items]
+    regs = [masking.minimise(registrant_from_wire(item), desk_fields) for item in items]
     conn.executemany(_APPLY, [(*reg_store.to_row(r), *name_keys(r.name), now, r.version)
                               for r in regs])
     _overlay_pending_edits(conn, [r.code for r in regs])
@@ -632,7 +632,7 @@ def _download_events(store: Store, client: SyncClient, event: str, report: SyncR
                              exclude_device=store.device_id)
         items, cursor = page["items"], int(page["cursor"])
         desk_fields = store.config.privacy.desk_fields  # not kept here, not even in events
-        events = [privacy.minimise_event(event_from_wire(item), desk_fields) for item in items]
+        events = [masking.minimise_event(event_from_wire(item), desk_fields) for item in items]
         names = _names_of_unknown_desks(store, client, event, {ev.device_id for ev in events})
         with store.transaction() as conn:
             if _cursor(conn, st.EVENT_CURSOR) != after:
@@ -722,7 +722,7 @@ def enrol(store: Store, client: SyncClient, code: str, device_name: str | None =
             "updated_at = excluded.updated_at", (store.device_id, name, st.now()))
         st.save(store, conn, st.SyncStatus(state=st.ONLINE))  # reached it; no round yet
         # Enrolled again after a wipe: the desk is in use again (the wipe stays audited).
-        conn.execute("DELETE FROM meta WHERE key = ?", (privacy.WIPED,))
+        conn.execute("DELETE FROM meta WHERE key = ?", (wipe.WIPED,))
         audit.record(store, conn, audit.ENROL, at=now_iso(config.zone()), details={
             "event": answer["event"], "server": client.base_url,
             "server_id": answer.get("server_id"), "device_name": name})

@@ -45,7 +45,7 @@ _LABELS = {
     PURGED: "purged: this desk no longer downloads the list (enrol again to use it)",
     UNTRUSTED: "the server's certificate is not the one this desk pinned: nothing was sent",
 }
-WIPED = "privacy.wiped"  # meta set by checkin.privacy.wipe (purge, revocation); enrolment clears it
+WIPED = "privacy.wiped"  # meta set by checkin.wipe.wipe (purge, revocation); enrolment clears it
 
 
 def label(state: str) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import privacy
+from .. import masking, privacy
 from ..privacy import PrivacyError, Role
 from ..store import Store, audit
 from .forms import action_buttons, message_line
@@ -64,7 +64,7 @@ def personal_fields(reg, events) -> list[str]:
     masked = privacy.display_registrant(reg, Role.DESK)
     fields = [f for f in ("phone", "email", "remarks", "extra")
               if getattr(masked, f) != getattr(reg, f)]
-    if any(privacy.mask_data(e.data or {}) != (e.data or {}) for e in events):
+    if any(masking.mask_data(e.data or {}) != (e.data or {}) for e in events):
         fields.append("history")
     return fields
 

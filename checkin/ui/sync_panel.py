@@ -24,7 +24,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSize, 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from .. import privacy
+from .. import wipe
 from ..store import Store
 from ..store.audit import event_zone
 from ..sync import status as st
@@ -152,7 +152,7 @@ def status_text(status: st.SyncStatus, *, syncing: bool = False,
                 now: dt.datetime | None = None, zone: dt.tzinfo | None = None,
                 wiped: dict | None = None) -> str:
     """One line for the status bar (and the tests). `wiped`: what the wipe of a revoked
-    desk removed (privacy.wiped_state), said in the line itself."""
+    desk removed (wipe.wiped_state), said in the line itself."""
     head = translate("SyncStatus", "Sync: {0}").format(state_word(status.state))
     pending = translate("SyncStatus", "pending {0}").format(status.pending)
     if status.state == st.NOT_ENROLLED:
@@ -231,7 +231,7 @@ class DeskSync(QObject):
         self._client_factory = client_factory
         self.worker = None  # checkin.sync.worker.SyncWorker once started
         self.status: st.SyncStatus = st.load(store)
-        self.wiped: dict | None = None  # revoked: what the wipe removed (privacy.wiped_state)
+        self.wiped: dict | None = None  # revoked: what the wipe removed (wipe.wiped_state)
         self._lock = threading.Lock()
         self._flags = {"status": False, "registrants": False, "events": False, "round": False}
         self._reread_s = reread_ms / 1000
@@ -280,7 +280,7 @@ class DeskSync(QObject):
         self._read_at = time.monotonic()
         try:
             self.status = st.load(self.store)
-            self.wiped = (privacy.wiped_state(self.store) if self.status.state == st.REVOKED
+            self.wiped = (wipe.wiped_state(self.store) if self.status.state == st.REVOKED
                           else None)
         except (sqlite3.Error, ValueError):  # the desk's own database said no: the scan screen says why
             log.exception("could not read the sync status")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from checkin import privacy
+from checkin import wipe
 from checkin.masking import mask_phone
 from checkin.store import audit
 from checkin.sync import status as st
@@ -27,7 +27,7 @@ def _file_bytes(path) -> bytes:
 
 def _purge(store) -> dict:
     """What `checkin purge --yes` does once it has the organiser's PIN."""
-    return privacy.wipe(store, reason="purge", operator="boss", pdf_folders=[],
+    return wipe.wipe(store, reason="purge", operator="boss", pdf_folders=[],
                         action=audit.PURGE)
 
 
@@ -99,7 +99,7 @@ def test_enrolling_again_after_a_purge_downloads_the_list_again(fake_desks, fake
 
     with SyncClient("http://central.test", transport=fake.transport()) as bootstrap:
         enrol(a.store, bootstrap, fake.enrolment("a"))
-    assert privacy.wiped_state(a.store) is None and st.load(a.store).state == st.ONLINE
+    assert wipe.wiped_state(a.store) is None and st.load(a.store).state == st.ONLINE
     a.client.retarget("http://central.test", a.store.meta(st.TOKEN))
     report = sync_once(a.store, a.client)
     assert report.ok and report.state == st.ONLINE and report.registrants == 25

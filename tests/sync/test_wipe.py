@@ -9,7 +9,7 @@ import secrets
 import sqlite3
 from pathlib import Path
 
-from checkin import privacy
+from checkin import wipe
 from checkin.masking import mask_phone
 from checkin.store import audit
 from checkin.sync import status as st
@@ -73,11 +73,11 @@ def test_revoked_desk_wipes_registrants_and_walk_in_data_at_its_next_sync(
 
     status = st.load(store)
     assert status.state == st.REVOKED and status.stopped and "wiped" in status.last_error
-    assert privacy.wiped_state(store)["reason"] == "revoked"
+    assert wipe.wiped_state(store)["reason"] == "revoked"
     trail = [(e.action, e.operator) for e in audit.entries(store.reader())]
     assert trail[-2:] == [(audit.REVOKED, "sync"), (audit.WIPE, "sync")]
     assert [e for e in trail if e[0] == audit.ENROL]
-    assert privacy.anonymous_counts(store)["arrived"] == 3  # the walk-in, PAID and OTHER
+    assert wipe.anonymous_counts(store)["arrived"] == 3  # the walk-in, PAID and OTHER
 
     again = sync_once(store, a.client)  # no request, no second wipe
     assert again.state == st.REVOKED and again.wiped is None
@@ -115,16 +115,16 @@ def test_a_wipe_that_failed_is_done_at_the_next_round(fake_desks, fake, monkeypa
     a = fake_desks("a")
     assert sync_once(a.store, a.client).ok and a.store.counts()["registrants"] == 25
     fake.revoked.add(a.client.token)
-    real_wipe = privacy.wipe
+    real_wipe = wipe.wipe
 
     def full_disk(*args, **kw):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(privacy, "wipe", full_disk)
+    monkeypatch.setattr(wipe, "wipe", full_disk)
     report = sync_once(a.store, a.client)
     assert report.state == st.REVOKED and report.wiped is None
     assert "could NOT be wiped" in report.error and a.store.counts()["registrants"] == 25
-    monkeypatch.setattr(privacy, "wipe", real_wipe)
+    monkeypatch.setattr(wipe, "wipe", real_wipe)
     asked = len(fake.requests)
     report = sync_once(a.store, a.client)
     assert report.wiped["registrants"] == 25 and len(fake.requests) == asked  # no request
@@ -148,7 +148,7 @@ def test_a_wipe_whose_compaction_hit_a_full_disk_compacts_at_the_next_round(
     assert report.wiped["registrants"] == 25 and a.store.counts()["registrants"] == 0
     assert "was wiped" in report.error and "not compacted yet" in report.error
     assert "could NOT be wiped" not in report.error  # the rows are gone: not a failed wipe
-    assert privacy.wiped_state(a.store)["compact_error"] == "database or disk is full"
+    assert wipe.wiped_state(a.store)["compact_error"] == "database or disk is full"
 
     report = sync_once(a.store, a.client)  # disk still full: still said, nothing lost
     assert "not compacted yet" in st.load(a.store).last_error
@@ -158,5 +158,5 @@ def test_a_wipe_whose_compaction_hit_a_full_disk_compacts_at_the_next_round(
     status = st.load(a.store)
     assert status.state == st.REVOKED and "was wiped" in status.last_error
     assert "not compacted" not in status.last_error
-    assert privacy.wiped_state(a.store)["file_compacted"] is True
+    assert wipe.wiped_state(a.store)["file_compacted"] is True
     assert sync_once(a.store, a.client).wiped is None  # done: nothing more to do
