@@ -24,10 +24,10 @@ from checkin import tickets
 from checkin.desk import Desk, DeskError, StaffChoice
 from checkin.importer import import_file
 from checkin.messages import MESSAGES
-from checkin.model import Decision, EventKind, LoggedEvent, Outcome
+from checkin.model import UNLISTED, Decision, EventKind, LoggedEvent, Outcome
 from checkin.printing.fields import badge_fields
 from checkin.search import SearchIndex
-from checkin.stats import UNLISTED, arrival_summary, headcounts
+from checkin.stats import arrival_summary, headcounts
 from checkin.store import eventlog
 from checkin.store import registrants as reg_store
 from checkin.tokens import InvalidPayload, parse_payload, read_payload
