@@ -1,4 +1,6 @@
-"""Event configuration: read from TOML, stored in the database as JSON."""
+"""Event configuration: read from TOML (validated by the pydantic models below, which say
+which entry is wrong and why), kept as the EventConfig dataclasses of model.py, stored in the
+database as JSON."""
 
 from __future__ import annotations
 
@@ -7,7 +9,17 @@ import json
 import tomllib
 from dataclasses import asdict
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .masking import MASKED_FIELDS
 from .model import REGISTRANT_FIELDS, Alerts, Category, EventConfig, Forum, MealSlot, Privacy
@@ -19,7 +31,11 @@ class ConfigError(ValueError):
     """The event file cannot be used; the message says which entry and why."""
 
 
-def _iso(value, where: str) -> str | None:
+# -- the event file's shape, validated by pydantic --------------------------------------
+# Each model is one table of the event file; the validators raise ValueError with the words
+# a person fixing the file needs, and _explain() puts "which entry" in front of them.
+def _iso(value) -> str | None:
+    """A TOML date/time or its text: 'YYYY-MM-DD' or 'HH:MM'."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -34,180 +50,295 @@ def _iso(value, where: str) -> str | None:
     except ValueError:
         try:
             dt.time.fromisoformat(text)
-        except ValueError as exc:
-            raise ConfigError(f"{where}: {text!r} is not a date (YYYY-MM-DD) or time (HH:MM)") from exc
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date (YYYY-MM-DD) or time (HH:MM)") from None
     return text
 
 
-def _require(entry: dict, key: str, where: str) -> str:
-    value = entry.get(key)
-    if value in (None, ""):
-        raise ConfigError(f"{where}: '{key}' is required")
-    return str(value)
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
-def config_from_dict(raw: dict) -> EventConfig:
-    event = raw.get("event", {})
-    meals = []
-    for i, m in enumerate(raw.get("meals", []), 1):
-        where = f"meals #{i}"
-        name = _require(m, "name", where)
-        meals.append(
-            MealSlot(
-                id=str(m.get("id") or name),
-                name=name,
-                date=_iso(m.get("date"), where),
-                start=_iso(m.get("start"), where),
-                end=_iso(m.get("end"), where),
-            )
-        )
-    # In time order, whatever order the event file lists them in: the station list, the
-    # dashboard and "the next meal today" (policy.current_meal) all read them in this order.
-    meals.sort(key=lambda m: (m.date is None, m.date or "", m.start or ""))
-    forums = []
-    for i, f in enumerate(raw.get("forums", []), 1):
-        where = f"forums #{i}"
-        name = _require(f, "name", where)
-        capacity = f.get("capacity")
-        if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
-            raise ConfigError(f"{where}: capacity must be a whole number")
-        forums.append(
-            Forum(
-                id=str(f.get("id") or name),
-                name=name,
-                room=f.get("room"),
-                capacity=capacity,
-                date=_iso(f.get("date"), where),
-                start=_iso(f.get("start"), where),
-                end=_iso(f.get("end"), where),
-                signup_required=bool(f.get("signup_required", False)),
-            )
-        )
-    categories = []
-    for i, c in enumerate(raw.get("categories", []), 1):
-        where = f"categories #{i}"
-        name_en = c.get("name_en") or ""
-        if not isinstance(name_en, str):
-            raise ConfigError(f"{where}: name_en is the English name as text, e.g. "
-                              'name_en = "Delegate"')
-        categories.append(
-            Category(
-                name=_require(c, "name", where),
-                colour=str(c.get("colour") or c.get("color") or "#607d8b"),
-                name_en=" ".join(name_en.split()),
-                aliases=tuple(str(a) for a in c.get("aliases", ())),
-                days=tuple(_iso(d, where) for d in c.get("days", ())),
-                meals=tuple(str(m) for m in c.get("meals", ())),
-                all_forums=bool(c.get("all_forums", False)),
-            )
-        )
-    for kind, items in (("meal", meals), ("forum", forums)):
-        ids = [x.id for x in items]
-        dup = {x for x in ids if ids.count(x) > 1}
-        if dup:
-            raise ConfigError(f"{kind} ids must be unique; repeated: {', '.join(sorted(dup))}")
-    timezone = str(event.get("timezone") or "Asia/Shanghai")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"event: unknown timezone {timezone!r} (e.g. Asia/Shanghai)") from exc
-    return EventConfig(
-        name=str(event.get("name") or EventConfig.name),
-        short_name=str(event.get("short_name") or ""),
-        timezone=timezone,
-        start=_iso(event.get("start"), "event"),
-        end=_iso(event.get("end"), "event"),
-        checkin_days=tuple(_iso(d, "event.checkin_days") for d in event.get("checkin_days", ())),
-        meals=meals,
-        forums=forums,
-        categories=categories,
-        **_tickets(raw.get("tickets") or {}),
-        privacy=_privacy(raw.get("privacy") or {}),
-        alerts=_alerts(raw.get("alerts") or {}),
-    )
+def _texts(value) -> tuple[str, ...]:
+    return tuple(str(v) for v in value or ())
 
 
-def _alerts(raw: dict) -> Alerts:
+IsoText = Annotated[str | None, BeforeValidator(_iso)]
+IsoTexts = Annotated[tuple[str, ...], BeforeValidator(lambda v: tuple(_iso(d) for d in v or ()))]
+Text = Annotated[str, BeforeValidator(_text)]
+Texts = Annotated[tuple[str, ...], BeforeValidator(_texts)]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _Required(_Table):
+    name: Text
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, name: str) -> str:
+        if not name:
+            raise ValueError("'name' is required")
+        return name
+
+
+class _Meal(_Required):
+    id: Text = ""
+    date: IsoText = None
+    start: IsoText = None
+    end: IsoText = None
+
+
+class _Forum(_Meal):
+    room: str | None = None
+    capacity: int | None = None
+    signup_required: bool = False
+
+    @field_validator("capacity", mode="before")
+    @classmethod
+    def _whole(cls, capacity):
+        if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)
+                                     or capacity < 0):
+            raise ValueError("capacity must be a whole number")
+        return capacity
+
+
+class _Category(_Required):
+    colour: Text = ""
+    color: Text = ""
+    name_en: str = ""
+    aliases: Texts = ()
+    days: IsoTexts = ()
+    meals: Texts = ()
+    all_forums: bool = False
+
+    @field_validator("name_en", mode="before")
+    @classmethod
+    def _english(cls, name_en):
+        if name_en is not None and not isinstance(name_en, str):
+            raise ValueError('name_en is the English name as text, e.g. name_en = "Delegate"')
+        return " ".join((name_en or "").split())
+
+
+class _Event(_Table):
+    name: Text = ""
+    short_name: Text = ""
+    timezone: Text = "Asia/Shanghai"
+    start: IsoText = None
+    end: IsoText = None
+    checkin_days: IsoTexts = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, timezone: str) -> str:
+        timezone = timezone or "Asia/Shanghai"
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {timezone!r} (e.g. Asia/Shanghai)") from None
+        return timezone
+
+
+def _word_list(value, key: str) -> tuple[str, ...]:
+    value = value or ()
+    if isinstance(value, str) or not isinstance(value, list | tuple) \
+            or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f'{key} must be a list of words, e.g. ["轮椅", "VIP"]')
+    return tuple(v.strip() for v in value)
+
+
+class _Alerts(_Table):
     """`[alerts]`: words in remarks, categories and fields that raise an alert on the banner,
     and whether staff acknowledge it (checkin/alerts.py)."""
-    if not isinstance(raw, dict):
-        raise ConfigError("alerts must be a table: [alerts]")
-    unknown = set(raw) - {"words", "categories", "fields", "acknowledge"}
-    if unknown:
-        raise ConfigError(f"alerts: unknown setting(s) {', '.join(sorted(unknown))} "
-                          "(words, categories, fields, acknowledge)")
-    lists = {}
-    for key in ("words", "categories", "fields"):
-        value = raw.get(key) or ()
-        if isinstance(value, str) or not isinstance(value, list | tuple) \
-                or not all(isinstance(v, str) and v.strip() for v in value):
-            raise ConfigError(f'alerts.{key} must be a list of words, e.g. ["轮椅", "VIP"]')
-        lists[key] = tuple(v.strip() for v in value)
-    for name in lists["fields"]:
-        if not (name in REGISTRANT_FIELDS or name.startswith("extra.")):
-            raise ConfigError(f"alerts.fields: unknown field {name!r}; use a registrant field "
-                              "(remarks, title ...) or extra.<column header>")
-    acknowledge = raw.get("acknowledge", False)
-    if not isinstance(acknowledge, bool):
-        raise ConfigError("alerts.acknowledge is true or false")
-    return Alerts(**lists, acknowledge=acknowledge)
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    words: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    acknowledge: bool = False
+
+    @field_validator("words", "categories", "fields", mode="before")
+    @classmethod
+    def _words(cls, value, info):
+        return _word_list(value, info.field_name)
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if not (name in REGISTRANT_FIELDS or name.startswith("extra.")):
+                raise ValueError(f"unknown field {name!r}; use a registrant field (remarks, "
+                                 "title ...) or extra.<column header>")
+        return names
+
+    @field_validator("acknowledge", mode="before")
+    @classmethod
+    def _yes_no(cls, value):
+        if not isinstance(value, bool):
+            raise ValueError("acknowledge is true or false")
+        return value
 
 
 # Fields a desk cannot work without: always stored, whatever `desk_fields` says.
 ALWAYS_STORED = ("code", "name")
 
 
-def _privacy(raw: dict) -> Privacy:
+class _Privacy(_Table):
     """`[privacy]`: the organiser PIN's hash and the fields desks keep (docs/personal-data.md)."""
-    if not isinstance(raw, dict):
-        raise ConfigError("privacy must be a table: [privacy]")
-    unknown = set(raw) - {"organiser_pin_hash", "desk_fields", "desk_unmasked"}
-    if unknown:
-        raise ConfigError(f"privacy: unknown setting(s) {', '.join(sorted(unknown))} "
-                          "(organiser_pin_hash, desk_fields, desk_unmasked)")
-    unmasked = raw.get("desk_unmasked") or ()
-    if isinstance(unmasked, str) or not isinstance(unmasked, list | tuple) \
-            or not set(unmasked) <= set(MASKED_FIELDS):
-        raise ConfigError(f"privacy.desk_unmasked must be a list of {', '.join(MASKED_FIELDS)}"
-                          ': the fields desks receive whole, e.g. ["phone"]')
-    unmasked = tuple(f for f in MASKED_FIELDS if f in unmasked)
-    pin_hash = str(raw.get("organiser_pin_hash") or "")
-    if pin_hash:
-        problem = check_pin_hash(pin_hash)
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    organiser_pin_hash: Text = ""
+    desk_fields: tuple[str, ...] | None = None
+    desk_unmasked: tuple[str, ...] = ()
+
+    @field_validator("desk_unmasked", mode="before")
+    @classmethod
+    def _unmasked(cls, value):
+        value = value or ()
+        if isinstance(value, str) or not isinstance(value, list | tuple) \
+                or not set(value) <= set(MASKED_FIELDS):
+            raise ValueError(f"desk_unmasked must be a list of {', '.join(MASKED_FIELDS)}: the "
+                             'fields desks receive whole, e.g. ["phone"]')
+        return tuple(f for f in MASKED_FIELDS if f in value)
+
+    @field_validator("organiser_pin_hash")
+    @classmethod
+    def _pin_hash(cls, pin_hash: str) -> str:
+        problem = check_pin_hash(pin_hash) if pin_hash else None
         if problem:
-            raise ConfigError(f"privacy.organiser_pin_hash: {problem} "
-                              "(make one with `checkin privacy pin`)")
-    fields = raw.get("desk_fields")
-    if fields is None:
-        return Privacy(organiser_pin_hash=pin_hash, desk_unmasked=unmasked)
-    if isinstance(fields, str) or not isinstance(fields, list | tuple):
-        raise ConfigError('privacy.desk_fields must be a list: ["name", "category", ...]')
-    kept: list[str] = list(ALWAYS_STORED)
-    for item in fields:
-        name = str(item).strip()
-        if not (name in REGISTRANT_FIELDS or name == "extra"
-                or (name.startswith("extra.") and len(name) > len("extra."))):
-            raise ConfigError(
-                f"privacy.desk_fields: unknown field {name!r}; use {', '.join(REGISTRANT_FIELDS)}, "
-                "extra (every extra column) or extra.<column header>")
-        if name not in kept:
-            kept.append(name)
-    return Privacy(organiser_pin_hash=pin_hash, desk_fields=tuple(kept), desk_unmasked=unmasked)
+            raise ValueError(f"organiser_pin_hash: {problem} (make one with `checkin privacy pin`)")
+        return pin_hash
+
+    @field_validator("desk_fields", mode="before")
+    @classmethod
+    def _desk_fields(cls, fields):
+        if fields is None:
+            return None
+        if isinstance(fields, str) or not isinstance(fields, list | tuple):
+            raise ValueError('desk_fields must be a list: ["name", "category", ...]')
+        kept: list[str] = list(ALWAYS_STORED)
+        for item in fields:
+            name = str(item).strip()
+            if not (name in REGISTRANT_FIELDS or name == "extra"
+                    or (name.startswith("extra.") and len(name) > len("extra."))):
+                raise ValueError(f"desk_fields: unknown field {name!r}; use "
+                                 f"{', '.join(REGISTRANT_FIELDS)}, extra (every extra column) "
+                                 "or extra.<column header>")
+            if name not in kept:
+                kept.append(name)
+        return tuple(kept)
 
 
-def _tickets(raw: dict) -> dict:
-    keys = raw.get("keys") or {}
-    if not isinstance(keys, dict):
-        raise ConfigError("tickets.keys must be a table: key id = \"public key\"")
-    for key_id, text in keys.items():
-        try:
-            load_public_key(str(text))
-        except ValueError as exc:
-            raise ConfigError(f"tickets.keys.{key_id}: {exc}") from exc
-    require = bool(raw.get("require_signature", False))
-    if require and not keys:
-        raise ConfigError("tickets.require_signature needs at least one key in tickets.keys")
-    return {"ticket_keys": {str(k): str(v) for k, v in keys.items()}, "require_signature": require}
+class _Tickets(_Table):
+    keys: dict[str, Text] = {}
+    require_signature: bool = False
+
+    @field_validator("keys", mode="before")
+    @classmethod
+    def _keys(cls, keys):
+        keys = keys or {}
+        if not isinstance(keys, dict):
+            raise ValueError('keys must be a table: key id = "public key"')
+        for key_id, text in keys.items():
+            try:
+                load_public_key(str(text))
+            except ValueError as exc:
+                raise ValueError(f"keys.{key_id}: {exc}") from None
+        return {str(k): v for k, v in keys.items()}
+
+    @model_validator(mode="after")
+    def _a_key_to_require(self):
+        if self.require_signature and not self.keys:
+            raise ValueError("require_signature needs at least one key in tickets.keys")
+        return self
+
+
+class _EventFile(_Table):
+    event: _Event = _Event()
+    meals: list[_Meal] = []
+    forums: list[_Forum] = []
+    categories: list[_Category] = []
+    tickets: _Tickets = _Tickets()
+    privacy: _Privacy = _Privacy()
+    alerts: _Alerts = _Alerts()
+
+    @field_validator("tickets", "privacy", "alerts", mode="before")
+    @classmethod
+    def _a_table(cls, value, info):
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError(f"{info.field_name} must be a table: [{info.field_name}]")
+        return value
+
+
+def _explain(error: ValidationError) -> str:
+    """The first problem as "meals #2: capacity must be a whole number"."""
+    first = error.errors()[0]
+    loc = list(first["loc"])
+    where = []
+    if len(loc) >= 2 and isinstance(loc[1], int):  # meals #2 (1-based, as people count)
+        where.append(f"{loc[0]} #{loc[1] + 1}")
+        loc = loc[2:]
+    elif loc and loc[0] in _EventFile.model_fields:
+        where.append(str(loc[0]))
+        loc = loc[1:]
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        allowed = {"privacy": "organiser_pin_hash, desk_fields, desk_unmasked",
+                   "alerts": "words, categories, fields, acknowledge"}.get(where[0] if where else "")
+        message = f"unknown setting {loc[-1]}" + (f" ({allowed})" if allowed else "")
+    elif first["type"] in ("bool_type", "bool_parsing"):
+        message = f"{loc[-1]} is true or false"
+    elif first["type"] == "missing":
+        message = f"'{loc[-1]}' is required"
+    elif first["type"] in ("list_type", "model_type") and not loc and where:
+        name = where.pop()
+        table = name.split(" #")[0]
+        message = (f"{name} must be a list of [[{table}]] tables" if first["type"] == "list_type"
+                   else f"{name} must be a table: [{table}]" if name == table
+                   else f"{name} must be a table: [[{table}]]")
+    elif first["type"] not in ("value_error", "assertion_error") and loc:
+        message = f"{'.'.join(str(p) for p in loc)}: {message}"
+    if where and not message.startswith(where[0]):
+        return f"{where[0]}: {message}"
+    return message
+
+
+def config_from_dict(raw: dict) -> EventConfig:
+    try:
+        file = _EventFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc)) from None
+    meals = [MealSlot(id=m.id or m.name, name=m.name, date=m.date, start=m.start, end=m.end)
+             for m in file.meals]
+    # In time order, whatever order the event file lists them in: the station list, the
+    # dashboard and "the next meal today" (policy.current_meal) all read them in this order.
+    meals.sort(key=lambda m: (m.date is None, m.date or "", m.start or ""))
+    forums = [Forum(id=f.id or f.name, name=f.name, room=f.room, capacity=f.capacity,
+                    date=f.date, start=f.start, end=f.end, signup_required=f.signup_required)
+              for f in file.forums]
+    categories = [Category(name=c.name, colour=c.colour or c.color or "#607d8b",
+                           name_en=c.name_en, aliases=c.aliases, days=c.days, meals=c.meals,
+                           all_forums=c.all_forums) for c in file.categories]
+    for kind, items in (("meal", meals), ("forum", forums)):
+        ids = [x.id for x in items]
+        dup = {x for x in ids if ids.count(x) > 1}
+        if dup:
+            raise ConfigError(f"{kind} ids must be unique; repeated: {', '.join(sorted(dup))}")
+    event, privacy, alerts = file.event, file.privacy, file.alerts
+    return EventConfig(
+        name=event.name or EventConfig.name, short_name=event.short_name,
+        timezone=event.timezone, start=event.start, end=event.end,
+        checkin_days=event.checkin_days, meals=meals, forums=forums, categories=categories,
+        ticket_keys=dict(file.tickets.keys), require_signature=file.tickets.require_signature,
+        privacy=Privacy(organiser_pin_hash=privacy.organiser_pin_hash,
+                        desk_fields=privacy.desk_fields, desk_unmasked=privacy.desk_unmasked),
+        alerts=Alerts(words=alerts.words, categories=alerts.categories, fields=alerts.fields,
+                      acknowledge=alerts.acknowledge),
+    )
 
 
 def load_config(path: str | Path) -> EventConfig:
