@@ -2,18 +2,21 @@
 sounds, language. Kept as JSON in the data folder (`settings.json`), written atomically.
 
 Plain Python, no Qt. A missing file gives the defaults; a damaged or unreadable one gives
-the defaults too, with a warning in the log, so that a bad file never stops a desk.
+the defaults too, with a warning in the log, so that a bad file never stops a desk. The
+values are a pydantic model: a value of the wrong type or out of range falls back to its
+default alone (with a warning), the rest of the file still counts.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import paths
 from .printing.printers import SCALINGS  # a document's printing: actual size, or fit to the paper
@@ -32,29 +35,46 @@ class SettingsError(OSError):
     """The settings could not be saved; the message says where and why."""
 
 
-@dataclass
-class Settings:
+Size = Annotated[int, Field(gt=0, le=10_000)]
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
     last_db: str = ""  # the event reopened at the next start
-    recent_dbs: list[str] = field(default_factory=list)  # newest first
+    recent_dbs: list[str] = []  # newest first
     device_name: str = ""  # this laptop's name at the desk ("报到处1"); "" = the event's own
-    camera_index: int = 0  # NO_CAMERA: no camera
-    camera_width: int = 1280
-    camera_height: int = 720
+    camera_index: Annotated[int, Field(ge=NO_CAMERA)] = 0  # NO_CAMERA: no camera
+    camera_width: Size = 1280
+    camera_height: Size = 720
     badge_printer: str = ""  # "": the system's default printer; PDF_FOLDER: save PDFs
     badge_template: str = "badge-a6"
     vouchers_printer: str = ""
     vouchers_template: str = "voucher-80mm"
-    badge_scaling: str = "actual"  # actual: the template's size on paper; fit: to the paper
-    vouchers_scaling: str = "actual"
+    badge_scaling: Literal[SCALINGS] = "actual"  # actual: the template's size; fit: the paper
+    vouchers_scaling: Literal[SCALINGS] = "actual"
     auto_print_badge: bool = True  # on a first check-in at registration
     auto_print_vouchers: bool = False
     pdf_folder: str = ""  # "": <data folder>/printed
     sounds: bool = True
-    language: str = "system"  # system | zh | en
+    language: Literal[LANGUAGES] = "system"  # system | zh | en
     # The handheld scanner (checkin/scanner/wedge.py): what it sends after a code, and how
     # far apart its keys may be; learnt from a test code in Settings.
-    scanner_terminator: str = "enter"  # enter | tab | none
-    scanner_max_gap_ms: int = 35
+    scanner_terminator: Literal[TERMINATORS] = "enter"  # enter | tab | none
+    scanner_max_gap_ms: Size = 35
+
+    @field_validator("*", mode="wrap")
+    @classmethod
+    def _or_default(cls, value, handler, info):
+        """A bad value costs only itself: its default is used (settings written by hand, or
+        by a newer version with other choices)."""
+        try:
+            return handler(value)
+        except ValidationError:
+            default = cls.model_fields[info.field_name].get_default(call_default_factory=True)
+            log.warning("settings: %s = %r is not valid: %r used", info.field_name, value,
+                        default)
+            return default
 
     def scanner_profile(self) -> ScannerProfile:
         """The handheld scanner as the detector reads it (a gap kept within 5-100 ms)."""
@@ -108,50 +128,23 @@ class Settings:
 
     # -- JSON --------------------------------------------------------------
     def to_json(self) -> dict:
-        return dataclasses.asdict(self)
+        return self.model_dump()
 
     @classmethod
-    def from_json(cls, data: dict) -> Settings:
-        """Each value of the right type is taken; anything else keeps its default (with
-        a warning), and unknown keys (from a newer version) are ignored."""
-        settings = cls()
+    def from_json(cls, data) -> Settings:
+        """Each valid value is taken; anything else keeps its default (with a warning), and
+        unknown keys (from a newer version) are ignored."""
         if not isinstance(data, dict):
             log.warning("settings: expected a JSON object, got %s: defaults used",
                         type(data).__name__)
-            return settings
-        for f in dataclasses.fields(cls):
-            if f.name not in data:
-                continue
-            value, default = data[f.name], getattr(settings, f.name)
-            if not _valid(f.name, value, default):
-                log.warning("settings: %s = %r is not valid: %r used", f.name, value, default)
-                continue
-            setattr(settings, f.name, list(value) if isinstance(value, list) else value)
-        return settings
+            return cls()
+        return cls.model_validate(data)
 
 
 def _document(document: str) -> str:
     if document not in DOCUMENTS:
         raise ValueError(f"unknown document {document!r}: badge or vouchers")
     return document
-
-
-def _valid(name: str, value, default) -> bool:
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int):
-            return False
-        return value >= NO_CAMERA if name == "camera_index" else 0 < value <= 10_000
-    if isinstance(default, list):
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if name == "language":
-        return value in LANGUAGES
-    if name.endswith("_scaling"):
-        return value in SCALINGS
-    if name == "scanner_terminator":
-        return value in TERMINATORS
-    return isinstance(value, str)
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
