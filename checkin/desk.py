@@ -45,7 +45,7 @@ from .policy import (
 from .store import Store, eventlog
 from .store import registrants as reg_store
 from .tickets import Ticket, TicketError
-from .tokens import InvalidPayload, read_payload
+from .tokens import InvalidPayload, read_scanned
 
 log = logging.getLogger("checkin.desk")
 
@@ -176,7 +176,7 @@ class Desk:
 
     def _decide_scan(self, payload: str, where: Station, by_staff: bool) -> Decision:
         try:
-            scanned = read_payload(payload)
+            scanned = read_scanned(payload)
         except InvalidPayload as exc:
             return self._explain(Decision(Outcome.INVALID, where.key, reason_code=exc.reason_code), where)
         if scanned.ticket is not None:
@@ -323,7 +323,7 @@ class Desk:
         text = (ticket_or_id or "").strip()
         code = None
         try:
-            scanned = read_payload(text)
+            scanned = read_scanned(text)
         except InvalidPayload:
             scanned = None
         if scanned is not None and scanned.ticket is not None:

@@ -63,7 +63,7 @@ class Scanned:
     link_host: str | None = None
 
 
-def read_payload(payload: str) -> Scanned:
+def read_scanned(payload: str) -> Scanned:
     """The plain code or the signed ticket a payload carries, or InvalidPayload."""
     if payload is None:
         raise InvalidPayload("empty", "nothing was scanned")
@@ -92,10 +92,10 @@ def read_payload(payload: str) -> Scanned:
     return Scanned(code=candidate, link_host=link_host)
 
 
-def parse_payload(payload: str) -> str:
+def plain_code(payload: str) -> str:
     """The plain registration code a payload carries, or InvalidPayload. A signed ticket is
     refused here: its code means nothing until verified (Desk.scan does that)."""
-    scanned = read_payload(payload)
+    scanned = read_scanned(payload)
     if scanned.code is None:
         raise InvalidPayload("not_a_code", "a signed ticket, not a plain registration code")
     return scanned.code

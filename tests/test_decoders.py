@@ -20,7 +20,7 @@ from checkin.scanner.decoders import (
     ZxingDecoder,
     available_decoders,
 )
-from checkin.scanner.payload import MAX_PAYLOAD_BYTES, PayloadError, decode_payload
+from checkin.scanner.payload import MAX_PAYLOAD_BYTES, PayloadError, qr_bytes_to_text
 from checkin.scanner.pipeline import PASSES, DecodePipeline
 from testkit.frames import frame_set, payload_bytes, webcam_frame
 
@@ -226,7 +226,7 @@ def test_a_good_code_next_to_a_garbage_one_is_still_read():
     (b"\x01\x10AD:SUB:\xb0\xa2;;", None, "\x01\x10AD:SUB:阿;;"),  # Hanzi mode, GS1-like
 ])
 def test_payload_bytes_become_the_right_text(raw, hint, expected):
-    assert decode_payload(raw, hint) == expected
+    assert qr_bytes_to_text(raw, hint) == expected
 
 
 @pytest.mark.parametrize(("raw", "reason"), [
@@ -239,13 +239,13 @@ def test_payload_bytes_become_the_right_text(raw, hint, expected):
 ])
 def test_bad_payloads_are_refused_with_a_reason(raw, reason):
     with pytest.raises(PayloadError) as refused:
-        decode_payload(raw, raw.decode("latin-1"))
+        qr_bytes_to_text(raw, raw.decode("latin-1"))
     assert refused.value.reason_code == reason
     assert isinstance(refused.value, ValueError)
 
 
 def test_payload_of_exactly_the_maximum_is_accepted():
-    assert len(decode_payload(b"7" * MAX_PAYLOAD_BYTES)) == MAX_PAYLOAD_BYTES
+    assert len(qr_bytes_to_text(b"7" * MAX_PAYLOAD_BYTES)) == MAX_PAYLOAD_BYTES
 
 
 def test_each_decoder_reads_gb18030_bytes_as_chinese():

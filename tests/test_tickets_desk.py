@@ -30,7 +30,7 @@ from checkin.search import SearchIndex
 from checkin.stats import arrival_summary, headcounts
 from checkin.store import eventlog
 from checkin.store import registrants as reg_store
-from checkin.tokens import InvalidPayload, parse_payload, read_payload
+from checkin.tokens import InvalidPayload, plain_code, read_scanned
 
 EVENT = "SHIC2026"  # short_name in assets/events/shic2026.toml
 PAID = "SHIC2026-000002"  # 范俊, 参会代表, 已缴费
@@ -343,13 +343,13 @@ def test_staff_check_in_from_the_search_list_passes_a_staff_choice(qtbot, signed
 # -- payload parsing and badges ---------------------------------------------------------------
 def test_payload_reader_tells_codes_from_tickets(key):
     ticket = issue(key, PAID)
-    assert read_payload(PAID + "\r\n").code == PAID
-    assert read_payload(ticket).ticket == ticket
-    assert read_payload("https://x.org/t/" + ticket).ticket == ticket
+    assert read_scanned(PAID + "\r\n").code == PAID
+    assert read_scanned(ticket).ticket == ticket
+    assert read_scanned("https://x.org/t/" + ticket).ticket == ticket
     with pytest.raises(InvalidPayload):
-        parse_payload(ticket)  # a ticket's code means nothing before verification
+        plain_code(ticket)  # a ticket's code means nothing before verification
     with pytest.raises(InvalidPayload) as caught:
-        read_payload("CK1:" + "A" * 1000)
+        read_scanned("CK1:" + "A" * 1000)
     assert caught.value.reason_code == "too_long"
 
 

@@ -181,10 +181,9 @@ def test_offline_never_blocks_a_scan_and_sync_now_catches_up(qtbot, central, tmp
             qtbot.waitUntil(lambda: "Sync: offline" in bar(window), timeout=10_000)
             assert "last error" in bar(window)
             assert "retry in" in bar(window) or "retrying" in bar(window)
-            started = time.monotonic()
-            scan(qtbot, window, PAID, timeout=3_000)  # nothing waits on the network
-            scan(qtbot, window, OTHER, timeout=3_000)
-            assert time.monotonic() - started < 3
+            # Answered while offline (a scan during a hung request: sync/test_round_fake.py)
+            scan(qtbot, window, PAID)
+            scan(qtbot, window, OTHER)
             # Both check-ins (and the badges' print events) wait in the outbox.
             qtbot.waitUntil(lambda: window.sync.status.pending >= 2 and
                             f"pending {window.sync.status.pending}" in bar(window),

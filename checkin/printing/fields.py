@@ -74,7 +74,7 @@ def badge_ticket(reg: Registrant, config: EventConfig) -> str | None:
 
 
 def voucher_payload(code: str, slot: MealSlot) -> str:
-    """What a meal voucher's QR holds: the person and the slot (tokens.parse_payload reads
+    """What a meal voucher's QR holds: the person and the slot (tokens.plain_code reads
     the code from it; a meal station checks the slot)."""
     return json.dumps({"code": code, "meal": slot.id}, ensure_ascii=False, separators=(",", ":"))
 

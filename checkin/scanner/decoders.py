@@ -1,7 +1,7 @@
 """zxing-cpp, pyzbar and OpenCV behind one small, Qt-free interface.
 
 Each decoder takes a grayscale uint8 image and returns the codes it read, their text already
-decoded by `decode_payload` (payloads it refuses are dropped and kept in `rejected`, never
+decoded by `qr_bytes_to_text` (payloads it refuses are dropped and kept in `rejected`, never
 raised). `available_decoders()` imports each library on its own, so a missing wheel or a
 missing system library (pyzbar needs libzbar0) costs that decoder only, with a reason to show.
 
@@ -25,7 +25,7 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from .payload import PayloadError, decode_payload, looks_chinese, looks_japanese
+from .payload import PayloadError, looks_chinese, looks_japanese, qr_bytes_to_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,7 +35,7 @@ Points = tuple[tuple[int, int], ...]
 
 @dataclass(frozen=True)
 class DecodedCode:
-    text: str  # decoded payload text (via decode_payload)
+    text: str  # decoded payload text (via qr_bytes_to_text)
     raw: bytes  # the bytes text was decoded from (UTF-8 of the library's text after an ECI)
     decoder: str  # "zxing-cpp" | "pyzbar" | "opencv"
     points: Points = ()  # corners in the ORIGINAL frame's pixel coordinates
@@ -60,7 +60,7 @@ class _Base:
         codes = []
         for raw, hint, points in self._symbols(gray):
             try:
-                text = decode_payload(raw, hint)
+                text = qr_bytes_to_text(raw, hint)
             except PayloadError as exc:
                 self.rejected.append(exc)
                 continue

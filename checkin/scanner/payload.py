@@ -20,7 +20,7 @@ that suit a Chinese desk:
   marks) apart.
 - a reading that is mostly control, private-use or unassigned characters, or whose best
   score is still low, is refused as "undecodable": random bytes are not a registration code
-  (short random strings can still pass; tokens.parse_payload refuses them later).
+  (short random strings can still pass; tokens.plain_code refuses them later).
 
 Payloads are bounded (MAX_PAYLOAD_BYTES) before any of that, and an empty one is refused.
 """
@@ -47,7 +47,7 @@ class PayloadError(ValueError):
         self.reason_code = reason_code
 
 
-def decode_payload(raw: bytes, decoder_text: str | None = None) -> str:
+def qr_bytes_to_text(raw: bytes, decoder_text: str | None = None) -> str:
     """The text a QR payload carries (the rules are in the module docstring).
 
     decoder_text is the decoder library's own reading of raw, if it made one.

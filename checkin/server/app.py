@@ -143,14 +143,14 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     def create_enrolment(event: EventId, body: NewEnrolment, request: Request, who: Who) -> dict:
         event_for(who, event, organiser=True)
         made = auth.new_enrolment(db, event, body.device_name,
-                                  dt.timedelta(hours=body.valid_hours))
+                                  dt.timedelta(hours=body.valid_hours), wall=wall)
         base = (public_url or str(request.base_url)).rstrip("/")
         return {**made, "event": event, "fingerprint": fingerprint,
                 "qr": enrol_link(base, made["code"], fingerprint)}
 
     @api.post("/enrol", tags=["desk"])
     def enrol(body: Enrol) -> dict:
-        return auth.enrol(db, body.code, body.device_id, body.device_name)
+        return auth.enrol(db, body.code, body.device_id, body.device_name, wall=wall)
 
     @api.get("/events/{event}/devices", tags=["organiser"])
     def list_devices(event: EventId, who: Who) -> dict:

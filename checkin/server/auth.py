@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -110,11 +112,17 @@ def normalise_code(code: str) -> str:
     return "".join(c for c in code.upper() if c.isalnum())
 
 
+def _stamp(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="milliseconds")
+
+
 def new_enrolment(db: Database, event_id: str, device_name: str,
-                  ttl: dt.timedelta = DEFAULT_CODE_TTL) -> dict:
+                  ttl: dt.timedelta = DEFAULT_CODE_TTL, *,
+                  wall: Callable[[], float] = time.time) -> dict:
+    """`wall`: the clock codes expire by (the service's; tests move it)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     code = f"{raw[:4]}-{raw[4:]}"
-    expires = (dt.datetime.now(dt.UTC) + ttl).isoformat(timespec="milliseconds")
+    expires = _stamp(wall() + ttl.total_seconds())
     with db.write() as conn:
         if conn.execute(select(conferences.c.id).where(conferences.c.id == event_id)).first() is None:
             raise not_found(f"event {event_id!r}")
@@ -124,7 +132,8 @@ def new_enrolment(db: Database, event_id: str, device_name: str,
     return {"code": code, "expires_at": expires, "device_name": device_name}
 
 
-def enrol(db: Database, code: str, device_id: str, device_name: str) -> dict:
+def enrol(db: Database, code: str, device_id: str, device_name: str, *,
+          wall: Callable[[], float] = time.time) -> dict:
     """Exchange a one-time code for a desk token. A device id enrolled and not revoked for the
     event is refused (409 device_taken, the code stays unused): a laptop holding a copy of
     another desk's database would otherwise take over that desk's token and both would upload
@@ -141,7 +150,7 @@ def enrol(db: Database, code: str, device_id: str, device_name: str) -> dict:
         if row.used_at is not None:
             raise ApiError(410, "code_used", "this enrolment code was already used; each code "
                            "enrols one desk: ask the organiser for a new one")
-        if row.expires_at <= now:
+        if row.expires_at <= _stamp(wall()):
             raise ApiError(410, "code_expired", "this enrolment code has expired: ask the "
                            "organiser for a new one")
         key = (devices.c.event_id == row.event_id) & (devices.c.device_id == device_id)

@@ -28,14 +28,29 @@ def test_enrolment_code_works_once(central):
     assert central.ok(central.get(f"/events/{event}/stats", token=answer["token"]))["expected"] == 5
 
 
-def test_expired_code_is_refused(central):
-    event = central.small_event()
-    made = central.ok(central.post(f"/events/{event}/enrolments",
-                                   json={"device_name": "late", "valid_hours": 0.0002}), 201)
-    time.sleep(1.0)  # 0.0002 h = 0.72 s
-    late = central.post("/enrol", token=None, json={"code": made["code"], "device_id": "d1"})
-    assert late.status_code == 410 and late.json()["error"] == "code_expired"
-    assert "expired" in late.json()["message"]
+def test_expired_code_is_refused(db_url):
+    from checkin.server.testing import organiser_token, running_server
+
+    from .central_helpers import Central
+
+    wall = [time.time()]  # the service's clock, moved by the test
+    with running_server(db_url, wall=lambda: wall[0]) as base_url:
+        central = Central(base_url, organiser_token(db_url), db_url)
+        try:
+            event = central.small_event()
+            made = [central.ok(central.post(f"/events/{event}/enrolments", json={
+                "device_name": name, "valid_hours": 1}), 201) for name in ("late", "on time")]
+            wall[0] += 3600 - 1  # a second before the hour is up: still good
+            early = central.post("/enrol", token=None, json={"code": made[1]["code"],
+                                                              "device_id": "d2"})
+            assert early.status_code == 200, early.text
+            wall[0] += 2  # a second after
+            late = central.post("/enrol", token=None, json={"code": made[0]["code"],
+                                                             "device_id": "d1"})
+            assert late.status_code == 410 and late.json()["error"] == "code_expired"
+            assert "expired" in late.json()["message"]
+        finally:
+            central.close()
 
 
 def test_tokens_are_stored_only_as_hashes(central):

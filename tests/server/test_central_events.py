@@ -240,8 +240,6 @@ def test_order_within_a_batch_is_respected(central):
 
 
 def test_ten_thousand_events_upload_and_come_back_once(central):
-    import time
-
     event = central.small_event()
     a = central.enrol(event, device_id="desk-a")
     b = central.enrol(event, device_id="desk-b")
@@ -251,11 +249,9 @@ def test_ten_thousand_events_upload_and_come_back_once(central):
     # need not know: a desk may admit a walk-in whose walk_in event is in another batch)
     sent = [a.event_for(kind, f"P{i // 4:05d}", station)
             for i in range(10_000) for kind, station in [kinds[i % 4]]]
-    started = time.monotonic()
+    # (how fast: bench.sync, the "upload" row)
     for k in range(0, len(sent), 500):
-        assert len(_results(a.upload(sent[k:k + 500]))) == 500
-    elapsed = time.monotonic() - started
-    assert elapsed < 30, f"10,000 events took {elapsed:.1f} s (target: 5 s)"
+        assert [r["status"] for r in _results(a.upload(sent[k:k + 500]))] == ["stored"] * 500
     feed = central.pages(f"/events/{event}/events", limit=5000, token=b.token,
                          exclude_device="desk-b")
     assert [e["uuid"] for e in feed] == [e["uuid"] for e in sent]
