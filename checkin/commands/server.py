@@ -470,20 +470,12 @@ def cmd_stats(args) -> int:
 
 
 # -- QR codes -------------------------------------------------------------------------------------
-def qr_matrix(text: str) -> list[list[bool]]:
-    """The QR code's modules (True = dark), with its quiet zone."""
-    import numpy as np
-    import zxingcpp
-
-    image = np.asarray(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
-                       .to_image(scale=1, add_quiet_zones=True))
-    return [[bool(v < 128) for v in row] for row in image]
-
-
 def terminal_qr(text: str) -> str:
     """The QR in half-block characters, two module rows per line: light modules are drawn,
     dark ones left as the (dark) terminal background, so phones read it as printed."""
-    rows = qr_matrix(text)
+    from .. import qr
+
+    rows = qr.dark_modules(text, quiet_zone=True, ec_level="").tolist()
     if len(rows) % 2:
         rows.append([False] * len(rows[0]))
     glyph = {(False, False): "█", (False, True): "▀", (True, False): "▄", (True, True): " "}
@@ -492,10 +484,9 @@ def terminal_qr(text: str) -> str:
 
 
 def save_qr_png(text: str, path: Path, scale: int = 10) -> None:
-    import zxingcpp
     from PIL import Image
 
-    image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode).to_image(
-        scale=scale, add_quiet_zones=True)
+    from .. import qr
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(image).save(path)
+    Image.fromarray(qr.image(text, scale=scale)).save(path)

@@ -10,11 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import zxingcpp
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from .. import qr
 from ..pinyin import is_cjk
 from .fields import fill
 from .fonts import FontChain, check_printable, default_chain, new_canvas
@@ -102,16 +102,9 @@ def _draw_text(canvas: Canvas, element: Element, fields: dict[str, str], ox: flo
         _draw_line(canvas, chain, x, baseline, line, size, spacing_em * size)
 
 
-@lru_cache(maxsize=4096)
-def qr_modules(payload: str) -> np.ndarray:
-    """The QR symbol's dark modules (error correction M), from zxing-cpp's encoder."""
-    symbol = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    return np.array(symbol.to_image(scale=1, add_quiet_zones=False)) < 128
-
-
 def _draw_qr(canvas: Canvas, element: Element, fields, ox, oy, page_h) -> None:
     """A vector QR code: each row's runs of dark modules as rectangles of one filled path."""
-    dark = qr_modules(fill(element.text, fields))
+    dark = qr.dark_modules(fill(element.text, fields))
     side = min(element.w, element.h) * mm
     canvas.setFillColor(black)
     canvas.addLiteral(qr_path(dark, ox + element.x * mm, oy + page_h - element.y * mm,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import qr
 from ..scanner.wedge import END_KEYS, TEST_CODE, ProfileError, ScannerProfile, learn_profile
 from .forms import action_buttons, message_line
 
@@ -28,11 +29,7 @@ QUIET_MS = 400  # after the last key this long, the test code is complete
 
 
 def _qr_pixmap(text: str, scale: int = 6) -> QPixmap:
-    import numpy as np
-    import zxingcpp
-
-    image = np.ascontiguousarray(np.asarray(zxingcpp.create_barcode(
-        text, zxingcpp.BarcodeFormat.QRCode).to_image(scale=scale, add_quiet_zones=True)))
+    image = qr.image(text, scale=scale)
     height, width = image.shape[:2]
     qimage = QImage(image.tobytes(), width, height, width, QImage.Format.Format_Grayscale8)
     return QPixmap.fromImage(qimage.copy())
