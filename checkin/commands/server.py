@@ -16,11 +16,10 @@ so `checkin --help` and the desk commands start fast.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from pathlib import Path
 
-from .support import CommandLine
+from .support import CommandLine, emit
 
 DEFAULT_PORT = 8765
 TOKEN_ENV = "CHECKIN_ORGANISER_TOKEN"
@@ -141,11 +140,6 @@ def _needs_subcommand(_args) -> int:  # argparse requires the subcommand; never 
     return 2
 
 
-def _emit(args, data, text: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print(text)
 
 
 # -- on the server machine ------------------------------------------------------------------------
@@ -256,7 +250,7 @@ def cmd_token(args) -> int:
 
     cert = tls_folder(url) / CERT_FILE
     fingerprint = fingerprint_of_pem(cert.read_text(encoding="ascii")) if cert.exists() else None
-    _emit(args, {"token": token, "label": args.label, "fingerprint": fingerprint},
+    emit(args, {"token": token, "label": args.label, "fingerprint": fingerprint},
           f"{token}\n(organiser token for {args.label}: shown only now, the server keeps only "
           f"its hash; pass it with --token or export {TOKEN_ENV}=...)"
           + (f"\nthe server's certificate fingerprint: {shown(fingerprint)} (--fingerprint or "
@@ -346,7 +340,7 @@ def cmd_create_event(args) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise ServerCommandError(f"cannot read {args.event_file}: {exc}") from exc
     made = _call(args, "POST", "/events", json={"id": args.id, "config_toml": text})
-    _emit(args, made, f"created event {made['id']}: {made['name']}")
+    emit(args, made, f"created event {made['id']}: {made['name']}")
     return 0
 
 
@@ -354,7 +348,7 @@ def cmd_events(args) -> int:
     items = _call(args, "GET", "/events")["items"]
     lines = [f"{e['id']}  {e['name']}  ({e['registrants']} registrants, {e['devices']} desks)"
              for e in items]
-    _emit(args, items, "\n".join(lines) or "no events yet")
+    emit(args, items, "\n".join(lines) or "no events yet")
     return 0
 
 
@@ -371,7 +365,7 @@ def cmd_import(args) -> int:
                  headers={"Content-Type": "application/octet-stream"}, timeout=600.0)
     report = ImportReport(**{**body, "mapping": [(m["column"], m["field"]) for m in body["mapping"]],
                              "problems": [Problem(**p) for p in body["problems"]]})
-    _emit(args, body, report.to_text())
+    emit(args, body, report.to_text())
     return 0
 
 
@@ -391,7 +385,7 @@ def cmd_enrol(args) -> int:
         lines.append(f"QR image saved to {args.qr_png}")
     if not args.no_qr and not getattr(args, "json", False):
         lines += ["", terminal_qr(made["qr"])]
-    _emit(args, made, "\n".join(lines))
+    emit(args, made, "\n".join(lines))
     return 0
 
 
@@ -401,7 +395,7 @@ def cmd_devices(args) -> int:
              f"{_when(d['last_seen'])}  last upload {_when(d['last_upload'])}"
              + (f"  ({d['unsent']} not sent then)" if d.get("unsent") else "")
              + ("  REVOKED" if d["revoked"] else "") for d in items]
-    _emit(args, items, "\n".join(lines) or "no desks enrolled yet")
+    emit(args, items, "\n".join(lines) or "no desks enrolled yet")
     return 0
 
 
@@ -414,7 +408,7 @@ def cmd_revoke(args) -> int:
     lines.append("at its next round it uploads what it recorded before now (nothing later), "
                  "then wipes its copy of the list; a desk that never connects again keeps "
                  "what it did not send")
-    _emit(args, done, "\n".join(lines))
+    emit(args, done, "\n".join(lines))
     return 0
 
 
@@ -425,7 +419,7 @@ def _when(stamp: str | None) -> str:
 def cmd_undo(args) -> int:
     done = _call(args, "POST", f"/events/{_seg(args.event)}/events/{_seg(args.admission)}/undo",
                  json={"reason": args.reason})
-    _emit(args, done, f"undone: {done['code']} at {done['station']} (undo {done['uuid']}); "
+    emit(args, done, f"undone: {done['code']} at {done['station']} (undo {done['uuid']}); "
                       "every desk learns it at its next round")
     return 0
 
@@ -434,7 +428,7 @@ def cmd_rejected(args) -> int:
     items = _call(args, "GET", f"/events/{_seg(args.event)}/rejected")["items"]
     lines = [f"{_when(r['received_at'])}  {r['device']}  {r['kind']} {r['code'] or ''}  "
              f"[{r['error']}] {r['message']}" for r in items]
-    _emit(args, items, "\n".join(lines) or "no event was refused")
+    emit(args, items, "\n".join(lines) or "no event was refused")
     return 0
 
 
@@ -452,7 +446,7 @@ def cmd_audit(args) -> int:
              f"{e['kind']}: " + (e["data"].get("action", "") if e["kind"] == "audit" else
                                  f"{e['code'] or ''} {e['data'].get('reason_code', '')}")
              for e in items]
-    _emit(args, items, "\n".join(lines) or "nothing recorded yet")
+    emit(args, items, "\n".join(lines) or "nothing recorded yet")
     return 0
 
 
@@ -465,7 +459,7 @@ def cmd_stats(args) -> int:
               for f in s["forums"]]
     if s["conflicts"]:
         lines.append(f"{s['conflicts']} open conflict(s)")
-    _emit(args, s, "\n".join(lines))
+    emit(args, s, "\n".join(lines))
     return 0
 
 

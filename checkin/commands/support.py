@@ -58,7 +58,8 @@ class CommandLine:
 
 # -- output helpers ---------------------------------------------------------
 def emit(args, data, text: str) -> None:
-    if args.json:
+    """`text` for a person, or `data` as JSON with --json (one line for a list of rows)."""
+    if getattr(args, "json", False):
         print(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) else 2))
     else:
         print(text)

@@ -8,14 +8,7 @@ import shlex
 import sys
 import time
 
-from .support import CommandLine
-
-
-def _emit(args, data, text: str) -> None:
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print(text)
+from .support import CommandLine, emit
 
 
 def _store(args, *, create: bool = False):
@@ -42,7 +35,7 @@ def cmd_enroll(args) -> int:
         return _fail(f"enrolment failed: {exc.message}")
     with _store(args) as store:
         result = enrolment(store)
-    _emit(args, result, f"enrolled {result['device_name']} ({result['device_id']}) for "
+    emit(args, result, f"enrolled {result['device_name']} ({result['device_id']}) for "
                         f"{result['config']} ({result['event']}) at {result['server_url']}; "
                         f"run `checkin --db {shlex.quote(str(args.db))} sync` to download the "
                         "registrants")
@@ -68,7 +61,7 @@ def cmd_sync(args) -> int:
                 data = {"report": report.to_json(), "status": status.to_json()}
                 if again is not None:
                     data["retried"] = again
-                _emit(args, data, report.text())
+                emit(args, data, report.text())
                 return 0 if report.ok else 2
             return _watch(args, store, client)
 
@@ -122,7 +115,7 @@ def cmd_sync_status(args) -> int:
     elif checked:
         text += (f"\nclock: agrees with the central list (checked "
                  f"{shown_in(checked['at'], zone)[:16]})")
-    _emit(args, {**status.to_json(), "clock": {"offset_ms": checked.get("offset_ms"),
+    emit(args, {**status.to_json(), "clock": {"offset_ms": checked.get("offset_ms"),
                                                 "checked_at": checked.get("at"),
                                                 "warning": warning}}, text)
     return 0
@@ -143,7 +136,7 @@ def cmd_conflicts(args) -> int:
                                 keep=args.keep)
             except ConflictError as exc:
                 return _fail(str(exc))
-            _emit(args, {"resolved": args.resolve, "event": event.uuid, "data": event.data},
+            emit(args, {"resolved": args.resolve, "event": event.uuid, "data": event.data},
                   f"resolved ({event.data['resolution']}): {event.code} at {event.station}; "
                   "the resolution reaches other desks with the next sync")
             return 0
