@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from checkin import tickets
 from checkin.desk import Desk, DeskError, StaffChoice
 from checkin.importer import import_file
-from checkin.messages import MESSAGES
+from checkin.messages import MESSAGES, message
 from checkin.model import UNLISTED, Decision, EventKind, LoggedEvent, Outcome
 from checkin.printing.fields import badge_fields
 from checkin.search import SearchIndex
@@ -161,7 +161,7 @@ def test_a_ticket_for_another_event_is_refused(signed, key):
 def test_every_ticket_reason_has_both_languages():
     for code in ("malformed", "forged", "unknown_key", "wrong_event", "not_yet_valid", "expired",
                  "revoked", "signature_required", "unlisted", "unlisted_station"):
-        english, chinese = MESSAGES[code]
+        english, chinese = MESSAGES[code], message(code, True)
         cjk = re.compile(r"[\u4e00-\u9fff]")
         assert not cjk.search(english) and cjk.search(chinese), code
 

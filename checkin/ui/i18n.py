@@ -1,11 +1,15 @@
-"""The desk window's language: English source strings, Chinese from Qt's translation file.
+"""The desk window's language: English source strings, Chinese from the gettext catalogue.
 
 Every visible string in checkin/ui is English in the code, wrapped in `self.tr(...)` (in a
-QObject subclass) or `QCoreApplication.translate("Context", ...)` (module functions); the
-Chinese is in `assets/translations/checkin_zh_CN.ts`, compiled to `checkin_zh_CN.qm`
-(`python -m checkin.ui.translations update` regenerates both). Names, categories and other
-data from the event are never translated, and the core's reasons (checkin/messages.py) come
-in the language the window passes to the Desk as `chinese`, which follows the same choice.
+QObject subclass) or `QCoreApplication.translate("Context", ...)` (module functions). The
+Chinese is in the one catalogue of the whole program, checkin/locale/zh_CN/LC_MESSAGES/
+checkin.po compiled to checkin.mo (checkin/i18n.py; `python -m checkin.catalogue update` keeps it
+current). `CatalogueTranslator` is the QTranslator that answers Qt from it, by the English
+text alone: the Qt context (the class name for self.tr) only picks a msgctxt variant where one
+English string has two Chinese renderings, so code can move between classes. Names,
+categories and other data from the event are never translated, and the core's reasons
+(checkin/messages.py) come in the language the window passes to the Desk as `chinese`, which
+follows the same choice.
 
 Which language: the `language` setting ("system" | "zh" | "en"); "system" asks
 QLocale.system() (zh* is Chinese, anything else English). CHECKIN_LANG=zh|en overrides both
@@ -16,48 +20,64 @@ change in the settings dialog applies at the next start.
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-log = logging.getLogger(__name__)
+from .. import i18n as catalogue
+from ..i18n import CHINESE, ENGLISH, ENV, is_chinese
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "assets" / "translations"
-TS_FILE = TRANSLATIONS / "checkin_zh_CN.ts"
-QM_FILE = TRANSLATIONS / "checkin_zh_CN.qm"
-ENV = "CHECKIN_LANG"
-CHINESE, ENGLISH = "zh", "en"
+__all__ = ["CHINESE", "ENGLISH", "ENV", "CatalogueTranslator", "chinese", "install",
+           "language", "resolve", "system_language"]
+
+log = logging.getLogger(__name__)
 
 _installed: list[QTranslator] = []  # kept alive while installed (Qt does not own them)
 _language = ENGLISH  # what the installed translators show (English: none installed)
 
 
-def _is_chinese(tag: str) -> bool:
-    return tag.strip().lower().replace("-", "_").startswith("zh")
+class CatalogueTranslator(QTranslator):
+    """Qt's words from the gettext catalogue: the disambiguation's or the context's msgctxt
+    variant first, then the English text alone. Answers None (a null QString: Qt then asks
+    the next translator, e.g. qtbase, or shows the source) for what it does not know."""
+
+    def __init__(self, words: catalogue.Translator, parent=None) -> None:
+        super().__init__(parent)
+        self.words = words
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):
+        if not source_text:
+            return None
+        words = self.words
+        if disambiguation:
+            found = words.lookup(source_text, disambiguation)
+            if found:
+                return found
+        return words.lookup(source_text, context)
+
+    def isEmpty(self) -> bool:
+        return not self.words.catalogue
+
+    def language(self) -> str:
+        return "zh_CN" if self.words.chinese else "en"
 
 
 def system_language() -> str:
     """zh when the system's first UI language is Chinese (any zh-* variant), else en."""
     locale = QLocale.system()
     tags = list(locale.uiLanguages()) or [locale.name()]
-    return CHINESE if _is_chinese(tags[0]) else ENGLISH
+    return CHINESE if is_chinese(tags[0]) else ENGLISH
 
 
 def resolve(setting: str = "system") -> str:
     """The language ("zh" or "en") for a `language` setting; CHECKIN_LANG overrides it."""
-    forced = os.environ.get(ENV, "").strip()
-    if forced:
-        return CHINESE if _is_chinese(forced) else ENGLISH
-    if setting in (CHINESE, ENGLISH):
-        return setting
-    return system_language()
+    return catalogue.resolve(setting, system=system_language)
 
 
 def install(setting: str = "system") -> str:
     """Install the translators for `setting` in the running QApplication (replacing those
     installed before) and return the language now shown: "zh" or "en". Qt's own
-    translations (qtbase: standard buttons, file dialogs) come along when Qt has them."""
+    translations (qtbase: standard buttons, file dialogs) come along when Qt has them. The
+    Qt-free gettext()/_() of checkin.i18n speak the same language from then on."""
     global _language
     app = QCoreApplication.instance()
     if app is None:
@@ -67,12 +87,14 @@ def install(setting: str = "system") -> str:
     _installed.clear()
     language = resolve(setting)
     if language == CHINESE:
-        ours = QTranslator(app)
-        if ours.load(str(QM_FILE)):
+        words = catalogue.translator(CHINESE)
+        if words.catalogue:
+            ours = CatalogueTranslator(words, app)
             app.installTranslator(ours)
             _installed.append(ours)
         else:
-            log.warning("translations not loaded from %s: the desk shows English", QM_FILE)
+            log.warning("translations not loaded from %s: the desk shows English",
+                        catalogue.MO_FILE)
             language = ENGLISH
     if language == CHINESE:
         qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -83,6 +105,7 @@ def install(setting: str = "system") -> str:
             _installed.append(qtbase)
         else:
             log.info("Qt's own Chinese translations not found in %s", qt_folder)
+    catalogue.use(language)
     _language = language
     return language
 

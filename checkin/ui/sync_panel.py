@@ -29,7 +29,7 @@ from ..store import Store
 from ..store.audit import event_zone
 from ..sync import status as st
 
-translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
+translate = QCoreApplication.translate  # the catalogue extraction finds translate("Context", "...")
 
 __all__ = ["DeskSync", "SyncStatusWidget", "enrol_desk", "enrolled", "state_word", "status_text"]
 

@@ -11,7 +11,7 @@ the GUI never waits for the disk.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,7 +32,7 @@ from ..model import FREE, PAID, PAYMENT_METHODS, REFUNDED, UNPAID, EventConfig
 from .forms import BAD_FIELD, action_buttons, message_line
 from .tasks import DbRunner
 
-translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
+translate = QCoreApplication.translate  # the catalogue extraction finds translate("Context", "...")
 
 DEFAULT_CATEGORY = "参会代表"
 
@@ -71,18 +71,23 @@ def category_combo(parent: QWidget, config: EventConfig, current: str | None) ->
     return box
 
 
-METHOD_WORDS = {  # shown in the window's language; stored as the key
-    "cash": translate("Payment", "cash"), "wechat": translate("Payment", "WeChat Pay"),
-    "alipay": translate("Payment", "Alipay"), "card": translate("Payment", "bank card"),
-    "transfer": translate("Payment", "bank transfer"),
-    "invoice": translate("Payment", "invoice to follow"),
+# Stored as the key, shown in the window's language: translated when the form is built
+# (the language is installed after this module is imported).
+METHOD_WORDS = {
+    "cash": QT_TRANSLATE_NOOP("Payment", "cash"),
+    "wechat": QT_TRANSLATE_NOOP("Payment", "WeChat Pay"),
+    "alipay": QT_TRANSLATE_NOOP("Payment", "Alipay"),
+    "card": QT_TRANSLATE_NOOP("Payment", "bank card"),
+    "transfer": QT_TRANSLATE_NOOP("Payment", "bank transfer"),
+    "invoice": QT_TRANSLATE_NOOP("Payment", "invoice to follow"),
 }
 
 
 def method_combo(parent: QWidget) -> QComboBox:
     box = QComboBox(parent)
     for key in PAYMENT_METHODS:
-        box.addItem(METHOD_WORDS.get(key, key), key)
+        box.addItem(translate("Payment", METHOD_WORDS[key]) if key in METHOD_WORDS else key,
+                    key)
     box.setPlaceholderText(translate("Payment", "how…"))
     box.setCurrentIndex(-1)
     return box
