@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable
 
 from . import normalize as norm
-from . import tickets
+from . import presentation, tickets
 from .alerts import alerts_for
 from .messages import message
 from .model import (
@@ -487,13 +487,8 @@ class Desk:
         return decision
 
     def _when(self, wall_time: str | None) -> str:
-        """'08:12:03' for today, '2026-06-25 17:40' for an earlier day."""
-        if not wall_time:
-            return ""
-        day, _, clock = wall_time.partition("T")
-        return clock[:8] if day == self.today() else f"{day} {clock[:5]}"
+        """'08:12:03' for today, '2026-06-25 17:40' for another day, as the window says it."""
+        return presentation.time_shown(wall_time, self.store.config.zone(), self.today())
 
     def _desk_name(self, device_id: str | None) -> str:
-        if device_id and device_id == self.store.device_id:
-            return self.store.device_name
-        return self.store.device_label(device_id) if device_id else ""
+        return presentation.desk_name(self.store, device_id)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtGui import QColor, QHelpEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
 
-from checkin.ui.dashboard import GREEN, GREY, MAX_LABEL_LINES, MIN_BAR_PX, BarChart  # noqa: E402
+from checkin.ui.charts import GREEN, GREY, MAX_LABEL_LINES, MIN_BAR_PX, BarChart  # noqa: E402
 
 FORUMS = ["医疗AI大模型与智能体", "医疗数据要素", "智慧医疗与医共体", "医疗信息技术创新",
           "新质医疗网络与量子通信", "主动健康与体卫融合"]

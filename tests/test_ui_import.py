@@ -15,11 +15,15 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from checkin import paths  # noqa: E402
 from checkin.config import load_config  # noqa: E402
 from checkin.demo import write_export  # noqa: E402
+from checkin.importer import preview_export  # noqa: E402
+from checkin.importer.new_event import new_event_path  # noqa: E402
+from checkin.masking import mask_email, mask_phone  # noqa: E402
 from checkin.printing.printers import FolderPrinter  # noqa: E402
+from checkin.privacy import Role  # noqa: E402
 from checkin.scanner.sources import ImageFolderSource  # noqa: E402
 from checkin.store import Store  # noqa: E402
 from checkin.store import registrants as reg_store  # noqa: E402
-from checkin.ui.import_dialog import ImportDialog, new_event_path  # noqa: E402
+from checkin.ui.import_dialog import ImportDialog  # noqa: E402
 from checkin.ui.launcher import Launcher  # noqa: E402
 
 
@@ -217,3 +221,84 @@ def test_new_event_target_is_never_overwritten(qtbot, tmp_path, event_store):
     dialog = wizard(qtbot, target=existing, file=XLSX)
     run_import(qtbot, dialog)
     assert "already exists" in dialog.status.text()
+
+
+def _column(table, header: str) -> list[str]:
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    column = headers.index(header)
+    return [table.item(r, column).text() for r in range(table.rowCount())
+            if table.item(r, column) is not None]
+
+
+def test_the_preview_masks_phones_and_emails_as_the_cli_does_unless_organiser(
+        qtbot, configured_store):
+    """The desk role sees 138****8000 and z***@example.org in the preview, the examples and
+    the raw rows, exactly what `checkin import` shows; the organiser sees them whole."""
+    config = configured_store.config
+    people = preview_export(XLSX, config, rows=20).people
+    dialog = wizard(qtbot, store=configured_store, file=XLSX)  # no window: the desk role
+    assert dialog.role == Role.DESK
+    phones, emails = _column(dialog.rows_table, "Phone"), _column(dialog.rows_table, "E-mail")
+    assert phones == [mask_phone(p.phone) or "" for p in people]
+    assert emails == [mask_email(p.email) or "" for p in people]
+    assert any("****" in p for p in phones) and any("***@" in e for e in emails)
+    whole = [p.phone for p in people if p.phone]
+    assert not any(number in " ".join(phones) for number in whole)
+    examples = {f: dialog.mapping_table.item(row, 2).text()
+                for row, f in enumerate(dialog.combos)}
+    assert "****" in examples["phone"] and "***@" in examples["email"]
+
+    dialog.set_role(Role.ORGANISER)  # unlocked: whole, as `--role organiser` shows them
+    assert _column(dialog.rows_table, "Phone") == [p.phone or "" for p in people]
+    assert _column(dialog.rows_table, "E-mail") == [p.email or "" for p in people]
+    dialog.set_role(Role.DESK)  # locked again
+    assert _column(dialog.rows_table, "Phone") == phones
+    organiser = wizard(qtbot, store=configured_store, file=XLSX, role=Role.ORGANISER)
+    assert _column(organiser.rows_table, "Phone") == [p.phone or "" for p in people]
+
+
+def test_the_raw_rows_of_an_incomplete_mapping_are_masked_too(qtbot, store, tmp_path):
+    path = tmp_path / "no-code.csv"
+    path.write_text("姓名,手机号,邮箱,备注\n张三,13800138000,zhang.san@example.org,"
+                    "电话 13900139000\n", encoding="utf-8")
+    dialog = wizard(qtbot, store=store, file=path)
+    assert not dialog.import_button.isEnabled()  # no code column: the rows as the file has them
+    row = [dialog.rows_table.item(0, c).text() for c in range(dialog.rows_table.columnCount())]
+    assert row == ["张三", "138****8000", "z***@example.org", "电话 139****9000"]
+    assert dialog.mapping_table.item(list(dialog.combos).index("phone"), 2).text() \
+        == "138****8000"
+
+
+def test_the_import_dialog_follows_the_windows_organiser_mode(qtbot, event_store, tmp_path):
+    from ui_helpers import desk_window
+
+    window = desk_window(qtbot, event_store, tmp_path / "printed")
+    try:
+        dialog = ImportDialog(window, store=event_store, file=XLSX)
+        qtbot.addWidget(dialog)
+        assert dialog.role == Role.DESK and "****" in " ".join(
+            _column(dialog.rows_table, "Phone"))
+        window.organiser._unlocked()  # as a right PIN does
+        assert dialog.role == Role.ORGANISER
+        assert "****" not in " ".join(_column(dialog.rows_table, "Phone"))
+        window.organiser.lock("manual")
+        assert dialog.role == Role.DESK
+        assert "****" in " ".join(_column(dialog.rows_table, "Phone"))
+        dialog.reject()
+    finally:
+        window.close()
+
+
+def test_a_file_without_a_header_row_does_not_show_its_first_person_whole(qtbot, store, tmp_path):
+    """Without a header row the first row is offered as the headers: it is a person."""
+    path = tmp_path / "no-header.csv"
+    path.write_text("张三,13800138000\n李四,13900139000\n", encoding="utf-8")
+    dialog = wizard(qtbot, store=store, file=path)
+    table = dialog.rows_table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["张三", "138****8000"]
+    assert [table.item(0, c).text() for c in range(table.columnCount())] == ["李四", "139****9000"]
+    phone = dialog.combos["phone"]
+    assert [phone.itemText(i) for i in range(phone.count())][1:] == ["张三", "138****8000"]
+    assert phone.itemData(2) == "13800138000"  # the mapping still names the real column
+    assert "13800138000" not in dialog.status.text() and "138****8000" in dialog.status.text()

@@ -382,3 +382,30 @@ def test_walk_in_respects_auto_print_off(qtbot, window, printed):
     assert window.printing.queue.jobs == []
     assert pdfs(printed, window.person.code) == []
     assert admitted(window.store, window.person.code)
+
+
+def test_history_names_other_desks_and_stations_as_the_whole_window_does(qtbot, window):
+    """Another desk's check-in reads with the name sync learned for it (not its id), at the
+    time in the event's zone; a meal station reads as the station picker says it."""
+    from checkin.clock import HybridClock
+    from checkin.model import EventKind
+    from checkin.presentation import station_label
+    from checkin.ui.main_window import stations
+
+    store = window.store
+    meal = store.config.meals[0]
+    other = eventlog.new_event(HybridClock("desk-2"), EventKind.CHECKIN, code=PAID,
+                               station=REGISTRATION, operator="bob",
+                               wall_time="2026-06-26T00:31:02.000+00:00")  # 08:31:02 local
+    with store.transaction() as conn:
+        eventlog.append(conn, other)
+        conn.execute("INSERT INTO devices (device_id, name, updated_at) VALUES (?,?,?)",
+                     ("desk-2", "报到处2", "2026-06-26T08:00:00+08:00"))
+    Desk(store, operator="ui", now=lambda: EVENT_DAY).scan(PAID, f"meal:{meal.id}")
+    select(window, "fanjun", PAID)
+    rows = window.person.history_rows()
+    assert rows[1][:5] == ["08:31:02", "check-in", "Registration", "报到处2", "bob"]
+    assert rows[0][2] == f"Meal: {meal.name}" == station_label(f"meal:{meal.id}", store.config)
+    assert rows[0][2] in [label for label, _ in stations(store)]
+    assert rows[0][3] == store.device_name
+    assert window.person.status.text().endswith("08:31:02 · 报到处2")

@@ -244,7 +244,8 @@ def test_the_first_start_asks_for_the_desks_name_and_holds_scans_until_then(
     dialog.name.setText("  报到处 7 ")
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: window.store.device_name == "报到处 7", timeout=10_000)
-    assert "报到处 7" in window.who.text()
+    # the status line follows once the DB thread answered
+    qtbot.waitUntil(lambda: "报到处 7" in window.who.text(), timeout=10_000)
     assert SettingsFile().settings.device_name == "报到处 7"
     qtbot.waitUntil(lambda: window.scan.banner.outcome == Outcome.NOT_FOUND, timeout=10_000)
     launcher.shutdown()

@@ -220,7 +220,7 @@ def test_a_wrong_clock_is_said_across_the_window(qtbot, idle_window):
 
 def test_dashboard_shows_one_arrival_and_every_forum_name_whole(qtbot, idle_window):
     """1 arrival against hundreds expected is a visible bar; forum names are not cut."""
-    from checkin.ui.dashboard import MIN_BAR_PX
+    from checkin.ui.charts import MIN_BAR_PX
 
     board = idle_window.dashboard
     idle_window.tabs.setCurrentWidget(board)

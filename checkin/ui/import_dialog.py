@@ -4,6 +4,10 @@ progress bar, and read the report: rows imported / updated / skipped, problems b
 
 Nothing is written before Import is pressed, and a file that cannot be imported (an
 unknown encoding, no code column) is refused with its reason before the store is touched.
+The dialog only asks and shows: which configuration, where a new event goes and the import
+itself are checkin/importer/new_event.py's. Phone numbers and e-mails in the preview and the
+report are masked as the CLI masks them (checkin/importer/masked.py) unless the role is the
+organiser's.
 """
 
 from __future__ import annotations
@@ -33,18 +37,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import paths
 from ..config import ConfigError, load_config
-from ..importer import ExportPreview, ImportFileError, ImportReport, import_file, preview_export
+from ..importer import ExportPreview, ImportFileError, ImportReport, new_event, preview_export
 from ..importer.columns import FIELDS
+from ..importer.masked import header_for, preview_for, problems_for
+from ..importer.new_event import EVENTS_DIR
 from ..model import EventConfig
+from ..privacy import Role
 from ..store import Store, StoreError
+from .organiser import OrganiserMode
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
 
 log = logging.getLogger(__name__)
 
-EVENTS_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "events"
 PREVIEW_ROWS = 20
 CURRENT, MINIMAL, OTHER = "@current", "@minimal", "@other"
 CREATED = {  # what an import created, by ImportReport.created's keys (translated when shown)
@@ -91,18 +97,6 @@ def _shown(value) -> str:
     return str(value)
 
 
-def new_event_path(export: Path, folder: Path | None = None) -> Path:
-    """A database file for a new event named after its export, not overwriting any."""
-    folder = folder or paths.data_dir()
-    stem = export.stem.strip() or "event"
-    path = folder / f"{stem}.db"
-    number = 2
-    while path.exists():
-        path = folder / f"{stem}-{number}.db"
-        number += 1
-    return path
-
-
 class ImportWorker(QObject):
     """Runs one import in its own thread. Only ints cross threads (progress); the report
     or the error waits on the worker for the GUI thread to pick up after `finished`."""
@@ -136,11 +130,20 @@ class ImportDialog(QDialog):
     imported = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, store: Store | None = None,
-                 target: Path | None = None, file: Path | None = None):
+                 target: Path | None = None, file: Path | None = None,
+                 role: Role | None = None):
         super().__init__(parent)
         if (store is None) == (target is None):
             raise ValueError("give a store to import into, or a target for a new event")
         self.store = store
+        # Who looks: `role`, else the desk window's (its organiser mode, followed while the
+        # dialog is open: a lock masks the preview again); the desk role anywhere else.
+        organiser = getattr(parent, "organiser", None)
+        self._organiser = organiser if role is None and isinstance(organiser, OrganiserMode) \
+            else None
+        self.role = role or (self._organiser.role if self._organiser else Role.DESK)
+        if self._organiser is not None:
+            self._organiser.changed.connect(self._organiser_changed)
         self.target = Path(target) if target else None
         self.file: Path | None = None
         self.preview: ExportPreview | None = None
@@ -281,12 +284,7 @@ class ImportDialog(QDialog):
         else:
             box.addItem(self.tr("Minimal: meals, forums and categories from the data"),
                         MINIMAL)
-        for path in sorted(EVENTS_DIR.glob("*.toml")):
-            try:
-                name = load_config(path).name
-            except ConfigError as exc:
-                log.warning("event file skipped: %s", exc)
-                continue
+        for path, name in new_event.bundled_event_files():
             box.addItem(f"{path.name} — {name}", str(path))
         box.addItem(self.tr("Other event file…"), OTHER)
 
@@ -308,8 +306,7 @@ class ImportDialog(QDialog):
         if choice == CURRENT:
             return self.store.config
         if choice in (MINIMAL, OTHER, None):
-            name = self.file.stem if self.file else EventConfig().name
-            return EventConfig(name=name)
+            return new_event.minimal_config(self.file)
         return load_config(choice)
 
     # -- file and preview ----------------------------------------------------------
@@ -347,9 +344,7 @@ class ImportDialog(QDialog):
             self._show_error(str(exc))
             self._clear_tables()
             return
-        preview = self.preview
-        self._fill_mapping(preview)
-        self._fill_rows(preview)
+        preview = self._show_preview()
         if preview.error:
             # The importer's hint is for the command line; here the table on the left does it.
             reason = preview.error.split(" Name it with --mapping")[0].split(" Give the columns")[0]
@@ -361,6 +356,27 @@ class ImportDialog(QDialog):
                                     "rows as they would be imported").format(
             preview.table, preview.header_row, len(preview.people)))
         self.import_button.setEnabled(True)
+
+    def _show_preview(self) -> ExportPreview:
+        """The mapping with its examples and the first rows, as this role may see them;
+        returns what was shown."""
+        shown = preview_for(self.preview, self.role)
+        self._fill_mapping(shown)
+        self._fill_rows(shown)
+        return shown
+
+    def _organiser_changed(self) -> None:
+        self.set_role(self._organiser.role)
+
+    def set_role(self, role: Role) -> None:
+        """Show the preview and the report masked (desk) or whole (organiser) from now on."""
+        if role == self.role:
+            return
+        self.role = role
+        if self.preview is not None:
+            self._show_preview()
+        if self.report is not None:
+            self._show_report(self.report)
 
     def _show_error(self, message: str) -> None:
         self.status.setStyleSheet("color:#c62828; font-weight:bold")
@@ -385,7 +401,7 @@ class ImportDialog(QDialog):
             combo.addItem(self.tr("(none)"), "")
             for header in cmap.headers:
                 if header:
-                    combo.addItem(header, header)
+                    combo.addItem(header_for(header, self.role), header)
             col = cmap.fields.get(fld)
             combo.setCurrentIndex(combo.findData(cmap.headers[col]) if col is not None else 0)
             combo.blockSignals(False)
@@ -396,8 +412,9 @@ class ImportDialog(QDialog):
             font.setBold(missing)
             label.setFont(font)
             self.mapping_table.item(row, 2).setText(self._example(preview, fld, col))
-        unused = [self.tr("{0} (kept as extra)").format(head) for head in cmap.extra.values()]
-        unused += [self.tr("{0} (meal yes/no)").format(head)
+        unused = [self.tr("{0} (kept as extra)").format(header_for(head, self.role))
+                  for head in cmap.extra.values()]
+        unused += [self.tr("{0} (meal yes/no)").format(header_for(head, self.role))
                    for head in cmap.meal_columns.values()]
         self.unmapped.setText(self.tr("Columns without a field: {0}").format(
             "; ".join(unused) if unused else self.tr("none")))
@@ -425,7 +442,7 @@ class ImportDialog(QDialog):
             headers = preview.columns.headers
             table.setColumnCount(len(headers))
             table.setRowCount(len(preview.rows))
-            table.setHorizontalHeaderLabels(headers)
+            table.setHorizontalHeaderLabels([header_for(h, self.role) for h in headers])
             for row, (_, cells) in enumerate(preview.rows):
                 for column, value in enumerate(cells[:len(headers)]):
                     table.setItem(row, column, QTableWidgetItem(_shown(value)))
@@ -469,16 +486,9 @@ class ImportDialog(QDialog):
         store, target = self.store, self.target
 
         def job(progress: Callable[[int, int], None]) -> ImportReport:
-            # Refused before anything is written: no code column, unreadable file.
-            check = preview_export(path, config, mapping=mapping, rows=1)
-            if check.error:
-                raise ImportFileError(check.error)
-            if store is not None:
-                if save_config:
-                    with store.transaction() as conn:
-                        store.save_config(conn, config)
-                return import_file(store, path, mapping=mapping, progress=progress)
-            return _import_new_event(target, config, path, mapping, progress)
+            return new_event.import_export(path, config, mapping=mapping, store=store,
+                                           save_config=save_config, target=target,
+                                           progress=progress)
 
         self.report, self.error = None, ""
         self.progress.setRange(0, 100)
@@ -560,9 +570,10 @@ class ImportDialog(QDialog):
                      else self.tr("No problems: every value was read."))
         self.summary.setText("<br>".join(lines))
         table = self.problems_table
-        table.setVisible(bool(report.problems))
-        table.setRowCount(len(report.problems))
-        for row, problem in enumerate(report.problems):
+        problems = problems_for(report.problems, self.role)  # they may quote a phone number
+        table.setVisible(bool(problems))
+        table.setRowCount(len(problems))
+        for row, problem in enumerate(problems):
             where = str(problem.row) if problem.row else self.tr("file")
             level = (translate("ImportDialog", LEVELS[problem.level])
                      if problem.level in LEVELS else problem.level)
@@ -587,20 +598,3 @@ class ImportDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
-
-
-def _import_new_event(target: Path, config: EventConfig, path: Path, mapping,
-                      progress: Callable[[int, int], None]) -> ImportReport:
-    """A new event database with this configuration and export. When the import fails,
-    the half-made database is removed (it held nothing else)."""
-    if target.exists():
-        raise StoreError(f"{target} already exists: choose another name for the new event")
-    try:
-        with Store(target) as store:
-            with store.transaction() as conn:
-                store.save_config(conn, config)
-            return import_file(store, path, mapping=mapping, progress=progress)
-    except BaseException:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        raise

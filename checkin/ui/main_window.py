@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..desk import Desk
 from ..model import REGISTRATION, Decision, Registrant
 from ..policy import current_meal
+from ..presentation import station_label
 from ..printing.printers import Printer
 from ..scanner.sources import CameraSource, FrameSource
 from ..search import SearchIndex
@@ -47,8 +48,6 @@ from .tasks import DbRunner
 from .walkin_dialog import WalkInDialog, prefill_from_search
 from .wedge_filter import WedgeFilter
 
-translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
-
 __all__ = ["DeskWindow", "SearchPanel", "stations"]
 
 
@@ -64,13 +63,12 @@ def remember_station(store: Store, station: str) -> None:
 
 
 def stations(store: Store) -> list[tuple[str, str]]:
-    """(label, station) for every station the event has."""
+    """(label, station) for every station the event has, labelled as the whole window
+    labels stations (checkin.presentation)."""
     config = store.config
-    return ([(translate("Station", "Registration"), REGISTRATION)]
-            + [(translate("Station", "Meal: {0}").format(m.name), f"meal:{m.id}")
-               for m in config.meals]
-            + [(translate("Station", "Forum: {0}").format(f.name), f"forum:{f.id}")
-               for f in config.forums])
+    keys = ([REGISTRATION] + [f"meal:{m.id}" for m in config.meals]
+            + [f"forum:{f.id}" for f in config.forums])
+    return [(station_label(key, config), key) for key in keys]
 
 
 class DeskWindow(QMainWindow):

@@ -1,9 +1,11 @@
 """The person chosen in the Find tab: every field, the event history, and what the desk can
 do for them (check in, reprint, edit, whole team, supervisor override).
 
-Reads are single-row look-ups on the GUI thread's own read connection (quick); every write
-runs on the desk's DB thread (DbRunner) and the panel refreshes when it is answered. What
-cannot be done is said in plain words in the panel, never raised.
+Reads are single-row look-ups on the GUI thread's own read connection (quick: the store's
+desk_views.person_view); every write runs on the desk's DB thread (DbRunner) and the panel
+refreshes when it is answered. What cannot be done is said in plain words in the panel, never
+raised. The history's words are checkin/history.py's (Qt-free), the forms are in
+checkin/ui/person_dialogs.py.
 """
 
 from __future__ import annotations
@@ -14,17 +16,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
-    QComboBox,
     QDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QRadioButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -32,38 +29,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..clock import shown_in
 from ..desk import Desk, DeskError, EditConflict
-from ..model import (
-    ADMITTED_PAYMENTS,
-    REGISTRATION,
-    Decision,
-    LoggedEvent,
-    Outcome,
-    Registrant,
-)
+from ..history import PersonHistory, document_word, field_word
+from ..model import ADMITTED_PAYMENTS, Decision, LoggedEvent, Outcome, Registrant
 from ..pinyin import has_cjk
-from ..privacy import Role, display_registrant, mask_data
-from ..store import Store, eventlog
-from ..store import registrants as reg_store
+from ..presentation import desk_name, station_label, time_shown
+from ..privacy import Role, display_registrant
+from ..store import Store, desk_views
 from ..store.audit import event_zone
-from .forms import BAD_FIELD, ERROR_STYLE
+from .forms import ERROR_STYLE
 from .organiser import personal_fields
+from .person_dialogs import EditDialog, OverrideDialog, ReprintDialog
 from .print_panel import PrintPanel
 from .tasks import DbRunner
-from .walkin_dialog import category_combo, field_problem, payment_combo
 
 OK_STYLE = "color:#2e7d32; font-weight:bold"
 WARN_STYLE = "color:#a66f00; font-weight:bold"
 INFO_STYLE = "color:#37474f"
 PINYIN_SHOWN = 24  # characters of pinyin beside the name
-EDITABLE = ("name", "phone", "email", "organisation", "title", "category", "team", "payment",
-            "remarks")
-
-
-def short_time(wall_time: str, zone=None) -> str:
-    """'2026-06-26T08:30:00.000+08:00' -> '06-26 08:30:00' (in the event's `zone`)."""
-    return shown_in(wall_time, zone)[5:]
 
 
 class PersonPanel(QWidget):
@@ -90,6 +73,7 @@ class PersonPanel(QWidget):
         # codes whose name was edited here: "name corrected" is the obvious reprint reason
         self._names_corrected: set[str] = set()
         self._zone = None  # the event's time zone: times are shown in it
+        self._today = None  # the desk's day: a time of today shows without its date
 
         self.placeholder = QLabel(self.tr("Select a person on the left"),
                                   alignment=Qt.AlignmentFlag.AlignCenter)
@@ -249,33 +233,30 @@ class PersonPanel(QWidget):
 
     def reload(self) -> None:
         """Read the person and their history again (quick: one row, one indexed query)."""
-        reg = None
+        view = None
         if self.code:
             try:
-                conn = self.store.reader()
-                reg = reg_store.get(conn, self.code)
-                row = conn.execute("SELECT pinyin FROM registrants WHERE code = ?",
-                                   (self.code,)).fetchone()
-                events = eventlog.history(conn, self.code)
-                arrival = eventlog.admission(conn, self.code, REGISTRATION)
+                view = desk_views.person_view(self.store.reader(), self.code)
                 self._zone = event_zone(self.store)
+                self._today = self.desk.today()
             except Exception as exc:  # a database problem is said, the desk goes on
                 self.say(self.tr("Could not read: {0}").format(exc), ERROR_STYLE)
                 return
+        reg = view.registrant if view else None
         self.registrant = reg
         self.placeholder.setVisible(reg is None)
         self.details.setVisible(reg is not None)
         for button in self.buttons:
             button.setEnabled(reg is not None)
-        if reg is None:
+        if view is None:
             self.events = []
             return
-        self.events = events
+        self.events = view.events
         self.team_button.setEnabled(bool(reg.team))
-        self._fill(display_registrant(reg, self.role), row["pinyin"] if row else "", arrival)
-        self._fill_history(events)
+        self._fill(display_registrant(reg, self.role), view.pinyin, view.arrival)
+        self._fill_history(view.events)
         if self.role == Role.ORGANISER:
-            fields = personal_fields(reg, events)
+            fields = personal_fields(reg, view.events)
             if fields:  # the audit trail says who saw whose numbers (once per unlock)
                 self.unmasked.emit(reg.code, ",".join(fields))
 
@@ -294,7 +275,7 @@ class PersonPanel(QWidget):
                                     "padding:3px 10px; border-radius:6px")
         if arrival is not None:
             self.status.setText(self.tr("✓ Checked in {0} · {1}").format(
-                short_time(arrival["wall_time"], self._zone), self._desk_name(arrival["device_id"])))
+                self._time(arrival["wall_time"]), desk_name(self.store, arrival["device_id"])))
             self.status.setStyleSheet(OK_STYLE)
         else:
             self.status.setText(self.tr("Not checked in"))
@@ -322,23 +303,18 @@ class PersonPanel(QWidget):
         self.values["payment"].setStyleSheet(ERROR_STYLE if unpaid else "")
 
     def _fill_history(self, events: list[LoggedEvent]) -> None:
-        undone = {e.ref for e in events if e.kind == "undo" and e.ref}
-        by_uuid = {e.uuid: e for e in events}
-        self.history.setRowCount(len(events))
-        for row, event in enumerate(reversed(events)):  # newest first
-            cancelled = event.uuid in undone
-            kind = self._kind(event.kind)
-            if event.kind == "refused" and (event.data or {}).get("outcome") == "already":
-                kind = self.tr("scanned again")  # not a refusal at registration
-            if cancelled:
-                kind += self.tr(" (undone)")
-            cells = [short_time(event.wall_time, self._zone), kind, self._station(event.station),
-                     self._desk_name(event.device_id), event.operator,
-                     self._details(event, by_uuid)]
-            for column, text in enumerate(cells):
+        """The history table, newest first; what was undone is struck through and grey (its
+        kind stays readable: it says "(undone)")."""
+        words = PersonHistory(self.store.config, self._zone,
+                              lambda device_id: desk_name(self.store, device_id), self.role,
+                              self._today)
+        rows = words.rows(events)
+        self.history.setRowCount(len(rows))
+        for row, line in enumerate(rows):
+            for column, text in enumerate(line.cells()):
                 item = QTableWidgetItem(text or "")
                 item.setToolTip(text or "")
-                if cancelled:
+                if line.cancelled:
                     font = item.font()
                     font.setStrikeOut(column != 1)
                     item.setFont(font)
@@ -353,68 +329,9 @@ class PersonPanel(QWidget):
         return [[self.history.item(r, c).text() for c in range(self.history.columnCount())]
                 for r in range(self.history.rowCount())]
 
-    def _field(self, key: str) -> str:
-        """A registrant field's name, as the panel and the edit form call it."""
-        return {
-            "code": self.tr("Code"), "name": self.tr("Name"), "phone": self.tr("Phone"),
-            "email": self.tr("E-mail"), "organisation": self.tr("Organisation"),
-            "title": self.tr("Title"), "category": self.tr("Category"), "team": self.tr("Team"),
-            "payment": self.tr("Payment"), "remarks": self.tr("Remarks"),
-            "gender": self.tr("Gender"), "meals": self.tr("Meals"), "forums": self.tr("Forums"),
-        }.get(key, key)
-
-    def _kind(self, kind: str) -> str:
-        return {
-            "checkin": self.tr("check-in"), "meal": self.tr("meal"),
-            "forum": self.tr("forum"), "override": self.tr("override"),
-            "undo": self.tr("undo"), "walk_in": self.tr("walk-in"),
-            "edit": self.tr("edit"), "print": self.tr("print"),
-            "resolve": self.tr("conflict resolved"), "revoke": self.tr("ticket revoked"),
-            "refused": self.tr("refused"),
-        }.get(kind, kind)
-
-    def _station(self, station: str | None) -> str:
-        if not station:
-            return ""
-        if station == REGISTRATION:
-            return self.tr("Registration")
-        kind, _, key = station.partition(":")
-        config = self.store.config
-        found = config.meal(key) if kind == "meal" else config.forum(key)
-        return found.name if found else station
-
-    def _desk_name(self, device_id: str | None) -> str:
-        if device_id and device_id == self.store.device_id:
-            return self.store.device_name
-        return device_id or ""
-
-    def _details(self, event: LoggedEvent, by_uuid: dict[str, LoggedEvent]) -> str:
-        data = event.data or {}
-        if self.role != Role.ORGANISER:  # an edit's old and new phone, a number in a reason
-            data = mask_data(data)
-        if event.kind == "override":
-            return self.tr("Override by supervisor {0}: {1}").format(
-                data.get("supervisor", "?"), data.get("reason", ""))
-        if event.kind == "print":
-            document = self._document(data.get("document", ""))
-            if data.get("reprint"):
-                return self.tr("{0} reprint: {1}").format(document, data.get("reason", ""))
-            return document + (f": {data['reason']}" if data.get("reason") else "")
-        if event.kind == "edit":
-            changes = "; ".join(f"{self._field(key)}: {old or '—'} → {new or '—'}"
-                                for key, (old, new) in data.get("changes", {}).items())
-            return changes + (f" ({data['reason']})" if data.get("reason") else "")
-        if event.kind == "undo":
-            target = by_uuid.get(event.ref or "")
-            what = (f"{self._kind(target.kind)} {short_time(target.wall_time, self._zone)}" if target
-                    else event.ref or "")
-            return self.tr("cancels {0}").format(what) + (
-                f": {data['reason']}" if data.get("reason") else "")
-        if event.kind == "walk_in":
-            return self.tr("registered on site")
-        if event.kind == "refused":  # the words the desk said, as it said them
-            return str(data.get("reason") or data.get("reason_code") or "")
-        return data.get("reason", "") if isinstance(data.get("reason"), str) else ""
+    def _time(self, wall_time: str | None) -> str:
+        """A time as the whole window shows it, on the desk's own day and zone."""
+        return time_shown(wall_time, self._zone, self._today)
 
     def say(self, text: str, style: str = INFO_STYLE) -> None:
         """A line for the person at the desk: what just happened, or why it could not."""
@@ -486,14 +403,10 @@ class PersonPanel(QWidget):
         self.dialog.submitted.connect(self._reprint)
         self.dialog.open()
 
-    def _document(self, document: str) -> str:
-        return {"badge": self.tr("badge"), "vouchers": self.tr("vouchers")}.get(
-            document, document)
-
     def _reprint(self, document: str, reason: str) -> None:
         dialog, code = self.dialog, self.registrant.code
         sent = self.tr("Sent to the printer: {0} ({1})").format(
-            self._document(document), reason)
+            document_word(document), reason)
         try:
             self.printing.reprint(code, document, reason,
                                   done=lambda: self.say(sent, OK_STYLE),
@@ -510,15 +423,15 @@ class PersonPanel(QWidget):
             return
         if state == "done" and detail:
             self.print_note.setText(self.tr("Printed: {0} — check it: {1}").format(
-                self._document(document), detail))
+                document_word(document), detail))
             self.print_note.setStyleSheet(WARN_STYLE)
         elif state == "done":
             self.print_note.setText(self.tr("Printed: {0}").format(
-                self._document(document)))
+                document_word(document)))
             self.print_note.setStyleSheet(OK_STYLE)
         elif state == "failed":
             self.print_note.setText(self.tr("Printing failed: {0} — {1}").format(
-                self._document(document), detail))
+                document_word(document), detail))
             self.print_note.setStyleSheet(ERROR_STYLE)
         self.print_note.setVisible(state in ("done", "failed"))
         self.reload()
@@ -550,7 +463,7 @@ class PersonPanel(QWidget):
             if "name" in changes:
                 self._names_corrected.add(code)
             said = self.tr("Saved: {0}").format(
-                ", ".join(self._field(key) for key in sorted(changes)))
+                ", ".join(field_word(key) for key in sorted(changes)))
             if "name" in changes:
                 said += self.tr("  — reprint the badge (Ctrl+P)")
             self.say(said, OK_STYLE)
@@ -568,7 +481,8 @@ class PersonPanel(QWidget):
         if self.registrant is None:
             return
         station = self.station()
-        self.dialog = OverrideDialog(self.registrant, self._station(station), self)
+        self.dialog = OverrideDialog(self.registrant, station_label(station, self.store.config),
+                                     self)
         self.dialog.submitted.connect(lambda supervisor, reason: self._override(
             station, supervisor, reason))
         self.dialog.open()
@@ -589,226 +503,3 @@ class PersonPanel(QWidget):
 
         dialog.saving(True)
         self.runner.run(lambda: desk.override(code, station, reason, supervisor), done, failed)
-
-
-class _Form(QDialog):
-    """A small modal form with a message line for what is wrong and one action button."""
-
-    def __init__(self, title: str, action: str, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(480)
-        self.form = QFormLayout()
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setVisible(False)
-        self.action = QPushButton(action)
-        self.action.setDefault(True)
-        self.action.clicked.connect(self._submit)
-        self.cancel = QPushButton(self.tr("Cancel"))
-        self.cancel.clicked.connect(self.reject)
-        self.buttons = QHBoxLayout()
-        self.buttons.addStretch(1)
-        self.buttons.addWidget(self.cancel)
-        self.buttons.addWidget(self.action)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.message)
-        layout.addLayout(self.buttons)
-
-    def show_error(self, message: str) -> None:
-        self.message.setText(message)
-        self.message.setVisible(bool(message))
-
-    def saving(self, busy: bool) -> None:
-        self.action.setEnabled(not busy)  # one click, one write
-
-    def _submit(self) -> None:
-        raise NotImplementedError
-
-
-class ReprintDialog(_Form):
-    submitted = Signal(str, str)  # document, reason
-
-    def __init__(self, reg: Registrant, name_corrected: bool, parent=None):
-        super().__init__(self.tr("Reprint — {0}").format(reg.name), self.tr("Reprint"), parent)
-        self.document = QComboBox()
-        self.document.addItem(self.tr("Badge"), "badge")
-        if reg.meals:
-            self.document.addItem(self.tr("Meal vouchers"), "vouchers")
-        self.lost = QRadioButton(self.tr("Lost badge"))
-        self.corrected = QRadioButton(self.tr("Name corrected"))
-        self.other = QRadioButton(self.tr("Other:"))
-        self.other_text = QLineEdit(placeholderText=self.tr("reason"))
-        self.other_text.textEdited.connect(lambda _: self.other.setChecked(True))
-        self.reasons = QButtonGroup(self)
-        for button in (self.lost, self.corrected, self.other):
-            self.reasons.addButton(button)
-        self.corrected.setChecked(name_corrected)
-        other = QHBoxLayout()
-        other.addWidget(self.other)
-        other.addWidget(self.other_text, stretch=1)
-        self.form.addRow(self.tr("Print"), self.document)
-        self.form.addRow(self.tr("Reason"), self.lost)
-        self.form.addRow("", self.corrected)
-        self.form.addRow("", other)
-
-    def reason(self) -> str:
-        if self.lost.isChecked():
-            return self.tr("lost badge")
-        if self.corrected.isChecked():
-            return self.tr("name corrected")
-        if self.other.isChecked():
-            return self.other_text.text().strip()
-        return ""
-
-    def _submit(self) -> None:
-        reason = self.reason()
-        if not reason:
-            self.show_error(self.tr("A reprint needs a reason: choose one or type it"))
-            return
-        self.submitted.emit(self.document.currentData(), reason)
-
-
-class EditDialog(_Form):
-    submitted = Signal(object, str)  # the changed fields (a dict), the reason
-
-    def __init__(self, reg: Registrant, store: Store, parent=None, role: Role = Role.DESK):
-        super().__init__(self.tr("Edit — {0} ({1})").format(reg.name, reg.code),
-                         self.tr("Save"), parent)
-        self.store, self.role = store, role
-        self.masked: dict[str, str] = {}  # field -> its masked value: empty means unchanged
-        self.reload_button = QPushButton(self.tr("Reload"))
-        self.reload_button.setVisible(False)
-        self.reload_button.clicked.connect(self.reload)
-        self.buttons.insertWidget(1, self.reload_button)
-        self.fields: dict[str, QLineEdit] = {}
-        labels = {"name": self.tr("Name"), "phone": self.tr("Phone"),
-                  "email": self.tr("E-mail"), "organisation": self.tr("Organisation"),
-                  "title": self.tr("Title"), "team": self.tr("Team"),
-                  "remarks": self.tr("Remarks")}
-        for key in EDITABLE:
-            if key == "category":
-                self.category = category_combo(self, store.config, reg.category)
-                self.form.addRow(self.tr("Category"), self.category)
-            elif key == "payment":
-                self.payment = payment_combo(self, reg.payment)
-                self.form.addRow(self.tr("Payment"), self.payment)
-            else:
-                self.fields[key] = QLineEdit()
-                self.form.addRow(labels[key], self.fields[key])
-        self.reason = QLineEdit(placeholderText=self.tr("e.g. typo on badge"))
-        self.form.addRow(self.tr("Reason"), self.reason)
-        self.masked_note = QLabel(self.tr(
-            "Phone numbers and e-mails are masked on this desk: a masked field left empty "
-            "keeps what is stored; type a new value to replace it."), wordWrap=True)
-        self.masked_note.setStyleSheet("color:#666")
-        self.form.addRow(self.masked_note)
-        self._show(reg)
-
-    def _show(self, reg: Registrant) -> None:
-        """Fill the form with `reg`. For the desk role a value masking hides (a phone, an
-        e-mail, remarks with a number in them) is not put in its field as if it were the real
-        one: the field starts empty with the masked value as its placeholder."""
-        self.registrant = reg  # the version this edit is based on
-        shown = display_registrant(reg, self.role)
-        self.masked = {}
-        for key, field in self.fields.items():
-            real, seen = getattr(reg, key) or "", getattr(shown, key) or ""
-            if seen != real:
-                self.masked[key] = seen
-                field.setText("")
-                field.setPlaceholderText(self.tr("{0} (unchanged unless you type)").format(seen))
-            else:
-                field.setText(real)
-                field.setPlaceholderText("")
-            field.setStyleSheet("")
-        self.masked_note.setVisible(bool(self.masked))
-        for box, value in ((self.category, reg.category), (self.payment, reg.payment)):
-            index = next((i for i in range(box.count()) if box.itemData(i) == value), -1)
-            if index < 0:  # a word the event does not list, or none: kept as it is
-                box.addItem(value or "—", value)
-                index = box.count() - 1
-            box.setCurrentIndex(index)
-
-    def changes(self) -> dict:
-        typed = {key: field.text().strip() for key, field in self.fields.items()}
-        for key, seen in self.masked.items():  # left empty (or the mask typed in): kept
-            if typed[key] in ("", seen):
-                del typed[key]
-        typed["category"] = self.category.currentData()
-        typed["payment"] = self.payment.currentData()
-        return {key: value for key, value in typed.items()
-                if (value or "") != (getattr(self.registrant, key) or "")}
-
-    def _submit(self) -> None:
-        problems = []
-        for key, field in self.fields.items():
-            problem = field_problem(key, field.text())
-            field.setStyleSheet(BAD_FIELD if problem else "")
-            if problem:
-                problems.append(problem)
-        if problems:
-            self.show_error("\n".join(problems))
-            return
-        changes = self.changes()
-        if not changes:
-            self.show_error(self.tr("Nothing was changed"))
-            return
-        self.show_error("")
-        self.submitted.emit(changes, self.reason.text().strip())
-
-    def conflict(self) -> None:
-        """Someone changed this person after the form was opened: nothing was written."""
-        self.saving(False)
-        self.action.setEnabled(False)
-        self.reload_button.setVisible(True)
-        self.show_error(self.tr(
-            "Not saved: this person was changed elsewhere (another desk or an import) while "
-            "you were editing, so your changes were not written. Press Reload to see the "
-            "current data, then edit again."))
-
-    def reload(self) -> None:
-        reg = reg_store.get(self.store.reader(), self.registrant.code)
-        if reg is not None:
-            self._show(reg)
-        self.reload_button.setVisible(False)
-        self.action.setEnabled(True)
-        self.show_error("")
-
-
-class OverrideDialog(_Form):
-    submitted = Signal(str, str)  # supervisor, reason
-
-    def __init__(self, reg: Registrant, station_label: str, parent=None):
-        super().__init__(self.tr("Supervisor override — {0}").format(reg.name),
-                         self.tr("Admit"), parent)
-        note = QLabel(self.tr("Admit {1} ({2}) at {0} against the rules").format(
-            station_label, reg.name, reg.payment or "—"))
-        note.setTextFormat(Qt.TextFormat.PlainText)
-        note.setWordWrap(True)
-        self.supervisor = QLineEdit(placeholderText=self.tr("supervisor's name"))
-        self.reason = QComboBox()
-        self.reason.setEditable(True)
-        self.reason.addItems(["", self.tr("pays on site"),
-                              self.tr("payment on its way"),
-                              self.tr("invited by the organisers")])
-        self.reason.setCurrentIndex(0)
-        self.form.addRow(note)
-        self.form.addRow(self.tr("Supervisor"), self.supervisor)
-        self.form.addRow(self.tr("Reason"), self.reason)
-
-    def _submit(self) -> None:
-        supervisor = self.supervisor.text().strip()
-        reason = self.reason.currentText().strip()
-        missing = []
-        if not supervisor:
-            missing.append(self.tr("The supervisor's name is required"))
-        if not reason:
-            missing.append(self.tr("A reason is required"))
-        self.supervisor.setStyleSheet(BAD_FIELD if not supervisor else "")
-        if missing:
-            self.show_error("\n".join(missing))
-            return
-        self.show_error("")
-        self.submitted.emit(supervisor, reason)

@@ -4,8 +4,6 @@ filter) or the field; each is decided on the DB thread and answered on the banne
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -21,12 +19,14 @@ from PySide6.QtWidgets import (
 
 from ..desk import Desk
 from ..model import Decision, Outcome
+from ..presentation import time_shown
+from ..store import desk_views
+from ..store.audit import event_zone
 from .banner import ResultBanner
 from .tasks import DbRunner
 
 RECENT = 12
 MARKS = {Outcome.OK: "✓", Outcome.ALREADY: "↺"}
-_RECENT_KINDS = "'checkin', 'meal', 'forum', 'override', 'refused'"
 
 
 class ScanScreen(QWidget):
@@ -108,25 +108,22 @@ class ScanScreen(QWidget):
         """The last scans of this desk from its event log, so a restart keeps them: the
         admissions (still undoable) and the refusals, newest first."""
         store = self.desk.store
-        rows = store.reader().execute(
-            f"""SELECT e.uuid, e.kind, e.code, e.wall_time, e.data, r.name,
-                       EXISTS (SELECT 1 FROM events u WHERE u.ref = e.uuid AND u.kind = 'undo')
-                FROM events e LEFT JOIN registrants r ON r.code = e.code
-                WHERE e.device_id = ? AND e.kind IN ({_RECENT_KINDS})
-                ORDER BY e.seq DESC LIMIT ?""", (store.device_id, RECENT)).fetchall()
+        scans = desk_views.recent_scans(store.reader(), store.device_id, RECENT)
+        zone, today = event_zone(store), self.desk.today()
         self.recent.clear()
-        for uuid, kind, code, wall_time, data, name, undone in rows:
-            who = name or code or "?"
-            if kind == "refused":
-                said = json.loads(data)
+        for scan in scans:
+            who = scan.name or scan.code or "?"
+            when = time_shown(scan.wall_time, zone, today)
+            if scan.kind == "refused":  # in the window's language: the log keeps both
+                said = scan.data
                 reason = (said.get("reason_zh" if self.desk.chinese else "reason_en")
                           or said.get("reason") or "")
                 item = QListWidgetItem(f"✗ {who} — {reason}")
-            elif undone:
-                item = QListWidgetItem(self.tr("⟲ {0} (undone)").format(f"{who} {wall_time[11:19]}"))
+            elif scan.undone:
+                item = QListWidgetItem(self.tr("⟲ {0} (undone)").format(f"{who} {when}"))
             else:
-                item = QListWidgetItem(f"✓ {who} — {wall_time[11:19]}")
-                item.setData(Qt.ItemDataRole.UserRole, uuid)
+                item = QListWidgetItem(f"✓ {who} — {when}")
+                item.setData(Qt.ItemDataRole.UserRole, scan.uuid)
             self.recent.addItem(item)
 
     def undo_selected(self) -> None:

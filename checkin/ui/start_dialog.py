@@ -8,10 +8,7 @@ The dialog only chooses: it emits `open_event(path)` and the launcher opens the 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import sqlite3
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
@@ -33,39 +30,17 @@ from PySide6.QtWidgets import (
 from .. import paths
 from ..certs import shown
 from ..enrol_link import parse_enrol_link
+from ..importer.new_event import DEMO_PEOPLE, create_demo_event, new_event_path
 from ..settings import SettingsFile
-from ..store import Store
+from ..store.event_files import event_name
 from .forms import action_buttons, message_line
-from .import_dialog import ImportDialog, file_filter, new_event_path
+from .import_dialog import ImportDialog, file_filter
 from .tasks import DbRunner
 
 log = logging.getLogger(__name__)
 
-DEMO_PEOPLE = 1500
-
 
 # -- what the buttons do, without Qt -----------------------------------------------
-def create_demo_event(path: Path, people: int = DEMO_PEOPLE) -> Path:
-    """The demo event (`checkin demo`): a congress running today, imported through the
-    real importer from a generated export."""
-    from ..demo import demo_event_config, write_export
-    from ..importer import import_file
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            export = write_export(Path(tmp) / "demo-export.csv", people)
-            with Store(path) as store:
-                with store.transaction() as conn:
-                    store.save_config(conn, demo_event_config())
-                import_file(store, export)
-    except BaseException:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
-    return path
-
-
 def connect_to_central(server_url: str, enrolment_code: str, *, fingerprint: str = "",
                        device_name: str = "") -> Path:
     """Enrol this desk with a central list (docs/sync-protocol.md) and return the new local
@@ -76,23 +51,6 @@ def connect_to_central(server_url: str, enrolment_code: str, *, fingerprint: str
 
     return Path(enrol_desk(server_url, enrolment_code, fingerprint=fingerprint or None,
                            device_name=device_name, data_dir=paths.data_dir()))
-
-
-def event_name(path: Path) -> str:
-    """The event's name from its database, read-only and without waiting; "" if unknown."""
-    try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.2)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
-        finally:
-            conn.close()
-        if not row:
-            return ""
-        config = json.loads(row[0])
-        event = config.get("event") if isinstance(config.get("event"), dict) else config
-        return str(event.get("name") or "")
-    except (sqlite3.Error, ValueError, AttributeError):
-        return ""
 
 
 def describe_event(path: Path) -> str:
