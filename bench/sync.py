@@ -233,7 +233,7 @@ class Bench:
     def enrol(self, event: str, name: str):
         from checkin.store import Store
         from checkin.sync.client import SyncClient
-        from checkin.sync.engine import client_for, enrol
+        from checkin.sync.enrolment import client_for, enrol
 
         store = Store(self.work / f"{name}.db")
         code = self.organiser.create_enrolment(event, name)["code"]
@@ -243,7 +243,8 @@ class Bench:
 
     # -- first download, upload, idle round ----------------------------------------------
     def single_desk(self) -> list[list[str]]:
-        from checkin.sync.engine import PAGE_SIZE, sync_once
+        from checkin.sync.download import PAGE_SIZE
+        from checkin.sync.engine import sync_once
 
         people = self.args.people
         say(f"central list: importing {people:,} registrants ...")
@@ -279,7 +280,9 @@ class Bench:
     def upload(self, store, client) -> list[str]:
         from checkin.model import REGISTRATION, EventKind
         from checkin.store import eventlog
-        from checkin.sync.engine import BATCH_SIZE, sync_once, wire_event
+        from checkin.sync.engine import sync_once
+        from checkin.sync.upload import BATCH_SIZE
+        from checkin.sync.wire import wire_event
 
         count = self.args.events
         codes = [r[0] for r in store.reader().execute(

@@ -29,7 +29,8 @@ from checkin.server.testing import ServerThread, organiser_token, running_server
 from checkin.store import Store  # noqa: E402
 from checkin.sync import status as st  # noqa: E402
 from checkin.sync.client import SyncClient  # noqa: E402
-from checkin.sync.engine import client_for, sync_once  # noqa: E402
+from checkin.sync.engine import sync_once  # noqa: E402
+from checkin.sync.enrolment import client_for  # noqa: E402
 from checkin.ui.main_window import DeskWindow  # noqa: E402
 from checkin.ui.sync_panel import enrol_desk  # noqa: E402
 
@@ -158,10 +159,10 @@ def test_enrolled_desk_goes_online_and_a_scan_reaches_the_server(qtbot, central,
 
 
 def enrol_through_the_start_screen_hook(central: Central, folder: Path) -> Path:
-    """What the start screen's `connect_to_central` is to call (`checkin.sync.engine.enrol_desk`
+    """What the start screen's `connect_to_central` is to call (`checkin.sync.enrolment.enrol_desk`
     with its data folder), here with the organiser's checkin-enrol: link: a new database
     named after the event."""
-    from checkin.sync.engine import enrol_desk as hook
+    from checkin.sync.enrolment import enrol_desk as hook
 
     link = f"checkin-enrol:{central.base_url}#{central.code('报到处2')}"
     path = hook(link, "", device_name="", data_dir=folder)
@@ -226,7 +227,7 @@ def test_double_admission_is_listed_on_the_dashboard_and_resolved(qtbot, central
             assert PAID in text and "范俊" in text and "报到处1" in text and "报到处2" in text
             names = [column.desks.item(r, 0).text() for r in range(column.desks.rowCount())]
             assert names == ["报到处1 (this desk)", "报到处2"]
-            assert column.desks.item(1, 1).text() in ("06-26 08:34", "08:34:00")  # desk 2's
+            assert column.desks.item(1, 1).text() in ("2026-06-26 08:34", "08:34:00")  # desk 2's
             # latest event, by its clock (with the date unless the event day is today)
             assert board.last_stats["arrived"] == 1  # the person counts once
             column.conflicts.setCurrentRow(0)

@@ -24,7 +24,7 @@ def _fail(message: str) -> int:
 
 def cmd_enroll(args) -> int:
     from ..sync.client import SyncError, parse_enrol_link
-    from ..sync.engine import enrol_desk, enrolment
+    from ..sync.enrolment import enrol_desk, enrolment
 
     if not (args.code or parse_enrol_link(args.url).code):
         return _fail("give the enrolment code (or the checkin-enrol:URL#CODE link)")
@@ -44,7 +44,9 @@ def cmd_enroll(args) -> int:
 
 def cmd_sync(args) -> int:
     from ..sync import status as st
-    from ..sync.engine import NotEnrolled, client_for, retry_rejected, sync_once
+    from ..sync.engine import sync_once
+    from ..sync.enrolment import NotEnrolled, client_for
+    from ..sync.rejected import retry_rejected
 
     with _store(args) as store:
         try:

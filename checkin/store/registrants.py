@@ -22,6 +22,12 @@ _COLUMNS = (
 _WRITTEN = (*_COLUMNS, "pinyin", "initials", "updated_at")
 
 
+def row_columns() -> tuple[str, ...]:
+    """The columns of `to_row`, in its order: for other writers of registrant rows (the
+    central list's data applied at a desk, checkin/store/central.py)."""
+    return _COLUMNS
+
+
 def from_row(row: sqlite3.Row) -> Registrant:
     data = {k: row[k] for k in _COLUMNS}
     data["meals"] = json.loads(data["meals"])

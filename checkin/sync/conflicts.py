@@ -19,10 +19,9 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
 
-from ..model import ADMISSION_KINDS, EventKind, LoggedEvent
+from ..model import EventKind, LoggedEvent
 from ..store import Store, audit, eventlog
-
-_ADMISSIONS_SQL = ",".join(f"'{k}'" for k in ADMISSION_KINDS)
+from ..store import conflicts as conflict_rows
 
 
 class ConflictError(ValueError):
@@ -47,8 +46,7 @@ def _resolutions(conn: sqlite3.Connection) -> tuple[set[str], list[tuple[str, st
     """(uuids named by a resolve, [(resolve hlc, ref, data.events)])."""
     named: set[str] = set()
     resolves = []
-    for hlc, ref, data in conn.execute(
-            "SELECT hlc, ref, data FROM events WHERE kind = 'resolve'"):
+    for hlc, ref, data in conflict_rows.resolutions(conn):
         listed = set(json.loads(data).get("events") or [])
         named |= listed | ({ref} if ref else set())
         resolves.append((hlc, ref, listed))
@@ -63,21 +61,13 @@ def _event_json(conn: sqlite3.Connection, store: Store | None, e: LoggedEvent) -
 
 def double_admissions(conn: sqlite3.Connection, store: Store | None = None) -> list[Conflict]:
     """(code, station) pairs with admissions in force from different devices, unresolved."""
-    pairs = conn.execute(
-        f"""SELECT code, station FROM events e
-            WHERE kind IN ({_ADMISSIONS_SQL})
-              AND NOT EXISTS (SELECT 1 FROM events u WHERE u.ref = e.uuid AND u.kind = 'undo')
-            GROUP BY code, station HAVING count(DISTINCT device_id) > 1
-            ORDER BY code, station""").fetchall()
+    pairs = conflict_rows.doubly_admitted(conn)
     if not pairs:
         return []
     named, resolves = _resolutions(conn)
     found = []
     for code, station in pairs:
-        rows = conn.execute(
-            f"""SELECT * FROM events e WHERE code = ? AND station = ? AND kind IN ({_ADMISSIONS_SQL})
-                  AND NOT EXISTS (SELECT 1 FROM events u WHERE u.ref = e.uuid AND u.kind = 'undo')
-                ORDER BY hlc""", (code, station)).fetchall()
+        rows = conflict_rows.admissions_in_force(conn, code, station)
         events = [eventlog.from_row(r) for r in rows]
         uuids = {e.uuid for e in events}
         covered = uuids & named
@@ -86,11 +76,11 @@ def double_admissions(conn: sqlite3.Connection, store: Store | None = None) -> l
                 covered |= {e.uuid for e in events if e.hlc <= hlc}  # was there before it
         if covered >= uuids:
             continue
-        reg = conn.execute("SELECT name FROM registrants WHERE code = ?", (code,)).fetchone()
         found.append(Conflict(  # named by the admission in force: every server-side
             # conflict of this pair names it too (as its event or as the other one)
             type="double_admission", code=events[0].code, station=station, uuid=events[0].uuid,
-            name=reg[0] if reg else None, events=[_event_json(conn, store, e) for e in events],
+            name=conflict_rows.registrant_name(conn, code),
+            events=[_event_json(conn, store, e) for e in events],
             detail={"in_force": events[0].uuid}))
     return found
 
@@ -100,9 +90,7 @@ def reported(conn: sqlite3.Connection, store: Store | None = None) -> list[Confl
     (those are listed from the log, which also knows when an undo made them moot)."""
     named, _ = _resolutions(conn)
     found = []
-    for row in conn.execute(
-            "SELECT c.*, r.name FROM sync_conflicts c LEFT JOIN registrants r ON r.code = c.code "
-            "WHERE c.type != 'double_admission' ORDER BY c.reported_at, c.event_uuid"):
+    for row in conflict_rows.answers(conn):
         if row["event_uuid"] in named:
             continue
         event = eventlog.get(conn, row["event_uuid"])

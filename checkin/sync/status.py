@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from ..clock import now_iso, shown_in
-from ..store import Store
+from ..store import Store, outbox
 
 # Meta keys of the sync state (values are text).
 SERVER_URL = "sync.server_url"
@@ -105,7 +105,7 @@ def load(store: Store) -> SyncStatus:
         status.state = NOT_ENROLLED
     elif status.state == ONLINE and store.meta(WIPED):  # purged since the last round
         status.state = PURGED
-    status.pending = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    status.pending = outbox.size(conn)
     return status
 
 

@@ -13,7 +13,7 @@ import json
 import logging
 import uuid
 
-from ..store import Store
+from ..store import Store, outbox
 from .client import SyncClient
 
 log = logging.getLogger("checkin.sync")
@@ -27,9 +27,7 @@ def entry_uuid(device_id: str, seq: int) -> str:
 
 
 def _pending(store: Store, limit: int) -> list[tuple[int, dict]]:
-    rows = store.reader().execute(
-        "SELECT a.* FROM audit_outbox o JOIN audit a ON a.seq = o.seq ORDER BY o.seq LIMIT ?",
-        (limit,)).fetchall()
+    rows = outbox.pending_audit_entries(store.reader(), limit)
     return [(r["seq"], {
         "uuid": entry_uuid(r["device_id"], r["seq"]), "kind": "audit", "code": r["code"],
         "station": None, "device_id": r["device_id"], "operator": r["operator"],
@@ -56,7 +54,7 @@ def upload(store: Store, client: SyncClient, event: str, *, batch_size: int = BA
         if not answered:
             return sent
         with store.transaction() as conn:
-            conn.executemany("DELETE FROM audit_outbox WHERE seq = ?", [(s,) for s in answered])
+            outbox.remove_audit_entries(conn, answered)
         sent += len(answered)
         if len(batch) < batch_size:
             return sent

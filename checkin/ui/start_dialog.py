@@ -47,7 +47,7 @@ def connect_to_central(server_url: str, enrolment_code: str, *, fingerprint: str
     event database that mirrors it; its window starts syncing by itself. An https server is
     trusted by its certificate's `fingerprint` alone (checked before the code is sent). Runs
     off the GUI thread (it talks to the network); errors say in words what went wrong."""
-    from ..sync.engine import enrol_desk
+    from ..sync.enrolment import enrol_desk
 
     return Path(enrol_desk(server_url, enrolment_code, fingerprint=fingerprint or None,
                            device_name=device_name, data_dir=paths.data_dir()))

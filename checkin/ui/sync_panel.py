@@ -48,7 +48,7 @@ def enrol_desk(db_path: str | Path, server_url: str, code: str, device_name: str
     may be the whole `checkin-enrol:URL#CODE` link (then `code` may be ""). Talks to the
     network: run it off the GUI thread (a DbRunner). Raises checkin.sync.client.SyncError
     (its str is a plain sentence) when the server says no or cannot be reached."""
-    from ..sync.engine import enrol_desk as enrol_database
+    from ..sync.enrolment import enrol_desk as enrol_database
 
     return str(enrol_database(server_url, code, device_name=device_name, db_path=db_path))
 
@@ -246,7 +246,7 @@ class DeskSync(QObject):
         if not enrolled(self.store):
             self.reread()
             return False
-        from ..sync.engine import client_for
+        from ..sync.enrolment import client_for
         from ..sync.worker import SyncWorker
 
         client = self._client_factory(self.store) if self._client_factory else \

@@ -13,7 +13,7 @@ import pytest
 from checkin.desk import Desk
 from checkin.store import Store
 from checkin.sync.client import SyncClient
-from checkin.sync.engine import client_for, enrol
+from checkin.sync.enrolment import client_for, enrol
 
 from .fake_central import FakeCentral
 

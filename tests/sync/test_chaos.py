@@ -28,7 +28,7 @@ from checkin.stats import headcounts
 from checkin.sync import status as st
 from checkin.sync.backoff import Backoff
 from checkin.sync.conflicts import open_conflicts, resolve
-from checkin.sync.engine import client_for
+from checkin.sync.enrolment import client_for
 from checkin.sync.worker import SyncWorker
 
 from .proxy import LossyProxy

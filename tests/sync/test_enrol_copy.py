@@ -8,7 +8,7 @@ import pytest
 
 from checkin.store import Store
 from checkin.sync.client import Rejected, SyncClient
-from checkin.sync.engine import enrol
+from checkin.sync.enrolment import enrol
 
 
 def test_a_copied_desk_database_is_told_to_use_a_fresh_one(central, real_desks, tmp_path):

@@ -15,7 +15,8 @@ from checkin.masking import mask_phone
 from checkin.store import audit
 from checkin.sync import status as st
 from checkin.sync.client import SyncClient
-from checkin.sync.engine import enrol, sync_once
+from checkin.sync.engine import sync_once
+from checkin.sync.enrolment import enrol
 
 PHONE = "13800138000"
 

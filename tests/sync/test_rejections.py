@@ -12,11 +12,12 @@ import pytest
 
 from checkin.cli import main
 from checkin.store import eventlog
-from checkin.sync import engine
+from checkin.sync import enrolment, upload
 from checkin.sync import status as st
 from checkin.sync.client import SyncClient
 from checkin.sync.conflicts import open_conflicts
-from checkin.sync.engine import retry_rejected, sync_once
+from checkin.sync.engine import sync_once
+from checkin.sync.rejected import retry_rejected
 
 
 def _posts(fake) -> int:
@@ -166,12 +167,12 @@ def test_an_event_too_large_for_the_server_is_set_aside(fake_desks, fake):
     _scan(a, 1, 2)
     with a.store.transaction() as conn:
         big = eventlog.new_event(a.store.clock, "print", code="C-0003", station=None,
-                                 operator="op", data={"blob": "x" * (engine.LARGE_EVENT + 10)})
+                                 operator="op", data={"blob": "x" * (upload.LARGE_EVENT + 10)})
         eventlog.append(conn, big)
     _scan(a, 4)
     fake.hooks.append(("POST", "/events", lambda r: httpx.Response(
         413, json={"error": "too_large", "message": "over 64 KiB"})
-        if len(r.content) > engine.LARGE_EVENT else None))
+        if len(r.content) > upload.LARGE_EVENT else None))
     report = sync_once(a.store, a.client)
     assert report.ok and report.uploaded == 3
     assert [(r["uuid"], r["status"]) for r in report.rejected] == [(big.uuid, 413)]
@@ -215,7 +216,7 @@ def test_checkin_sync_retry_rejected_sends_them_again(fake_desks, fake, capsys, 
     fake.hooks.clear()
 
     store_path = a.store.path
-    monkeypatch.setattr(engine, "client_for", lambda store, server=None, **kw: SyncClient(
+    monkeypatch.setattr(enrolment, "client_for", lambda store, server=None, **kw: SyncClient(
         "http://central.test", store.meta(st.TOKEN), transport=fake.transport()))
     assert main(["--db", str(store_path), "sync", "--retry-rejected", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

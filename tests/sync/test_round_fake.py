@@ -10,7 +10,7 @@ from checkin.model import EventKind
 from checkin.stats import headcounts
 from checkin.store import eventlog
 from checkin.store import registrants as reg_store
-from checkin.sync import engine
+from checkin.sync import download, enrolment
 from checkin.sync import status as st
 from checkin.sync.backoff import Backoff
 from checkin.sync.conflicts import ConflictError, open_conflicts, resolve
@@ -47,9 +47,9 @@ def test_a_used_enrolment_code_is_refused(fake_desks, fake, tmp_path):
     code = fake.enrolment("x")
     with Store(tmp_path / "one.db") as one, Store(tmp_path / "two.db") as two, \
             SyncClient("http://central.test", transport=fake.transport()) as client:
-        engine.enrol(one, client, code)
+        enrolment.enrol(one, client, code)
         with pytest.raises(Rejected, match="used or has expired"):
-            engine.enrol(two, client, code)
+            enrolment.enrol(two, client, code)
         assert two.meta(st.TOKEN) is None
 
 
@@ -145,7 +145,7 @@ def test_pending_local_edit_stays_on_top_of_central_data(fake_desks, fake):
     a.desk.edit("C-0005", {"name": "改过的名字"})
     fake.add_registrant("C-0005", "人5", organisation="协和医院")  # changed centrally meanwhile
     report = SyncReport()
-    engine._download_registrants(a.store, a.client, "ev1", report, 100)  # before any upload
+    download.download_registrants(a.store, a.client, "ev1", report, 100)  # before any upload
     reg = reg_store.get(a.store.reader(), "C-0005")
     assert reg.name == "改过的名字" and reg.organisation == "协和医院"
     assert reg.version == 2  # the central version, the base of the next edit
@@ -339,7 +339,7 @@ def test_revoked_worker_stops_trying(fake_desks, fake):
         from checkin.sync.client import SyncClient
 
         with SyncClient("http://central.test", transport=fake.transport()) as bootstrap:
-            engine.enrol(a.store, bootstrap, fake.enrolment("a"))
+            enrolment.enrol(a.store, bootstrap, fake.enrolment("a"))
         worker.trigger()
         assert wait_for(lambda: st.load(a.store).state == st.ONLINE and _outbox(a.store) == 0)
         # Wiped when revoked (issue 7): the list comes back with the new enrolment's round.

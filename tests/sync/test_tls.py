@@ -10,7 +10,8 @@ from checkin.certs import shown
 from checkin.store import Store
 from checkin.sync import status as st
 from checkin.sync.client import Rejected, SyncClient, Untrusted
-from checkin.sync.engine import client_for, enrol_desk, sync_once
+from checkin.sync.engine import sync_once
+from checkin.sync.enrolment import client_for, enrol_desk
 
 from .conftest import DeskSite
 

@@ -21,7 +21,8 @@ from checkin.store import registrants as reg_store
 from checkin.sync import status as st
 from checkin.sync.client import SyncClient
 from checkin.sync.conflicts import open_conflicts
-from checkin.sync.engine import client_for, enrol, sync_once
+from checkin.sync.engine import sync_once
+from checkin.sync.enrolment import client_for, enrol
 
 from .test_cli_sync import run
 
