@@ -87,15 +87,12 @@ class RevokedTickets:
 
     def ids(self, conn: sqlite3.Connection) -> frozenset[str]:
         """Call with the connection of the transaction that acts on the answer."""
-        last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+        last = eventlog.last_seq(conn)
         if last < self._seq:  # not the log it read before (a restored file): read it again
             self._reset()
         if last == self._seq:
             return self._ids
-        rows = conn.execute(
-            "SELECT uuid, kind, ref, json_extract(data, '$.ticket_id') FROM events "
-            "WHERE seq > ? AND seq <= ? AND kind IN ('revoke', 'undo') ORDER BY seq",
-            (self._seq, last)).fetchall()
+        rows = eventlog.revokes_and_undos(conn, self._seq, last)
         self._seq = last
         if rows:
             for uuid, kind, ref, ticket_id in rows:
@@ -382,10 +379,7 @@ class Desk:
         return reg, decision
 
     def _next_walk_in_code(self, conn: sqlite3.Connection) -> str:
-        count = conn.execute(
-            "SELECT count(*) FROM events WHERE kind = 'walk_in' AND device_id = ?",
-            (self.store.device_id,),
-        ).fetchone()[0]
+        count = eventlog.walk_ins_by(conn, self.store.device_id)
         return f"W-{self.store.device_id[:6].upper()}-{count + 1:04d}"
 
     def _clean_fields(self, fields: dict) -> dict:
@@ -430,8 +424,7 @@ class Desk:
             if not diff:
                 return reg
             # The server's version this desk last saw (its own version counts local edits too).
-            central = conn.execute("SELECT server_version FROM registrants WHERE code = ?",
-                                   (reg.code,)).fetchone()[0]
+            central = reg_store.server_version(conn, reg.code)
             reg_store.apply_edit(conn, reg.code, {k: v[1] for k, v in diff.items()})
             self.store.bump_registrant_generation(conn)
             self._append(conn, self._event(
@@ -441,9 +434,7 @@ class Desk:
             return reg_store.get(conn, reg.code)
 
     def is_reprint(self, code: str, document: str) -> bool:
-        return self.store.reader().execute(
-            "SELECT 1 FROM events WHERE code = ? AND kind = 'print' "
-            "AND json_extract(data, '$.document') = ?", (code, document)).fetchone() is not None
+        return eventlog.was_printed(self.store.reader(), code, document)
 
     def record_print(self, code: str, document: str, *, reason: str = "") -> LoggedEvent:
         """Every badge or voucher printed is a fact (reprints carry their reason)."""

@@ -10,7 +10,8 @@ import csv
 from pathlib import Path
 
 from .model import REGISTRATION
-from .store import Store, audit
+from .store import Store, audit, eventlog
+from .store import registrants as reg_store
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("code", "name", "organisation", "title", "category", "team", "payment",
@@ -27,7 +28,7 @@ def attendance_rows(store: Store):
     conn = store.reader()
     admissions: dict[str, dict] = {}
     desks: dict[str, str] = {}  # device id -> the desk's name ("报到处2")
-    for row in conn.execute("SELECT code, station, wall_time, device_id FROM admissions"):
+    for row in eventlog.all_admissions(conn):
         entry = admissions.setdefault(row["code"].upper(), {"meals": [], "forums": []})
         kind, _, key = row["station"].partition(":")
         if kind == REGISTRATION:
@@ -39,7 +40,7 @@ def attendance_rows(store: Store):
             entry["meals"].append(key)
         elif kind == "forum":
             entry["forums"].append(key)
-    for r in conn.execute("SELECT * FROM registrants ORDER BY code"):
+    for r in reg_store.rows_by_code(conn):
         a = admissions.get(r["code"].upper())
         if r["missing"] and a is None:
             continue  # left the list and never came; whoever came stays in the record

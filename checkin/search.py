@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from .model import REGISTRATION
 from .pinyin import FoldTable, fold_latin, has_cjk
-from .store import Store
+from .store import Store, eventlog
+from .store import registrants as reg_store
 
 FIELDS = ("code", "name", "phone", "pinyin", "initials", "organisation")
 EXACT, PREFIX, SUBSTRING = 0, 1, 2
@@ -119,10 +120,7 @@ class SearchIndex:
         generation = self.store.registrant_generation()
         if generation == self.generation and not force:
             return
-        rows = self.store.reader().execute(
-            "SELECT code, name, organisation, category, phone, missing, pinyin, initials "
-            "FROM registrants ORDER BY pinyin, code"
-        ).fetchall()
+        rows = reg_store.search_rows(self.store.reader())
         fields = {
             "code": _FieldIndex([r["code"].lower() for r in rows]),
             "name": _FieldIndex([search_key(r["name"]) for r in rows]),
@@ -193,8 +191,4 @@ class SearchIndex:
         """Which of these codes have checked in at registration (upper case)."""
         if not codes:
             return set()
-        marks = ",".join("?" * len(codes))
-        rows = self.store.reader().execute(
-            f"SELECT code FROM admissions WHERE station = ? AND code IN ({marks})",
-            [REGISTRATION, *codes])
-        return {r[0].upper() for r in rows}
+        return eventlog.admitted_among(self.store.reader(), REGISTRATION, codes)

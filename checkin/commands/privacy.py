@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import masking, paths, privacy, wipe
 from .. import pin as pin_rule
-from ..store import audit
+from ..store import audit, outbox
 from .support import (
     CliError,
     CommandLine,
@@ -133,9 +133,7 @@ def cmd_purge(args) -> int:
             raise CliError(f"the event runs until {store.config.end}: purge after it "
                            "(or add --before-end)")
         enrolled = bool(store.meta("sync.token"))  # a desk on its own has nobody to send to
-        unsent = enrolled and store.reader().execute(
-            "SELECT count(*) FROM outbox o JOIN events e ON e.seq = o.seq "
-            "WHERE e.kind IN ('walk_in', 'edit')").fetchone()[0]
+        unsent = enrolled and outbox.unsent_personal_data(store.reader())
         if unsent and not args.force:
             raise CliError(f"{unsent} walk-in(s)/edit(s) not yet sent to the central list would "
                            "be lost: run `checkin sync` first (or add --force)")

@@ -14,7 +14,6 @@ from pathlib import Path
 from .. import masking
 from .. import normalize as norm
 from ..clock import now_iso
-from ..jsonutil import dumps
 from ..model import Category, EventConfig, Forum, MealSlot, Registrant
 from ..store import Store, audit
 from ..store import registrants as reg_store
@@ -433,8 +432,7 @@ def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
             summary = {k: getattr(report, k) for k in ("rows_read", "imported", "added",
                                                        "updated", "unchanged", "missing",
                                                        "skipped_error")}
-            conn.execute("INSERT INTO imports(file, at, summary) VALUES (?, ?, ?)",
-                         (str(path), now_iso(), dumps(summary)))
+            reg_store.record_import(conn, str(path), now_iso(), summary)
             audit.record(store, conn, audit.IMPORT, operator=operator,
                          details={"file": Path(path).name, **summary})
     if progress is not None:

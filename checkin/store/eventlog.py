@@ -106,6 +106,19 @@ def admission(conn: sqlite3.Connection, code: str, station: str) -> sqlite3.Row 
     ).fetchone()
 
 
+def admitted_among(conn: sqlite3.Connection, station: str, codes: list[str]) -> set[str]:
+    """Which of these codes are admitted at this station (upper case)."""
+    marks = ",".join("?" * len(codes))
+    rows = conn.execute(f"SELECT code FROM admissions WHERE station = ? AND code IN ({marks})",
+                        [station, *codes])
+    return {r[0].upper() for r in rows}
+
+
+def all_admissions(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """(code, station, wall_time, device_id) of every admission in force."""
+    return conn.execute("SELECT code, station, wall_time, device_id FROM admissions").fetchall()
+
+
 def admission_count(conn: sqlite3.Connection, station: str) -> int:
     return conn.execute("SELECT count(*) FROM admissions WHERE station = ?", (station,)).fetchone()[0]
 
@@ -119,6 +132,33 @@ def last_undoable(conn: sqlite3.Connection, device_id: str) -> LoggedEvent | Non
         (device_id,),
     ).fetchone()
     return from_row(row) if row else None
+
+
+def last_seq(conn: sqlite3.Connection) -> int:
+    """The number of the newest fact in the log (0 when it is empty)."""
+    return conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+
+
+def revokes_and_undos(conn: sqlite3.Connection, after: int, upto: int) -> list[tuple]:
+    """[(uuid, kind, ref, ticket id)] of the revoke and undo facts with after < seq <= upto,
+    in log order: what the revocation list is kept from without reading the whole log."""
+    return conn.execute(
+        "SELECT uuid, kind, ref, json_extract(data, '$.ticket_id') FROM events "
+        "WHERE seq > ? AND seq <= ? AND kind IN ('revoke', 'undo') ORDER BY seq",
+        (after, upto)).fetchall()
+
+
+def walk_ins_by(conn: sqlite3.Connection, device_id: str) -> int:
+    """How many walk-ins this desk has registered (its next walk-in code follows them)."""
+    return conn.execute("SELECT count(*) FROM events WHERE kind = 'walk_in' AND device_id = ?",
+                        (device_id,)).fetchone()[0]
+
+
+def was_printed(conn: sqlite3.Connection, code: str, document: str) -> bool:
+    """Has this document (badge, voucher) been printed for this code before?"""
+    return conn.execute(
+        "SELECT 1 FROM events WHERE code = ? AND kind = 'print' "
+        "AND json_extract(data, '$.document') = ?", (code, document)).fetchone() is not None
 
 
 def history(conn: sqlite3.Connection, code: str) -> list[LoggedEvent]:

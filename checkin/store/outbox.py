@@ -36,6 +36,13 @@ def put_back(conn: sqlite3.Connection, seq: int) -> None:
     conn.execute("INSERT OR IGNORE INTO outbox (seq) VALUES (?)", (seq,))
 
 
+def unsent_personal_data(conn: sqlite3.Connection) -> int:
+    """Walk-ins and edits not yet sent: a purge now would lose them for the central list."""
+    return conn.execute(
+        "SELECT count(*) FROM outbox o JOIN events e ON e.seq = o.seq "
+        "WHERE e.kind IN ('walk_in', 'edit')").fetchone()[0]
+
+
 def pending_edits(conn: sqlite3.Connection) -> list[tuple[str | None, dict]]:
     """[(code, changes)] of the edits not yet sent, oldest first: they stay on top of the
     central data until the server has them."""

@@ -56,6 +56,31 @@ def get(conn: sqlite3.Connection, code: str) -> Registrant | None:
     return from_row(row) if row else None
 
 
+def server_version(conn: sqlite3.Connection, code: str) -> int | None:
+    """The central list's version of this registrant as this desk last saw it (None: never
+    came from the central list); its own `version` also counts the desk's edits."""
+    row = conn.execute("SELECT server_version FROM registrants WHERE code = ?", (code,)).fetchone()
+    return row[0] if row else None
+
+
+def search_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """What the name search indexes, every registrant, in pinyin order."""
+    return conn.execute(
+        "SELECT code, name, organisation, category, phone, missing, pinyin, initials "
+        "FROM registrants ORDER BY pinyin, code").fetchall()
+
+
+def rows_by_code(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every registrant as a row (the attendance export reads them), by code."""
+    return conn.execute("SELECT * FROM registrants ORDER BY code").fetchall()
+
+
+def record_import(conn: sqlite3.Connection, file: str, at: str, summary: dict) -> None:
+    """The import history: which file, when, and its counts."""
+    conn.execute("INSERT INTO imports(file, at, summary) VALUES (?, ?, ?)",
+                 (file, at, dumps(summary)))
+
+
 def team_members(conn: sqlite3.Connection, team: str) -> list[Registrant]:
     rows = conn.execute(
         "SELECT * FROM registrants WHERE team = ? AND missing = 0 ORDER BY code", (team,)
