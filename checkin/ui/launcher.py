@@ -30,6 +30,7 @@ from ..scanner.sources import FrameSource
 from ..settings import SettingsFile
 from ..store import Store, StoreError
 from . import i18n
+from .changes import Changes
 from .desk_name import DeskNameDialog, needs_a_name
 from .import_dialog import ImportDialog
 from .main_window import DeskWindow
@@ -217,12 +218,7 @@ class Launcher(QObject):
         dialog = ImportDialog(window, store=window.store, file=file)
 
         def imported(_path: str) -> None:
-            refresh = getattr(window, "refresh_index", None)
-            if refresh is not None:
-                refresh()
-            else:
-                window.runner.run(window.search.index.refresh, lambda _: None)
-            window.refresh_counts()
+            window.changes.publish(Changes(registrants=True))
 
         dialog.imported.connect(imported)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,7 +1,14 @@
 """The desk window: station and operator at the top, the scan screen, the Find tab (search
 list beside the person panel), the dashboard, a status bar with camera, printer, sync and
 counts. Everything slow runs on worker threads; every DB write goes through the one DbRunner
-(the sync worker, when the desk is enrolled, writes in short transactions of its own)."""
+(the sync worker, when the desk is enrolled, writes in short transactions of its own).
+
+What changed reaches the views by one path, `self.changes` (checkin/ui/changes.py): a decided
+scan, an undo, an action or edit in the person panel, a walk-in, a sync round that brought
+something and a print that ended each publish one typed Changes; the status-bar count
+(_on_changes here), the search list, the person panel and the sync each subscribe once with
+their on_changes and refresh only what the Changes concerns (a scan never rebuilds the index).
+"""
 
 from __future__ import annotations
 
@@ -31,9 +38,9 @@ from ..scanner.sources import CameraSource, FrameSource
 from ..search import SearchIndex
 from ..stats import station_summary
 from ..store import Store
-from ..sync import status as sync_status
 from . import i18n
 from .answer_overlay import AnswerOverlay
+from .changes import ChangeBus, Changes
 from .clock_warning import ClockWarning
 from .dashboard import Dashboard
 from .organiser import BADGE_STYLE, IDLE_LOCK_MS, SHORTCUT, OrganiserMode, PinDialog
@@ -112,29 +119,32 @@ class DeskWindow(QMainWindow):
         top.addWidget(self.organiser_badge)
         top.addWidget(self.who)
 
+        # The one change path (checkin/ui/changes.py): every producer below publishes one
+        # Changes here; every view subscribes once and refreshes what concerns it.
+        self.changes = ChangeBus(self)
+        bus = self.changes
         self.scan = ScanScreen(self.desk, self.runner)
         self._restore_station()
         self._station_changed()  # the banner says the station from the start
         self.scan.load_recent()  # the last scans of this desk, also after a restart
-        self.scan.decided.connect(lambda _: self.refresh_counts())
-        self.scan.undone.connect(lambda _: self.refresh_counts())
+        # A decided scan (also a Find check-in, an override, a walk-in's: they are announced
+        # on the scan screen) and an undo; the undo names no code: anyone shown is read again.
+        self.scan.decided.connect(lambda decision: bus.publish(Changes.decided(decision)))
+        self.scan.undone.connect(lambda _ref: bus.publish(Changes(admissions=True)))
         self.printing = PrintPanel(store, self.runner, printer or default_printer(),
                                    operator=self.desk.operator)
         self.search = SearchPanel(SearchIndex(store, auto_refresh=False), self._check_in_chosen,
-                                  lambda: store.config)
+                                  lambda: store.config, runner=self.search_runner)
         self.person = PersonPanel(store, self.desk, self.runner, self.printing,
                                   station=lambda: self.scan.station,
                                   announce=self.scan.show_decision)
         self.search.selected.connect(self.person.show_person)
         self.search.walk_in_button.clicked.connect(self.open_walk_in)
-        self.person.changed.connect(lambda _: self.search.rerun())
-        self.person.edited.connect(lambda _: self.refresh_index())
+        self.person.changed.connect(bus.publish)  # its actions and edits
         self.person.unmasked.connect(self.organiser.shown)
         self.organiser.changed.connect(self._role_changed)
-        self.scan.decided.connect(self._decided)
-        self.scan.undone.connect(lambda _: (self.person.reload(), self.search.rerun()))
-        self.printing.finished.connect(self.person.print_finished)
-        self.printing.finished.connect(self._print_finished)
+        self.printing.finished.connect(
+            lambda *result: bus.publish(Changes.print_finished(*result)))
         self.find = QSplitter(Qt.Orientation.Horizontal)
         self.find.setChildrenCollapsible(False)
         self.find.addWidget(self.search)
@@ -164,10 +174,15 @@ class DeskWindow(QMainWindow):
         # Sync with the central list (only when enrolled: no thread otherwise).
         self.sync = DeskSync(store, self, interval=sync_interval)
         self.sync_state = SyncStatusWidget(self.sync)
-        self.sync.registrants_pulled.connect(self._registrants_pulled)
-        self.sync.events_pulled.connect(self._events_pulled)
+        self.sync.pulled.connect(bus.publish)  # a round's registrants and other desks' events
         self.sync.round_finished.connect(self.clock_warning.refresh)
+        # A resolution goes up now, even while backing off (not a Changes: nothing to redraw).
         self.dashboard.resolved.connect(lambda _: self.sync.trigger())
+        # The subscribers, once each. The dashboard is none: hidden it counts nothing, shown
+        # it refreshes every 5 s on the DbRunner, never on each scan or round.
+        for on_changes in (self._on_changes, self.search.on_changes, self.person.on_changes,
+                           self.sync.on_changes):
+            bus.changed.connect(on_changes)
         self.statusBar().addWidget(self.camera_state)
         self.statusBar().addWidget(self.printing, 1)  # room for why a print failed
         self.statusBar().addPermanentWidget(self.sync_state)
@@ -210,7 +225,7 @@ class DeskWindow(QMainWindow):
         self.camera = "opening"
         self.start_camera(open_source or (lambda: CameraSource(0)))
         # Build the search index now, off the GUI thread: the first keystroke must not wait.
-        self.refresh_index()
+        self.search.refresh_index()
         self._counts_timer = QTimer(self, interval=5000, timeout=self._every_few_seconds)
         self._counts_timer.start()
         self.refresh_counts()
@@ -260,48 +275,26 @@ class DeskWindow(QMainWindow):
                                     "phone numbers and e-mails are masked again").format(
                 max(1, round(self.organiser.idle_ms / 60_000))))
 
-    def _decided(self, decision: Decision) -> None:
-        """A scan, a search Enter or a panel action was answered: marks and panel follow."""
-        self.search.rerun()
-        self.person.reload_if(decision.code)
-        if decision.event_uuid:  # a new fact for the outbox
-            self.sync.reread()
-            if self.sync.status.state == sync_status.ONLINE:
-                self.sync.trigger()  # on its way now; while offline the backoff decides
-
-    def _registrants_pulled(self) -> None:
-        """The sync applied registrant changes: rebuild the index (off the GUI thread; the
-        5-second stale check would catch it too, this makes it immediate), count the
-        expected people again, show the person again."""
-        self.refresh_index()
-        self.refresh_counts()
-        self.person.reload()
-
-    def _events_pulled(self) -> None:
-        """Other desks' check-ins arrived: counts, search marks and the person shown follow
-        (the dashboard, when shown, on its own 5-second refresh: it counts on the DbRunner,
-        and rounds come every 2 s on a busy morning)."""
-        self.refresh_counts()
-        self.search.rerun()
-        self.person.reload()
-
-    def refresh_index(self) -> None:
-        """Registrant data changed (an edit, a walk-in, a sync): rebuild the index off the
-        GUI thread, then search again."""
-        self.search_runner.run(self.search.index.refresh, self._index_built)
-
-    def _index_built(self, _=None) -> None:
-        # The index is hundreds of thousands of long-lived objects: out of the collector's
-        # sight, a full garbage collection no longer pauses every thread for ~50 ms mid-scan.
-        gc.freeze()
-        self.search.rerun()
+    def _on_changes(self, changes: Changes) -> None:
+        """The window's own subscriber: the count in the status bar follows admissions and
+        registrant data; a print that failed is said on the banner too (the guest is still at
+        the desk)."""
+        if changes.admissions or changes.registrants:
+            self.refresh_counts()
+        for result in changes.printed:
+            if result.state == "failed":
+                what = self.tr("Badge") if result.document == "badge" else self.tr("Vouchers")
+                note = self.tr("{0} NOT printed ({1}): {2}").format(
+                    what, result.code, result.detail)
+                self.scan.banner.show_note(note)
+                self.overlay.show_note(note)
 
     def _every_few_seconds(self) -> None:
         self.refresh_counts()
         self.clock_warning.refresh()
         self.mark_current_meal()
         if self.search.index.stale and not self.search_runner.busy:  # e.g. the sync pulled
-            self.refresh_index()
+            self.search.refresh_index()
 
     def open_walk_in(self) -> None:
         """Ctrl+N from anywhere in the window, or the Find tab's button."""
@@ -318,7 +311,7 @@ class DeskWindow(QMainWindow):
     def _walked_in(self, reg: Registrant, decision: Decision | None) -> None:
         """Like a check-in at the desk: the banner on the scan screen, the badge printed
         (when auto-print is on), the person in the panel."""
-        self.refresh_index()
+        self.changes.publish(Changes(registrants=True, code=reg.code))
         self.person.show_person(reg.code)
         if decision is not None:
             self.tabs.setCurrentWidget(self.scan)
@@ -358,14 +351,6 @@ class DeskWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.find)
         self.search.query.setFocus()
         self.search.query.selectAll()
-
-    def _print_finished(self, code: str, document: str, state: str, detail: str) -> None:
-        """A print that failed is said on the banner too: the guest is still at the desk."""
-        if state == "failed":
-            what = self.tr("Badge") if document == "badge" else self.tr("Vouchers")
-            note = self.tr("{0} NOT printed ({1}): {2}").format(what, code, detail)
-            self.scan.banner.show_note(note)
-            self.overlay.show_note(note)
 
     def _answer_anywhere(self, decision: Decision) -> None:
         """A scan's answer is seen wherever the volunteer is: over Find or the dashboard
@@ -493,7 +478,7 @@ class DeskWindow(QMainWindow):
         self._counts_timer.stop()
         self.runner.stop()
         self.search_runner.stop()
-        gc.unfreeze()  # what was frozen (see _index_built) may be collected again
+        gc.unfreeze()  # what was frozen (SearchPanel._index_built) may be collected again
         self.printing.close_queue()
         super().closeEvent(event)
 

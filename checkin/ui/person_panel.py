@@ -2,10 +2,11 @@
 do for them (check in, reprint, edit, whole team, supervisor override).
 
 Reads are single-row look-ups on the GUI thread's own read connection (quick: the store's
-desk_views.person_view); every write runs on the desk's DB thread (DbRunner) and the panel
-refreshes when it is answered. What cannot be done is said in plain words in the panel, never
-raised. The history's words are checkin/history.py's (Qt-free), the forms are in
-checkin/ui/person_dialogs.py.
+desk_views.person_view); every write runs on the desk's DB thread (DbRunner). When it is
+answered the panel emits one Changes, which the window publishes and which comes back to every
+view, this panel too (on_changes; see checkin/ui/changes.py). What cannot be done is said in
+plain words in the panel, never raised. The history's words are checkin/history.py's
+(Qt-free), the forms are in checkin/ui/person_dialogs.py.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..presentation import desk_name, station_label, time_shown
 from ..privacy import Role, display_registrant
 from ..store import Store, desk_views
 from ..store.audit import event_zone
+from .changes import Changes
 from .forms import ERROR_STYLE
 from .organiser import personal_fields
 from .person_dialogs import EditDialog, OverrideDialog, ReprintDialog
@@ -54,8 +56,9 @@ class PersonPanel(QWidget):
     `announce(decision)` shows an admission on the scan screen (banner, recent list,
     badge printing) exactly as a scan would."""
 
-    changed = Signal(str)  # a code whose status changed (the window re-runs the search)
-    edited = Signal(str)  # a code whose registrant data changed (the index must be rebuilt)
+    # a Changes (an action for the person shown): the window publishes it, and it comes back
+    # to every view, this one too, through on_changes
+    changed = Signal(object)
     # (code, the fields shown whole, "phone,email,history"): personal data shown unmasked
     unmasked = Signal(str, str)
 
@@ -227,6 +230,17 @@ class PersonPanel(QWidget):
         self.code = code
         self.reload()
 
+    def on_changes(self, changes: Changes) -> None:
+        """The window's changes: a print that ended is said when it is the person shown; a
+        change to them (or to anyone, when no code is given) reads them again."""
+        for result in changes.printed:
+            self.print_finished(result.code, result.document, result.state, result.detail)
+        if changes.admissions or changes.registrants or changes.marks:
+            if changes.code is None:
+                self.reload()
+            else:
+                self.reload_if(changes.code)
+
     def reload_if(self, code: str | None) -> None:
         if code and self.code and code.upper() == self.code.upper():
             self.reload()
@@ -347,9 +361,10 @@ class PersonPanel(QWidget):
 
         return failed
 
-    def _done(self, code: str) -> None:
-        self.reload_if(code)
-        self.changed.emit(code)
+    def _done(self, code: str, *, edited: bool = False) -> None:
+        """An action for `code` was answered: the search marks and this panel follow (the
+        index too after an edit), through the window's changes."""
+        self.changed.emit(Changes(marks=True, registrants=edited, code=code))
 
     def show_answer(self, decision: Decision) -> None:
         """The desk's answer, in the panel: staff in the Find tab do not see the banner."""
@@ -467,8 +482,7 @@ class PersonPanel(QWidget):
             if "name" in changes:
                 said += self.tr("  — reprint the badge (Ctrl+P)")
             self.say(said, OK_STYLE)
-            self.edited.emit(code)
-            self._done(code)
+            self._done(code, edited=True)
 
         def failed(message: str) -> None:
             dialog.saving(False)

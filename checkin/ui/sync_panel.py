@@ -6,7 +6,8 @@ under a lock: nothing Qt is touched there and no Python object crosses threads t
 signal (PySide's marshalling of Python objects through queued signals has crashed the
 desk before, see tasks.py). A QTimer on the GUI thread picks the flags up, re-reads the
 status from the desk database (`sync.status` meta and the outbox count: a few indexed reads)
-and emits payload-free signals. Every network call stays on the worker's thread, so an
+and emits the signals from there (`pulled` carries a Changes, made and delivered on the GUI
+thread: it crosses no thread). Every network call stays on the worker's thread, so an
 unreachable server never holds up a scan.
 """
 
@@ -28,6 +29,7 @@ from .. import wipe
 from ..store import Store
 from ..store.audit import event_zone
 from ..sync import status as st
+from .changes import Changes
 
 translate = QCoreApplication.translate  # the catalogue extraction finds translate("Context", "...")
 
@@ -211,16 +213,18 @@ def status_tooltip(status: st.SyncStatus, zone: dt.tzinfo | None = None,
 class DeskSync(QObject):
     """Runs the sync worker while the window is open (only when the desk is enrolled).
 
-    Signals (GUI thread, no payload; read `.status`):
-      status_changed      the status was read again (every second, and after each round)
-      registrants_pulled  a round applied registrant changes (search index, person panel)
-      events_pulled       a round added other desks' events (counts, search marks)
-      round_finished      a round ended (whatever it did)
+    Signals (GUI thread; read `.status`):
+      status_changed  the status was read again (every second, and after each round)
+      pulled          a round brought something (a Changes: registrants, other desks'
+                      admissions): the window publishes it
+      round_finished  a round ended (whatever it did)
+
+    It subscribes to the window's changes too (on_changes): this desk's new admissions go
+    up at once.
     """
 
     status_changed = Signal()
-    registrants_pulled = Signal()
-    events_pulled = Signal()
+    pulled = Signal(object)  # a Changes
     round_finished = Signal()
 
     def __init__(self, store: Store, parent: QObject | None = None, *, interval: float = 2.0,
@@ -275,6 +279,14 @@ class DeskSync(QObject):
         if self.worker is not None:
             self.worker.trigger()
 
+    def on_changes(self, changes: Changes) -> None:
+        """This desk recorded an admission: pending is counted again, and it goes up now when
+        online (offline, the backoff decides)."""
+        if changes.new_facts:
+            self.reread()
+            if self.status.state == st.ONLINE:
+                self.trigger()
+
     def reread(self) -> None:
         """Read the status again (meta and the outbox count) and say so."""
         self._read_at = time.monotonic()
@@ -308,10 +320,9 @@ class DeskSync(QObject):
         if flags["status"] or flags["round"] or \
                 time.monotonic() - self._read_at >= self._reread_s:
             self.reread()
-        if flags["registrants"]:
-            self.registrants_pulled.emit()
-        if flags["events"]:
-            self.events_pulled.emit()
+        pulled = Changes(registrants=flags["registrants"], admissions=flags["events"])
+        if pulled:  # one Changes for the round, however much it brought
+            self.pulled.emit(pulled)
         if flags["round"]:
             self.round_finished.emit()
 
