@@ -47,7 +47,7 @@ from ..privacy import Role
 from ..store import Store, StoreError
 from .organiser import OrganiserMode
 
-translate = QCoreApplication.translate  # lupdate finds translate("Context", "...")
+translate = QCoreApplication.translate  # the catalogue extraction finds translate("Context", "...")
 
 log = logging.getLogger(__name__)
 
