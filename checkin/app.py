@@ -10,28 +10,32 @@ import os
 import sys
 from pathlib import Path
 
-from . import paths
+from . import i18n, paths
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="checkin-desk", description="Checkin Desk (签到台)")
+    i18n.speak_argparse()  # the system's language (the window's own setting is read later)
+    _ = i18n.gettext
+    parser = argparse.ArgumentParser(prog="checkin-desk",
+                                     description=_("Checkin Desk: the desk window"))
     parser.add_argument("--db", type=Path,
-                        help="event database to open (default: $CHECKIN_DB, else the event "
-                             "opened last time, else the start screen)")
+                        help=_("event database to open (default: $CHECKIN_DB, else the event "
+                               "opened last time, else the start screen)"))
     parser.add_argument("--demo", action="store_true",
-                        help="open the demo event (created on first use)")
+                        help=_("open the demo event (created on first use)"))
     parser.add_argument("--station", default=None,
-                        help="registration, meal (the slot being served now), meal:<slot>, "
-                             "forum:<id> (default: the station this desk served last)")
+                        help=_("registration, meal (the slot being served now), meal:<slot>, "
+                               "forum:<id> (default: the station this desk served last)"))
     parser.add_argument("--operator", default=os.environ.get("CHECKIN_OPERATOR"),
-                        help="who is at the desk (default: $CHECKIN_OPERATOR or the login name)")
+                        help=_("who is at the desk (default: $CHECKIN_OPERATOR or the login "
+                               "name)"))
     parser.add_argument("--data-dir", type=Path,
-                        help="folder for settings, the demo event and saved PDFs "
-                             "(default: $CHECKIN_HOME, else the user data folder)")
+                        help=_("folder for settings, the demo event and saved PDFs (default: "
+                               "$CHECKIN_HOME, else the user data folder)"))
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
-                        help="write PNGs of every screen in Chinese and English (DIR/zh, "
-                             "DIR/en) from a demo event in a temporary folder, then exit; "
-                             "runs headless")
+                        help=_("write PNGs of every screen in Chinese and English (DIR/zh, "
+                               "DIR/en) from a demo event in a temporary folder, then exit; "
+                               "runs headless"))
     args = parser.parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)  # before anything reads the data folder
@@ -40,8 +44,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _window_installed() -> bool:
+    """Qt is in the `desk` extra: a core or server install has the command but no window."""
+    try:
+        import PySide6  # noqa: F401  (the package only: Qt's libraries load with its modules)
+    except ImportError as exc:
+        print("checkin-desk: " + i18n.gettext(
+            "the desk window needs Qt (PySide6), which this installation does not have ({0}); "
+            "install it with: {1}").format(exc, "pip install 'checkin-desk[desk]'"),
+            file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if not _window_installed():
+        return 1
     if args.screenshots is not None:
         from .ui.screenshots import main as screenshots
 

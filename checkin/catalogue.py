@@ -12,13 +12,23 @@ import re
 import sys
 from pathlib import Path
 
-from .i18n import CATALOGUE_LOCALE, DOMAIN, MO_FILE, PACKAGE, PO_FILE, read_mo, translator
+from .i18n import (
+    ARGPARSE_WORDS,
+    CATALOGUE_LOCALE,
+    DOMAIN,
+    MO_FILE,
+    PACKAGE,
+    PO_FILE,
+    read_mo,
+    translator,
+)
 from .messages import MESSAGES
 
 # -- keeping the catalogue current (needs Babel) --------------------------------------------
 # What the extraction reads: the window's tr("..."), translate("Context", "..."),
 # QT_TRANSLATE_NOOP("Context", "..."), QT_TR_NOOP("..."), and the core's _()/gettext();
-# the reason templates of checkin/messages.py are added from MESSAGES itself.
+# the reason templates of checkin/messages.py are added from MESSAGES itself, and argparse's
+# own words (the `checkin` command's usage and errors) from checkin.i18n.ARGPARSE_WORDS.
 KEYWORDS = {
     "tr": None,
     "translate": (2,),
@@ -29,6 +39,7 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
 }
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+PERCENT = re.compile(r"%(?:\(\w+\))?[sdr]")  # argparse's words: %s, %(prog)s, %r
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PO_HEADER = """\
 # The words of Checkin Desk (签到台) in Chinese, by English source string.
@@ -62,6 +73,8 @@ def extract(root: Path = PACKAGE) -> dict[str, dict]:
             add(msgid, f"{root.name}/{filename}", comments, context)
     for code, template in MESSAGES.items():
         add(template, f"{root.name}/messages.py", [f"reason code: {code}"])
+    for words in ARGPARSE_WORDS:
+        add(words, f"{root.name}/i18n.py", ["argparse's own words: keep each %-placeholder"])
     return found
 
 
@@ -149,7 +162,8 @@ def problems(po: Path = PO_FILE, mo: Path = MO_FILE, root: Path = PACKAGE) -> li
             continue
         if message.fuzzy:
             found.append(f"fuzzy (check, then remove the flag): {label}")
-        if sorted(PLACEHOLDER.findall(message.string)) != sorted(PLACEHOLDER.findall(message.id)):
+        if sorted(PLACEHOLDER.findall(message.string)) != sorted(PLACEHOLDER.findall(message.id)) \
+                or sorted(PERCENT.findall(message.string)) != sorted(PERCENT.findall(message.id)):
             found.append(f"placeholders differ: {label} -> {message.string!r}")
         if not CJK.search(message.string):
             found.append(f"not Chinese: {label} -> {message.string!r}")

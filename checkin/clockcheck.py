@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from . import i18n
 from .clock import shown_in
 from .messages import message
 from .policy import outside_event
@@ -67,31 +68,35 @@ def last_check(store) -> dict | None:
         return None
 
 
-def _span_words(millis: int, chinese: bool) -> str:
+def _span_words(millis: int, words: i18n.Translator) -> str:
     minutes = round(abs(millis) / 60_000)
     if minutes < 120:
-        return f"{minutes}分钟" if chinese else f"{minutes} min"
+        return words.gettext("{0} min").format(minutes)
     hours = minutes // 60
     if hours < 48:
-        return f"{hours}小时" if chinese else f"{hours} h"
-    return f"{hours // 24}天" if chinese else f"{hours // 24} days"
+        return words.gettext("{0} h").format(hours)
+    return words.gettext("{0} days").format(hours // 24)
 
 
-def warning(store, today: str, *, chinese: bool = False) -> str | None:
+def warning(store, today: str, *, chinese: bool | None = None) -> str | None:
     """What is wrong with this desk's clock, in words, or None when nothing is known wrong.
-    `today`: the desk's date in the event's zone (already corrected when measured)."""
+    `today`: the desk's date in the event's zone (already corrected when measured). The words
+    are in the current language (checkin/i18n.py); `chinese` is for callers that still pick
+    one themselves."""
+    words = i18n.current() if chinese is None else \
+        i18n.translator(i18n.CHINESE if chinese else i18n.ENGLISH)
     checked = last_check(store)
     if checked is not None:
         offset = int(checked.get("offset_ms") or 0)
         if abs(offset) <= WARN_MS:
             return None
         # offset > 0: the list is ahead, so this laptop is behind
-        direction = ("慢" if offset > 0 else "快") if chinese else \
-            ("behind" if offset > 0 else "ahead of")
+        # TRANSLATORS: {direction} of "This laptop's clock is {span} {direction} the central list's"
+        direction = words.gettext("behind") if offset > 0 else words.gettext("ahead of")
         at = shown_in(str(checked.get("at", "")), store.config.zone())[:16]
-        return message("clock_off", chinese, span=_span_words(offset, chinese),
+        return message("clock_off", words.chinese, span=_span_words(offset, words),
                        direction=direction, at=at)
     span = outside_event(store.config, today)
     if span is None:
         return None
-    return message("clock_unchecked", chinese, today=today, first=span[0], last=span[1])
+    return message("clock_unchecked", words.chinese, today=today, first=span[0], last=span[1])

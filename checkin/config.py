@@ -22,7 +22,16 @@ from pydantic import (
 )
 
 from .masking import MASKED_FIELDS
-from .model import REGISTRANT_FIELDS, Alerts, Category, EventConfig, Forum, MealSlot, Privacy
+from .model import (
+    REGISTRANT_FIELDS,
+    Alerts,
+    Category,
+    EventConfig,
+    Forum,
+    MealSlot,
+    Privacy,
+    untitled_event,
+)
 from .pin import check_pin_hash
 from .tickets import load_public_key
 
@@ -330,7 +339,7 @@ def config_from_dict(raw: dict) -> EventConfig:
             raise ConfigError(f"{kind} ids must be unique; repeated: {', '.join(sorted(dup))}")
     event, privacy, alerts = file.event, file.privacy, file.alerts
     return EventConfig(
-        name=event.name or EventConfig.name, short_name=event.short_name,
+        name=event.name or untitled_event(), short_name=event.short_name,
         timezone=event.timezone, start=event.start, end=event.end,
         checkin_days=event.checkin_days, meals=meals, forums=forums, categories=categories,
         ticket_keys=dict(file.tickets.keys), require_signature=file.tickets.require_signature,

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import ADMITTED_PAYMENTS, UNLISTED, EventConfig
+from .model import ADMITTED_PAYMENTS, EventConfig, unlisted
 
 
 @dataclass
@@ -31,7 +31,7 @@ def figures(config: EventConfig, rows: HeadcountRows) -> dict:
     # Admitted on a signed ticket before the list had them (registered online after the last
     # sync): they arrived, so they count, in a row of their own until the list brings them.
     if rows.unlisted:
-        by_category.append({"category": UNLISTED, "expected": 0, "arrived": rows.unlisted})
+        by_category.append({"category": unlisted(), "expected": 0, "arrived": rows.unlisted})
     # Entitled: the meals the export lists, plus those the event gives a whole category.
     category_meals = {c.name: set(c.meals) for c in config.categories if c.meals}
     entitled = {m.id: 0 for m in config.meals}

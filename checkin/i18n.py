@@ -158,3 +158,46 @@ def pgettext(context: str, text: str) -> str:
 
 
 _ = gettext
+
+
+# -- argparse's own words ------------------------------------------------------------------
+# The `checkin` command's help and usage errors are argparse's: "usage:", "options", "the
+# following arguments are required: %s" ... argparse asks gettext for them, so they are
+# msgids of the catalogue (added by checkin/catalogue.py from this list, with argparse's
+# %-placeholders kept as they are) and speak_argparse() makes argparse ask this module.
+ARGPARSE_WORDS = (
+    "usage: ",
+    "positional arguments",
+    "options",
+    "show this help message and exit",
+    "%(prog)s: error: %(message)s\n",
+    "argument %(argument_name)s: %(message)s",
+    "the following arguments are required: %s",
+    "one of the arguments %s is required",
+    "unrecognized arguments: %s",
+    "not allowed with argument %s",
+    "ignored explicit argument %r",
+    "expected one argument",
+    "expected at most one argument",
+    "expected at least one argument",
+    "expected %s argument",
+    "expected %s arguments",
+    "ambiguous option: %(option)s could match %(matches)s",
+    "invalid %(type)s value: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)",
+    "unexpected option string: %s",
+    "can't open '%(filename)s': %(error)s",
+)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return gettext(singular if n == 1 else plural)
+
+
+def speak_argparse() -> None:
+    """Make argparse say its own words (usage, section titles, errors) through gettext()
+    here, in the language of the rest of the command; English stays argparse's English."""
+    import argparse
+
+    argparse._ = gettext  # argparse looks its words up through these module globals
+    argparse.ngettext = _ngettext

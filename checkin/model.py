@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from .i18n import _
+
 # Canonical payment words, as Chinese exports spell them.
 PAID = "已缴费"
 UNPAID = "未缴费"
@@ -45,8 +47,18 @@ class EventKind(StrEnum):
 # device_id of the events the central list records itself (an organiser's edits)
 CENTRAL_DEVICE = "central"
 
-# The headcount row of people admitted on a signed ticket before the list had them.
-UNLISTED = "名单待同步 not yet on the list"
+# The headcount row of people admitted on a signed ticket before the list had them: its
+# label, in English (headcount figures show unlisted() in the current language).
+UNLISTED = "not yet on the list"
+
+
+def unlisted() -> str:
+    return _("not yet on the list")
+
+
+def untitled_event() -> str:
+    """The name of an event whose file gives none, in the language it is made in."""
+    return _("Untitled event")
 
 ADMISSION_KINDS = (EventKind.CHECKIN, EventKind.MEAL, EventKind.FORUM, EventKind.OVERRIDE)
 
@@ -161,7 +173,7 @@ class Alerts:
 
 @dataclass
 class EventConfig:
-    name: str = "未命名活动 Untitled event"
+    name: str = field(default_factory=untitled_event)
     short_name: str = ""
     timezone: str = "Asia/Shanghai"
     start: str | None = None

@@ -23,6 +23,8 @@ import hashlib
 import hmac
 import os
 
+from .i18n import _
+
 MIN_PIN_LENGTH = 8  # the shortest PIN: with a letter among its characters ...
 MIN_DIGIT_PIN_LENGTH = 10  # ... and without one (digits: 10^10 of them)
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1  # 128 MiB, ~0.37 s per guess (see above)
@@ -30,7 +32,13 @@ _MAX_SCRYPT_MEMORY = 256 * 2 ** 20  # the most a stored hash may make a desk all
 _MIB = 2 ** 20
 
 RULE = (f"an organiser PIN is at least {MIN_DIGIT_PIN_LENGTH} characters long, or at least "
-        f"{MIN_PIN_LENGTH} with a letter among them")
+        f"{MIN_PIN_LENGTH} with a letter among them")  # English; rule() says it in the language
+
+
+def rule() -> str:
+    """The PIN rule in words, in the current language (checkin/i18n.py)."""
+    return _("an organiser PIN is at least {0} characters long, or at least {1} with a letter "
+             "among them").format(MIN_DIGIT_PIN_LENGTH, MIN_PIN_LENGTH)
 
 
 class PinError(ValueError):
@@ -51,10 +59,11 @@ def pin_problem(pin: str | None) -> str | None:
     has_letter = any(c.isalpha() for c in pin)
     if len(pin) >= (MIN_PIN_LENGTH if has_letter else MIN_DIGIT_PIN_LENGTH):
         return None
-    this = f"{len(pin)} characters" + ("" if has_letter else " and no letter")
-    return (f"{RULE} ({MIN_DIGIT_PIN_LENGTH} digits will do, and so will a passphrase): this "
-            f"one has {this}. A shorter one can be guessed offline from a copy of the event "
-            "file, which every desk laptop holds")
+    this = (_("{0} characters") if has_letter else _("{0} characters and no letter")).format(
+        len(pin))
+    return _("{rule} ({digits} digits will do, and so will a passphrase): this one has {this}. "
+             "A shorter one can be guessed offline from a copy of the event file, which every "
+             "desk laptop holds").format(rule=rule(), digits=MIN_DIGIT_PIN_LENGTH, this=this)
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
@@ -128,11 +137,14 @@ def weak_pin_hash(stored: str | None) -> str | None:
     work, standard = n * r * p, SCRYPT_N * SCRYPT_R * SCRYPT_P
     if work >= standard and _memory(n, r) >= _memory(SCRYPT_N, SCRYPT_R):
         return None
-    less = f", about {standard / work:.0f} times less work" if work < standard else ""
-    return (f"this event's organiser PIN hash is weaker than today's standard: scrypt N={n}, "
-            f"r={r}, p={p} ({_size(_memory(n, r))} per guess{less}) against N={SCRYPT_N}, "
-            f"r={SCRYPT_R}, p={SCRYPT_P} ({_size(_memory(SCRYPT_N, SCRYPT_R))} per guess), and "
-            f"its PIN may be shorter than today's rule allows ({RULE}), so a stolen desk "
-            "laptop's copy can be guessed offline much sooner. It still unlocks. To replace "
-            "it, make a new PIN with `checkin privacy pin`, put its line under [privacy] in "
-            "the event file and `checkin init` the desks with it")
+    less = _(", about {0} times less work").format(f"{standard / work:.0f}") \
+        if work < standard else ""
+    return _("this event's organiser PIN hash is weaker than today's standard: scrypt {old} "
+             "({old_memory} per guess{less}) against {new} ({new_memory} per guess), and its "
+             "PIN may be shorter than today's rule allows ({rule}), so a stolen desk laptop's "
+             "copy can be guessed offline much sooner. It still unlocks. To replace it, make a "
+             "new PIN with `checkin privacy pin`, put its line under [privacy] in the event "
+             "file and `checkin init` the desks with it").format(
+        old=f"N={n}, r={r}, p={p}", old_memory=_size(_memory(n, r)), less=less,
+        new=f"N={SCRYPT_N}, r={SCRYPT_R}, p={SCRYPT_P}",
+        new_memory=_size(_memory(SCRYPT_N, SCRYPT_R)), rule=rule())

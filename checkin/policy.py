@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .i18n import _
 from .model import (
     ADMITTED_PAYMENTS,
     REFUNDED,
@@ -41,18 +42,20 @@ class Station:
 def parse_station(text: str, config: EventConfig) -> Station:
     """'registration', 'meal:<slot id or name>', 'forum:<id or name>'."""
     text = (text or "").strip()
-    if text in (REGISTRATION, "reg", "报到", "签到"):
-        return Station(REGISTRATION, REGISTRATION, "报到 registration")
-    kind, _, key = text.partition(":")
-    lookups = {"meal": ("meal slot", config.meal, config.meals),
-               "forum": ("forum", config.forum, config.forums)}
+    if text in (REGISTRATION, "reg", "报到", "签到"):  # what staff type, in either language
+        return Station(REGISTRATION, REGISTRATION, _("Registration"))
+    kind, _sep, key = text.partition(":")
+    lookups = {"meal": (config.meal, config.meals), "forum": (config.forum, config.forums)}
     if kind not in lookups:
-        raise StationError(f"unknown station {text!r}: use registration, meal:<slot> or forum:<id>")
-    what, find, known = lookups[kind]
+        raise StationError(_("unknown station {0}: use {1}").format(
+            repr(text), "registration, meal:<slot>, forum:<id>"))
+    find, known = lookups[kind]
     found = find(key)
     if found is None:
         names = ", ".join(x.id if x.id == x.name else f"{x.id} ({x.name})" for x in known)
-        raise StationError(f"no {what} {key!r}; the event has: {names or 'none'}")
+        missing = (_("no meal slot {key}; the event has: {names}") if kind == "meal"
+                   else _("no forum {key}; the event has: {names}"))
+        raise StationError(missing.format(key=repr(key), names=names or _("none")))
     return Station(kind, f"{kind}:{found.id}", found.name, **{kind: found})
 
 

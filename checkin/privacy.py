@@ -16,6 +16,7 @@ import logging
 from enum import StrEnum
 
 from . import pin as _pin
+from .i18n import _
 from .masking import mask_email, mask_phone, mask_text
 from .model import Registrant
 from .pin import verify_pin
@@ -70,30 +71,29 @@ def has_organiser_pin(store) -> bool:
     return bool(store.config.privacy.organiser_pin_hash)
 
 
-NO_PIN = ("this event has no organiser PIN, so nobody has the organiser role on this desk: "
-          "make one with `checkin privacy pin`, put the line it prints under [privacy] in the "
-          "event file and `checkin init` it (or `checkin privacy pin --save` on this desk)")
-
-
 def unlock(store, pin: str | None, *, operator: str | None = None, purpose: str = "") -> Role:
     """The organiser role for this operator, if `pin` is the event's organiser PIN; else
     PrivacyError. Right and wrong attempts both go into the audit trail."""
     stored = store.config.privacy.organiser_pin_hash
     if not stored:
-        raise PrivacyError(NO_PIN)
+        raise PrivacyError(_(
+            "this event has no organiser PIN, so nobody has the organiser role on this desk: "
+            "make one with `checkin privacy pin`, put the line it prints under [privacy] in the "
+            "event file and `checkin init` it (or `checkin privacy pin --save` on this desk)"))
     if not pin:
-        raise PrivacyError("the organiser role needs the organiser PIN: --pin PIN or "
-                           "CHECKIN_ORGANISER_PIN")
+        raise PrivacyError(_("the organiser role needs the organiser PIN: --pin PIN or "
+                             "CHECKIN_ORGANISER_PIN"))
     now = audit.parse_time(audit.now(store))
     failures = audit.recent_failed_unlocks(store.reader(), store.device_id, LOCKOUT_WINDOW, now)
     if failures >= LOCKOUT_ATTEMPTS:
         audit.log(store, audit.UNLOCK, operator=operator,
                   details={"ok": False, "reason": "locked", "purpose": purpose})
         minutes = int(LOCKOUT_WINDOW.total_seconds() // 60)
-        raise PrivacyError(f"{failures} wrong organiser PINs on this desk: the organiser role is "
-                           f"locked; try again in {minutes} minutes (attempt recorded)")
+        raise PrivacyError(_("{failures} wrong organiser PINs on this desk: the organiser role "
+                             "is locked; try again in {minutes} minutes (attempt recorded)")
+                           .format(failures=failures, minutes=minutes))
     ok = verify_pin(pin, stored)
     audit.log(store, audit.UNLOCK, operator=operator, details={"ok": ok, "purpose": purpose})
     if not ok:
-        raise PrivacyError("wrong organiser PIN (the attempt is recorded in the audit trail)")
+        raise PrivacyError(_("wrong organiser PIN (the attempt is recorded in the audit trail)"))
     return Role.ORGANISER

@@ -61,18 +61,10 @@ NOT_WORDS = re.compile(
     r"https?://\S+|\S+@\S+\.\S+|`[^`]*`|(?<![\w])[~/][\w./~-]+|\S*\d\S*|"
     r"checkin-enrol:\S*|\b[A-Z0-9]{4}(?:-[A-Z0-9]{4})+\b|&(?=\w)")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
-# English that still reaches a Chinese screen from outside the catalogue, each with where it
-# comes from (a later step moves it into the catalogue); nothing else is let through.
-KNOWN_ENGLISH = {
-    # FolderPrinter.name in checkin/printing/printers.py, shown as "打印机：folder /path"
-    "folder <path>": re.compile(r"\bfolder (?=[/~]|[A-Za-z]:\\)"),
-}
 
 
 def english_words(text: str, data: set[str] = frozenset()) -> list[str]:
     """The English words of a text on a Chinese screen, data and allowed names left out."""
-    for known in KNOWN_ENGLISH.values():
-        text = known.sub(" ", text)
     plain = NOT_WORDS.sub(" ", text)
     return [w for w in WORD.findall(plain)
             if w not in ALLOWED_WORDS and w not in data and len(w) > 1]

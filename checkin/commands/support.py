@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import privacy
 from ..clock import now_iso
 from ..desk import Desk
-from ..messages import prefers_chinese
+from ..i18n import _, current
 from ..privacy import Role
 from ..store import Store, audit, personal
 
@@ -83,30 +83,32 @@ def open_store(args, *, create: bool = False) -> Store:
     """The event database at --db. Only the commands that start an event (`create`) may
     make a new file: a mistyped --db would otherwise answer "not found" for everyone."""
     if not create and str(args.db) != ":memory:" and not Path(args.db).exists():
-        raise CliError(
-            f"no event database at {args.db}: check --db (or $CHECKIN_DB), or start one with "
+        raise CliError(_(
+            "no event database at {0}: check --db (or $CHECKIN_DB), or start one with "
             "`checkin demo`, `checkin import FILE`, `checkin init EVENT.toml` or "
-            "`checkin enroll URL CODE`")
+            "`checkin enroll URL CODE`").format(args.db))
     return Store(args.db)
 
 
 def make_desk(args, store: Store) -> Desk:
-    return Desk(store, operator=args.operator, chinese=prefers_chinese())
+    return Desk(store, operator=args.operator, chinese=current().chinese)
 
 
 # -- roles and personal data (issue 7, checkin/privacy.py) -------------------------
 def command_role(args, store: Store, *, need: str | None = None) -> Role:
     """The role this command runs with: the desk's (personal data masked) unless
     `--role organiser` with the right organiser PIN (--pin or $CHECKIN_ORGANISER_PIN). `need`:
-    the command is an organiser's job (refused without the PIN). Attempts are audited."""
+    the command is an organiser's job (refused without the PIN), a phrase in the CLI's
+    language ("exporting attendance"). Attempts are audited."""
     if args.role == Role.DESK and need:
-        raise CliError(f"{need} is an organiser's job: run it with --role organiser --pin PIN")
+        raise CliError(_("{0} is an organiser's job: run it with --role organiser --pin PIN")
+                       .format(need))
     if args.role != Role.ORGANISER and not need:
         return Role.DESK
     pin = args.pin or os.environ.get("CHECKIN_ORGANISER_PIN")
     if need and not pin and privacy.has_organiser_pin(store):
-        raise CliError(f"{need} is an organiser's job: give the organiser PIN "
-                       "(--pin PIN, or set CHECKIN_ORGANISER_PIN)")
+        raise CliError(_("{0} is an organiser's job: give the organiser PIN "
+                         "(--pin PIN, or set CHECKIN_ORGANISER_PIN)").format(need))
     return privacy.unlock(store, pin, operator=args.operator, purpose=args.command)
 
 
@@ -135,7 +137,7 @@ def save_config(args, store: Store, config, *, source: str) -> dict:
     old = store.config if store.meta("config") else None
     old_privacy = store.config.privacy
     if config.privacy != old_privacy and old_privacy.organiser_pin_hash:
-        command_role(args, store, need="changing the [privacy] settings of this desk")
+        command_role(args, store, need=_("changing the [privacy] settings of this desk"))
     changed = _config_changes(old, config)
     fields_changed = config.privacy.desk_fields != old_privacy.desk_fields
     at = now_iso(config.zone())

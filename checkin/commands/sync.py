@@ -8,6 +8,7 @@ import shlex
 import sys
 import time
 
+from ..i18n import _
 from .support import CommandLine, emit
 
 
@@ -27,18 +28,20 @@ def cmd_enroll(args) -> int:
     from ..sync.enrolment import enrol_desk, enrolment
 
     if not (args.code or parse_enrol_link(args.url).code):
-        return _fail("give the enrolment code (or the checkin-enrol:URL#CODE link)")
+        return _fail(_("give the enrolment code (or the {0} link)").format(
+            "checkin-enrol:URL#CODE"))
     try:
         enrol_desk(args.url, args.code, fingerprint=args.fingerprint,
                    device_name=args.device_name or "", db_path=args.db)
     except SyncError as exc:
-        return _fail(f"enrolment failed: {exc.message}")
+        return _fail(_("enrolment failed: {0}").format(exc.message))
     with _store(args) as store:
         result = enrolment(store)
-    emit(args, result, f"enrolled {result['device_name']} ({result['device_id']}) for "
-                        f"{result['config']} ({result['event']}) at {result['server_url']}; "
-                        f"run `checkin --db {shlex.quote(str(args.db))} sync` to download the "
-                        "registrants")
+    emit(args, result, _("enrolled {desk} ({device}) for {event_name} ({event}) at {server}; "
+                         "run `{command}` to download the registrants").format(
+        desk=result["device_name"], device=result["device_id"], event_name=result["config"],
+        event=result["event"], server=result["server_url"],
+        command=f"checkin --db {shlex.quote(str(args.db))} sync"))
     return 0
 
 
@@ -55,7 +58,7 @@ def cmd_sync(args) -> int:
             return _fail(exc.message)
         again = retry_rejected(store) if args.retry_rejected else None
         if again is not None and not args.json:
-            print(f"{len(again)} event(s) the server refused put back in the outbox")
+            print(_("{0} event(s) the server refused put back in the outbox").format(len(again)))
         with client:
             if not args.watch:
                 report = sync_once(store, client)
@@ -70,6 +73,7 @@ def cmd_sync(args) -> int:
 
 def _watch(args, store, client) -> int:
     """Sync until Ctrl-C, printing a line whenever the status changes."""
+    from ..sync import status as st
     from ..sync.worker import SyncWorker
 
     last = None
@@ -77,7 +81,8 @@ def _watch(args, store, client) -> int:
     def show(status) -> None:
         nonlocal last
         error = f" — {status.last_error}" if status.last_error else ""
-        line = f"{status.label}, {status.pending} not yet sent{error}"
+        line = _("{state}, {count} not yet sent").format(state=st.shown_label(status.state),
+                                                         count=status.pending) + error
         if line == last:  # a quiet terminal while nothing changes
             return
         last = line
@@ -101,7 +106,6 @@ def _watch(args, store, client) -> int:
 def cmd_sync_status(args) -> int:
     from .. import clockcheck
     from ..clock import shown_in
-    from ..messages import prefers_chinese
     from ..store.audit import event_zone
     from ..sync import status as st
 
@@ -109,14 +113,14 @@ def cmd_sync_status(args) -> int:
         status = st.load(store)
         zone = event_zone(store)
         today = store.now(zone).date().isoformat()
-        warning = clockcheck.warning(store, today, chinese=prefers_chinese())
+        warning = clockcheck.warning(store, today)
         checked = clockcheck.last_check(store) or {}
     text = status.text(zone)
     if warning:
-        text += f"\nCLOCK: {warning}"
+        text += "\n" + _("CLOCK: {0}").format(warning)
     elif checked:
-        text += (f"\nclock: agrees with the central list (checked "
-                 f"{shown_in(checked['at'], zone)[:16]})")
+        text += "\n" + _("clock: agrees with the central list (checked {0})").format(
+            shown_in(checked["at"], zone)[:16])
     emit(args, {**status.to_json(), "clock": {"offset_ms": checked.get("offset_ms"),
                                                 "checked_at": checked.get("at"),
                                                 "warning": warning}}, text)
@@ -131,7 +135,7 @@ def cmd_conflicts(args) -> int:
     with _store(args) as store:
         if args.resolve:
             if not args.reason:
-                return _fail("a resolution needs --reason")
+                return _fail(_("a resolution needs --reason"))
             operator = args.operator or default_operator()
             try:
                 event = resolve(store, args.resolve, operator=operator, reason=args.reason,
@@ -139,52 +143,70 @@ def cmd_conflicts(args) -> int:
             except ConflictError as exc:
                 return _fail(str(exc))
             emit(args, {"resolved": args.resolve, "event": event.uuid, "data": event.data},
-                  f"resolved ({event.data['resolution']}): {event.code} at {event.station}; "
-                  "the resolution reaches other desks with the next sync")
+                  _("resolved ({resolution}): {code} at {station}; the resolution reaches "
+                    "other desks with the next sync").format(
+                      resolution=event.data["resolution"], code=event.code,
+                      station=event.station))
             return 0
         if args.keep:
-            return _fail("--keep goes with --resolve UUID")
+            return _fail(_("--keep goes with --resolve UUID"))
         found = open_conflicts(store)
     if args.json:
         print(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
         return 0
     if not found:
-        print("no open conflicts")
+        print(_("no open conflicts"))
         return 0
     lines = []
     for c in found:
         who = f"{c.code} {c.name or ''}".strip()
-        lines.append(f"{c.type}: {who} at {c.station or '-'}  (resolve with --resolve {c.uuid})")
+        lines.append(_("{type}: {who} at {station}  (resolve with --resolve {uuid})").format(
+            type=_conflict_type(c.type), who=who, station=c.station or "-", uuid=c.uuid))
         for e in c.events:
             lines.append(f"    {e['wall_time'][:19].replace('T', ' ')}  {e['kind']:<8} "
                          f"{e['device']}  {e['operator']}  {e['uuid']}")
         message = c.detail.get("message")
         if message:
-            lines.append(f"    server: {message}")
-    print("\n".join(lines) + f"\n{len(found)} open conflict(s)")
+            lines.append("    " + _("server: {0}").format(message))
+    print("\n".join(lines) + "\n" + _("{0} open conflict(s)").format(len(found)))
     return 0
+
+
+def _conflict_type(kind: str) -> str:
+    """A conflict's type in words, as the window's dashboard says it."""
+    return {"double_admission": _("admitted at two desks"), "stale_edit": _("edit on old data"),
+            "code_taken": _("code already taken"), "unknown_code": _("code unknown centrally"),
+            "rejected": _("refused by the server"), "invalid": _("not usable")}.get(kind, kind)
 
 
 def register(cli: CommandLine) -> None:
     command = cli.add
-    p = command("enroll", cmd_enroll, "join this desk to a central list with an enrolment code")
-    p.add_argument("url", help="the server's address, or the checkin-enrol:URL#CODE link")
-    p.add_argument("code", nargs="?", help="the one-time code the organiser gave (K7Q2-9XPD)")
-    p.add_argument("--fingerprint", help="the https server's certificate fingerprint shown with "
-                                         "the code (the link carries it)")
-    p.add_argument("--device-name", help="this desk's name shown to others (e.g. 报到处1)")
-    p = command("sync", cmd_sync, "send this desk's events and fetch the central list")
-    p.add_argument("--server", help="the server's new address (when it moved)")
+    p = command("enroll", cmd_enroll,
+                _("join this desk to a central list with an enrolment code"))
+    p.add_argument("url", metavar="URL",
+                   help=_("the server's address, or the {0} link").format(
+                       "checkin-enrol:URL#CODE"))
+    p.add_argument("code", nargs="?", metavar="CODE",
+                   help=_("the one-time code the organiser gave ({0})").format("K7Q2-9XPD"))
+    p.add_argument("--fingerprint", help=_("the https server's certificate fingerprint shown "
+                                           "with the code (the link carries it)"))
+    p.add_argument("--device-name",
+                   help=_("this desk's name shown to others (e.g. {0})").format("报到处1"))
+    p = command("sync", cmd_sync, _("send this desk's events and fetch the central list"))
+    p.add_argument("--server", help=_("the server's new address (when it moved)"))
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--once", action="store_true", help="one round, then exit (default)")
+    mode.add_argument("--once", action="store_true",
+                      help=_("one round, then exit (default)"))
     mode.add_argument("--watch", action="store_true",
-                      help="keep syncing until Ctrl-C, printing status changes")
-    p.add_argument("--interval", type=float, default=2.0, help="seconds between rounds (--watch)")
+                      help=_("keep syncing until Ctrl-C, printing status changes"))
+    p.add_argument("--interval", type=float, default=2.0,
+                   help=_("seconds between rounds (--watch)"))
     p.add_argument("--retry-rejected", action="store_true",
-                   help="first put the events the server refused (listed by `checkin "
-                        "conflicts` as rejected) back in the outbox, to send them again")
-    p = command("conflicts", cmd_conflicts, "list sync conflicts, or resolve one")
-    p.add_argument("--resolve", metavar="UUID", help="the conflicting event to resolve")
-    p.add_argument("--keep", metavar="UUID", help="the admission that stands")
-    p.add_argument("--reason", help="why (recorded with the resolution)")
-    command("sync-status", cmd_sync_status, "online/offline, events not yet sent, last sync")
+                   help=_("first put the events the server refused (listed by `checkin "
+                          "conflicts` as rejected) back in the outbox, to send them again"))
+    p = command("conflicts", cmd_conflicts, _("list sync conflicts, or resolve one"))
+    p.add_argument("--resolve", metavar="UUID", help=_("the conflicting event to resolve"))
+    p.add_argument("--keep", metavar="UUID", help=_("the admission that stands"))
+    p.add_argument("--reason", help=_("why (recorded with the resolution)"))
+    command("sync-status", cmd_sync_status,
+            _("online/offline, events not yet sent, last sync"))

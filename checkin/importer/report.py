@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..i18n import _
+
 
 @dataclass
 class Problem:
@@ -45,42 +47,56 @@ class ImportReport:
         return data
 
     def to_text(self, max_problems: int = 50) -> str:
-        verb = "would import" if self.dry_run else "imported"
-        lines = [f"{self.file} ({self.table}), header on row {self.header_row}", "column mapping:"]
+        """For `checkin import`, in the current language (checkin/i18n.py); the file's
+        headers, codes and values are data."""
+        lines = [_("{file} ({table}), header on row {row}").format(
+                     file=self.file, table=self.table, row=self.header_row),
+                 _("column mapping:")]
         lines += [f"  {column} -> {target}" for column, target in self.mapping]
-        lines.append(
-            f"{verb} {self.imported} of {self.rows_read} data rows: {self.added} new, "
-            f"{self.updated} updated, {self.unchanged} unchanged"
-        )
+        counts = {"imported": self.imported, "rows": self.rows_read, "added": self.added,
+                  "updated": self.updated, "unchanged": self.unchanged}
+        lines.append((_("would import {imported} of {rows} data rows: {added} new, {updated} "
+                        "updated, {unchanged} unchanged") if self.dry_run else
+                      _("imported {imported} of {rows} data rows: {added} new, {updated} "
+                        "updated, {unchanged} unchanged")).format(**counts))
         if self.missing:
-            lines.append(f"{self.missing} registrants are no longer in the export: marked, not deleted")
+            lines.append(_("{0} registrants are no longer in the export: marked, not deleted")
+                         .format(self.missing))
         if self.returned:
-            lines.append(f"{self.returned} registrants are back in the export")
+            lines.append(_("{0} registrants are back in the export").format(self.returned))
         skipped = [
-            (self.skipped_blank, "blank"), (self.skipped_total, "total/summary"),
-            (self.skipped_error, "with errors (see below)"),
+            (self.skipped_blank, _("skipped {0} blank rows")),
+            (self.skipped_total, _("skipped {0} total/summary rows")),
+            (self.skipped_error, _("skipped {0} rows with errors (see below)")),
         ]
-        for count, what in skipped:
+        for count, said in skipped:
             if count:
-                lines.append(f"skipped {count} {what} rows")
+                lines.append(said.format(count))
+        kinds = {"meal slots": _("meal slots"), "forums": _("forums"),
+                 "categories": _("categories")}
         for kind, names in self.created.items():
             if names:
-                lines.append(f"new {kind} found in the data: {', '.join(names)}")
+                lines.append(_("new {kind} found in the data: {names}").format(
+                    kind=kinds.get(kind, kind), names=", ".join(names)))
         for code in self.kept_desk_edits[:20]:
-            lines.append(f"kept a desk's edit of {code} over the export's value")
+            lines.append(_("kept a desk's edit of {0} over the export's value").format(code))
         if self.duplicates:
-            lines.append(f"{len(self.duplicates)} likely duplicate registrations (same person, several codes):")
+            lines.append(_("{0} likely duplicate registrations (same person, several codes):")
+                         .format(len(self.duplicates)))
             lines += [f"  {' = '.join(codes)}" for codes in self.duplicates[:20]]
         if self.changes:
-            lines.append("changes:")
+            lines.append(_("changes:"))
             for change in self.changes[:20]:
                 fields = ", ".join(f"{k}: {v[0]!r} -> {v[1]!r}" for k, v in change["fields"].items())
                 lines.append(f"  {change['code']}: {fields}")
         if self.problems:
-            lines.append(f"{len(self.problems)} problems:")
+            lines.append(_("{0} problems:").format(len(self.problems)))
+            levels = {"error": _("error"), "warning": _("warning")}
             for p in self.problems[:max_problems]:
-                where = (f"row {p.row}" if p.row else "file") + (f", {p.column}" if p.column else "")
-                lines.append(f"  [{p.level}] {where}: {p.message}")
+                where = _("row {0}").format(p.row) if p.row else _("file")
+                where += f", {p.column}" if p.column else ""
+                lines.append(f"  [{levels.get(p.level, p.level)}] {where}: {p.message}")
             if len(self.problems) > max_problems:
-                lines.append(f"  ... {len(self.problems) - max_problems} more (use --json for all)")
+                lines.append("  " + _("... {0} more (use --json for all)").format(
+                    len(self.problems) - max_problems))
         return "\n".join(lines)

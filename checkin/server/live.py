@@ -10,6 +10,8 @@ import datetime as dt
 from html import escape
 from zoneinfo import ZoneInfo
 
+from .. import i18n
+
 REFRESH_SECONDS = 15
 
 _STYLE = """
@@ -42,7 +44,13 @@ def _row(label: str, done: int, total: int | None, *, cap: bool = False) -> str:
             f'<span class="num">{count}</span></div>{_bar(done, total, cap=cap)}</div>')
 
 
-def render(counts: dict) -> str:
+def _heading(text: str) -> str:
+    return f"<h2>{escape(text)}</h2>"
+
+
+def render(counts: dict, language: str | None = None) -> str:
+    """The page in `language` ("zh" or "en"; default: the service's, checkin/i18n.py)."""
+    words = i18n.translator(language) if language else i18n.current()
     try:
         zone = ZoneInfo(counts.get("timezone") or "UTC")
     except (KeyError, ValueError):
@@ -50,34 +58,39 @@ def render(counts: dict) -> str:
     at = dt.datetime.fromisoformat(counts["generated_at"]).astimezone(zone)
     arrived, expected = counts["arrived"], counts["expected"]
     pct = f"{arrived / expected * 100:.1f}%" if expected else "—"
+    checked_in = escape(words.gettext("Checked in"))
     parts = [
         f"<h1>{escape(counts['name'])}</h1>",
-        f'<div class="when">签到人数 Checked in · {at:%Y-%m-%d %H:%M:%S}</div>',
+        f'<div class="when">{checked_in} · {at:%Y-%m-%d %H:%M:%S}</div>',
         f'<div class="big" id="arrived">{arrived:,} <small>/ {expected:,}</small></div>',
         f'<div class="pct">{pct}</div>',
         _bar(arrived, expected),
     ]
     if counts["by_category"]:
-        parts.append("<h2>类别 By category</h2>")
+        parts.append(_heading(words.gettext("By category")))
         parts += [_row(c["category"], c["arrived"], c["expected"]) for c in counts["by_category"]]
     if counts["meals"]:
-        parts.append("<h2>用餐 Meals</h2>")
+        parts.append(_heading(words.gettext("Meals")))
         parts += [_row(m["name"], m["redeemed"], m["entitled"]) for m in counts["meals"]]
     if counts["forums"]:
-        parts.append("<h2>论坛 Forums</h2>")
+        parts.append(_heading(words.gettext("Forums")))
         for f in counts["forums"]:
             label = f["name"] + (f" · {f['room']}" if f.get("room") else "")
             parts.append(_row(label, f["entered"], f["capacity"], cap=True))
+    footer = escape(words.gettext("Checkin Desk · refreshes every {0} s").format(REFRESH_SECONDS))
     return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
+<html lang="{"zh-CN" if words.chinese else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="refresh" content="{REFRESH_SECONDS}">
 <title>{escape(counts['name'])} · {arrived:,}/{expected:,}</title><style>{_STYLE}</style></head>
 <body><main>{''.join(parts)}
-<footer>Checkin Desk · refreshes every {REFRESH_SECONDS} s</footer></main></body></html>"""
+<footer>{footer}</footer></main></body></html>"""
 
 
-def not_found(event_id: str) -> str:
+def not_found(event_id: str, language: str | None = None) -> str:
+    words = i18n.translator(language) if language else i18n.current()
+    title = escape(words.gettext("Not found"))
+    text = escape(words.gettext("No event {0} on this server.").format(event_id))
     return (f'<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width,initial-scale=1"><title>Not found</title></head>'
-            f"<body><p>No event {escape(event_id)!s} on this server.</p></body></html>")
+            f'content="width=device-width,initial-scale=1"><title>{title}</title></head>'
+            f"<body><p>{text}</p></body></html>")

@@ -19,6 +19,7 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
 
+from ..i18n import _
 from ..model import EventKind, LoggedEvent
 from ..store import Store, audit, eventlog
 from ..store import conflicts as conflict_rows
@@ -88,7 +89,7 @@ def double_admissions(conn: sqlite3.Connection, store: Store | None = None) -> l
 def reported(conn: sqlite3.Connection, store: Store | None = None) -> list[Conflict]:
     """Conflicts the server answered to this desk's uploads, other than double admissions
     (those are listed from the log, which also knows when an undo made them moot)."""
-    named, _ = _resolutions(conn)
+    named, _resolves = _resolutions(conn)
     found = []
     for row in conflict_rows.answers(conn):
         if row["event_uuid"] in named:
@@ -110,17 +111,17 @@ def resolve(store: Store, event_uuid: str, *, operator: str, reason: str,
             keep: str | None = None) -> LoggedEvent:
     """Close the open conflict that `event_uuid` belongs to, with a resolve event."""
     if not reason.strip():
-        raise ConflictError("a resolution needs a reason")
+        raise ConflictError(_("a resolution needs a reason"))
     with store.transaction() as conn:
         conflict = next((c for c in double_admissions(conn) + reported(conn)
                          if event_uuid == c.uuid or event_uuid in {e["uuid"] for e in c.events}),
                         None)
         if conflict is None:
-            raise ConflictError(f"no open conflict with event {event_uuid}")
+            raise ConflictError(_("no open conflict with event {0}").format(event_uuid))
         uuids = [e["uuid"] for e in conflict.events] or [event_uuid]
         if keep is not None and keep not in uuids:
-            raise ConflictError(f"--keep must name one of the conflicting events: "
-                                f"{', '.join(uuids)}")
+            raise ConflictError(_("--keep must name one of the conflicting events: {0}")
+                                .format(", ".join(uuids)))
         ref = _own_event(store, conflict, event_uuid)
         data = {"resolution": "keep" if keep else "acknowledged", "reason": reason.strip(),
                 "type": conflict.type, "events": uuids}
@@ -144,5 +145,5 @@ def _own_event(store: Store, conflict: Conflict, asked: str) -> str:
     if own:
         return own[0]
     desks = ", ".join(sorted({e["device"] for e in conflict.events}))
-    raise ConflictError(f"none of the events of this conflict was recorded at this desk: "
-                        f"the desks involved ({desks}) or an organiser resolve it")
+    raise ConflictError(_("none of the events of this conflict was recorded at this desk: the "
+                          "desks involved ({0}) or an organiser resolve it").format(desks))

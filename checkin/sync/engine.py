@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import clockcheck
+from ..i18n import _
 from ..store import Store, explain_sqlite_error
 from . import status as st
 from . import trail
@@ -53,20 +54,26 @@ class SyncReport:
 
     def text(self) -> str:
         if not self.ok and not (self.uploaded or self.registrants or self.events):
-            return f"sync failed ({self.state}): {self.error}"
-        line = (f"sent {self.uploaded} event(s)"
-                + (f" ({self.duplicates} already there)" if self.duplicates else "")
-                + f", received {self.registrants} registrant change(s) and {self.events} "
-                f"event(s) from other desks; {self.pending} not yet sent")
+            return _("sync failed ({state}): {error}").format(state=st.state_word(self.state),
+                                                              error=self.error)
+        line = (_("sent {0} event(s)").format(self.uploaded)
+                + (" " + _("({0} already there)").format(self.duplicates)
+                   if self.duplicates else "")
+                + _(", received {registrants} registrant change(s) and {events} event(s) from "
+                    "other desks; {pending} not yet sent").format(
+                    registrants=self.registrants, events=self.events, pending=self.pending))
         if self.conflicts:
-            line += f"\n{len(self.conflicts)} conflict(s): see `checkin conflicts`"
+            line += "\n" + _("{0} conflict(s): see `checkin conflicts`").format(
+                len(self.conflicts))
         if self.rejected:
-            line += (f"\n{len(self.rejected)} event(s) refused by the server: see `checkin "
-                     "conflicts`; `checkin sync --retry-rejected` sends them again")
+            line += "\n" + _("{0} event(s) refused by the server: see `checkin conflicts`; "
+                             "`checkin sync --retry-rejected` sends them again").format(
+                len(self.rejected))
         if self.state == st.PURGED:
-            line += f"\n{st.label(st.PURGED)}"
+            line += "\n" + st.shown_label(st.PURGED)
         if not self.ok:
-            line += f"\nstopped ({self.state}): {self.error}"
+            line += "\n" + _("stopped ({state}): {error}").format(
+                state=st.state_word(self.state), error=self.error)
         return line
 
 
@@ -81,7 +88,7 @@ def sync_once(store: Store, client: SyncClient, *, batch_size: int = BATCH_SIZE,
     event = store.meta(st.EVENT)
     current = st.load(store)
     if not event or current.state == st.NOT_ENROLLED:
-        report.error = "this desk is not enrolled: run `checkin enroll URL CODE` first"
+        report.error = _("this desk is not enrolled: run `checkin enroll URL CODE` first")
         report.finished = st.now()
         return report
     if current.stopped:

@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import certs, wipe
 from ..clock import now_iso
 from ..config import config_from_dict
+from ..i18n import _
 from ..store import Store, audit, central
 from . import pinning
 from . import status as st
@@ -157,7 +158,7 @@ def client_for(store: Store, server_url: str | None = None, **kw) -> SyncClient:
     url = server_url or store.meta(st.SERVER_URL)
     token = store.meta(st.TOKEN)
     if not url or not token:
-        raise NotEnrolled("this desk is not enrolled: run `checkin enroll URL CODE` first")
+        raise NotEnrolled(_("this desk is not enrolled: run `checkin enroll URL CODE` first"))
     if server_url and server_url.rstrip("/") != store.meta(st.SERVER_URL):
         with store.transaction() as conn:
             store.set_meta(conn, st.SERVER_URL, server_url.rstrip("/"))

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from ..clock import now_iso, shown_in
+from ..i18n import _, pgettext
 from ..store import Store, outbox
 
 # Meta keys of the sync state (values are text).
@@ -49,7 +50,33 @@ WIPED = "privacy.wiped"  # meta set by checkin.wipe.wipe (purge, revocation); en
 
 
 def label(state: str) -> str:
+    """The state in English words (the `label` of --json)."""
     return _LABELS.get(state, state)
+
+
+def state_word(state: str) -> str:
+    """online / offline / ... in a word or two, in the current language (as the window's
+    status bar says it)."""
+    return {
+        ONLINE: _("online"), OFFLINE: _("offline"), ERROR: pgettext("SyncStatus", "error"),
+        REVOKED: _("revoked"), UNAUTHORIZED: _("not accepted"), NOT_ENROLLED: _("not connected"),
+        PURGED: _("purged"), UNTRUSTED: _("server not trusted"),
+    }.get(state, state)
+
+
+def shown_label(state: str) -> str:
+    """The state in words, in the current language (checkin/i18n.py)."""
+    return {
+        NOT_ENROLLED: _("not enrolled (this desk works on its own)"),
+        ONLINE: _("online"),
+        OFFLINE: _("offline"),
+        REVOKED: _("revoked by the organiser: this desk no longer syncs"),
+        UNAUTHORIZED: _("the server does not accept this desk's token: enrol again"),
+        ERROR: _("the server refused a request"),
+        PURGED: _("purged: this desk no longer downloads the list (enrol again to use it)"),
+        UNTRUSTED: _("the server's certificate is not the one this desk pinned: nothing was "
+                     "sent"),
+    }.get(state, state)
 
 
 @dataclass
@@ -78,16 +105,17 @@ class SyncStatus:
 
     def text(self, zone: dt.tzinfo | None = None) -> str:
         """For `checkin sync-status`; times in `zone` (the event's)."""
-        parts = [f"sync: {self.label}"]
+        parts = [_("sync: {0}").format(shown_label(self.state))]
         if self.server_url:
-            parts.append(f"server {self.server_url} event {self.event}")
-        parts.append(f"{self.pending} event(s) not yet sent")
+            parts.append(_("server {server} event {event}").format(server=self.server_url,
+                                                                   event=self.event))
+        parts.append(_("{0} event(s) not yet sent").format(self.pending))
         if self.last_success:
-            parts.append(f"last success {shown_in(self.last_success, zone)}")
+            parts.append(_("last success {0}").format(shown_in(self.last_success, zone)))
         if self.last_error:
-            parts.append(f"last error: {self.last_error}")
+            parts.append(_("last error: {0}").format(self.last_error))
         if self.next_attempt and not self.stopped:
-            parts.append(f"next attempt {shown_in(self.next_attempt, zone)}")
+            parts.append(_("next attempt {0}").format(shown_in(self.next_attempt, zone)))
         return "\n".join(parts)
 
 
