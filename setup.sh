@@ -79,7 +79,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 say "installing Checkin Desk and its Python dependencies"
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[dev]"
+# The desk and the central service together ([all] = [desk,server]) and the test tools.
+.venv/bin/python -m pip install -q -e ".[all,dev]"
 # The coverage-guided fuzzer has wheels for Linux/macOS x86-64 only: without it the fuzz
 # tests are skipped (and say why), everything else works.
 .venv/bin/python -m pip install -q -e ".[fuzz]" || say "atheris did not install: fuzz tests will be skipped"

@@ -18,19 +18,17 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 import cv2
 import numpy as np
 
 from checkin.scanner.decoders import available_decoders
 from checkin.scanner.pipeline import PASSES, DecodePipeline
+from testkit.data import BLACKBOX, ROOT
 from testkit.frames import frame_set
 
 from .table import print_table
 
-ROOT = Path(__file__).resolve().parent.parent
-BLACKBOX = ROOT.parent / "shared" / "qr-samples" / "zxing-blackbox"
 MEDIAN_TARGET_MS, P95_TARGET_MS = 15.0, 40.0
 
 Sample = tuple[str, np.ndarray, dict]  # (expected text, BGR image, conditions)
@@ -265,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# QR decoding: {os.cpu_count()} CPUs, OpenCV {cv2.__version__}, "
           f"budget {args.budget:g} ms per frame")
     photos = blackbox(args.quick) if BLACKBOX.is_dir() else []
-    photos_title = f"zxing-blackbox ({BLACKBOX.relative_to(ROOT.parent)})"
+    photos_title = f"zxing-blackbox ({BLACKBOX.relative_to(ROOT)})"
     say(f"generating {frames} synthetic frames (seed {args.seed}) ...")
     synthetic = frame_set(frames, seed=args.seed)
     synthetic_title = f"synthetic 1280x720 webcam frames (frame_set({frames}, seed={args.seed}))"

@@ -11,7 +11,7 @@ round (`sync_once`) or worker (`SyncWorker`). On SQLite the server's database is
 temp dir; with `--db postgresql+psycopg://USER@HOST:PORT/DB` a scratch database
 `checkin_bench_<random>` is made on that server (connecting to DB to make and drop it).
 
-Rows (targets from shared/docs/performance.md; every reference measured in the same run):
+Rows (targets listed in bench/README.md; every reference measured in the same run):
 - first download: a freshly enrolled desk's first round over an event of --people registrants
   (the demo export imported by the organiser endpoint); reference: the same pages fetched with
   plain GETs (httpx, JSON parsed, nothing stored);

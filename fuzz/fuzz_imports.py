@@ -18,9 +18,9 @@ with atheris.instrument_imports():
     from checkin.config import load_config
     from checkin.importer import ImportFileError
     from checkin.importer.run import read_export
+from checkin.resources import events_dir
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = load_config(ROOT / "assets" / "events" / "shic2026.toml")
+CONFIG = load_config(events_dir() / "shic2026.toml")
 WORK = Path(tempfile.mkdtemp(prefix="fuzz-import-"))
 HEADER = "报名编号,姓名,手机,单位,参会类型,缴费状态,用餐\n".encode()
 

@@ -1,4 +1,4 @@
-"""Shared test fixtures: real SQLite files in tmp dirs, the shared export fixtures."""
+"""Shared test fixtures: real SQLite files in tmp dirs, the export fixtures (tests/data)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,23 @@ import pytest
 from checkin.config import load_config
 from checkin.desk import Desk
 from checkin.importer import import_file
+from checkin.resources import events_dir
 from checkin.store import Store
+from testkit.data import (  # noqa: F401  (re-exported to the test modules)
+    ANSWERS,
+    BLACKBOX,
+    CSV_BOM,
+    CSV_GBK,
+    DATA,
+    FIXTURES,
+    JSONLOGIC_TESTS,
+    QR_SAMPLES,
+    XLSX,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures"
-EVENT_TOML = ROOT / "assets" / "events" / "shic2026.toml"
-XLSX = FIXTURES / "shic2026-registrations.xlsx"
-CSV_BOM = FIXTURES / "shic2026-registrations-utf8bom.csv"
-CSV_GBK = FIXTURES / "shic2026-registrations-gbk.csv"
+SHARED = DATA  # the old name of the data folder, kept for modules that still import it
+EVENT_TOML = events_dir() / "shic2026.toml"  # checkin/assets/events (issue 14)
 # Inside the event: 26 June 2026, 08:30 Beijing time.
 EVENT_DAY = dt.datetime(2026, 6, 26, 8, 30)
 
@@ -42,7 +50,7 @@ def _isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def answers() -> dict:
-    data = json.loads((FIXTURES / "shic2026-registrations.answers.json").read_text(encoding="utf-8"))
+    data = json.loads(ANSWERS.read_text(encoding="utf-8"))
     return data
 
 

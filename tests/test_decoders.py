@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 import zxingcpp
-from conftest import ROOT, SHARED
+from conftest import BLACKBOX, ROOT
 
 from checkin.scanner import decoders as decoders_module
 from checkin.scanner.decoders import (
@@ -24,7 +24,6 @@ from checkin.scanner.payload import MAX_PAYLOAD_BYTES, PayloadError, qr_bytes_to
 from checkin.scanner.pipeline import PASSES, DecodePipeline
 from testkit.frames import frame_set, payload_bytes, webcam_frame
 
-BLACKBOX = SHARED / "qr-samples" / "zxing-blackbox"
 # Rates are compared with a budget no frame reaches, so a loaded CI machine cannot skip a
 # pass; the 25 ms budget and the timings are the bench's business (bench/decoding.py).
 NO_BUDGET = 10_000.0
@@ -59,7 +58,7 @@ def texts(codes) -> list[str]:
 @pytest.fixture(scope="module")
 def blackbox():
     images = sorted(BLACKBOX.glob("qrcode-*/*.png"))
-    assert len(images) == 145, "the shared ZXing black-box photos are missing"
+    assert len(images) == 145, f"the ZXing black-box photos are missing from {BLACKBOX}"
     return [(p.with_suffix(".txt").read_bytes().decode("utf-8"), cv2.imread(str(p)), p)
             for p in images]
 

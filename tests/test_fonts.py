@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from conftest import FIXTURES, ROOT, XLSX
+from conftest import ROOT, XLSX
 from reportlab.pdfgen.canvas import Canvas
 
 from checkin.printing.fonts import (
@@ -29,7 +29,6 @@ from checkin.printing.fonts import (
     new_canvas,
 )
 
-ANSWERS = FIXTURES / "shic2026-registrations.answers.json"
 XLSX_TEXT_COLUMNS = ("姓名", "单位", "职务/职称", "项目名称")
 
 RARE = ["䶮", "𠇔", "𬱖", "王䶮", "李𠇔", "陈𬱖", "𠇔𬱖䶮"]  # CJK Extension A, B, E
@@ -57,8 +56,6 @@ def _xlsx_cells() -> tuple[list[str], list[str]]:
 
 @pytest.fixture(scope="module")
 def fixture_texts(answers) -> dict[str, list[str]]:
-    if not XLSX.exists() or not ANSWERS.exists():
-        pytest.skip("shared fixtures not found")
     every, fields = _xlsx_cells()
     people = answers["registrants"]
     names = list(dict.fromkeys(p["name"] for p in people))
@@ -133,7 +130,7 @@ def test_the_fonts_are_bundled_with_their_licences():
                     "LICENSE-Hanazono.txt", "README.md"):
         assert files.get(licence, 0) > 500, licence
     assert sum(files.values()) < 60_000_000
-    assert FONTS_DIR == ROOT / "assets" / "fonts"
+    assert FONTS_DIR == ROOT / "checkin" / "assets" / "fonts"
     for face in default_chain().faces + default_chain(bold=True).faces:
         assert Path(face.path).parent == FONTS_DIR and Path(face.path).is_file()
 

@@ -1,4 +1,5 @@
-"""The shared exports (made outside this project) import to exactly the answer key."""
+"""The registration exports (made outside this project, copied to tests/data/fixtures) import
+to exactly the answer key."""
 
 import sys
 

@@ -3,7 +3,7 @@
 import cv2
 import numpy as np
 import pytest
-from conftest import SHARED
+from conftest import BLACKBOX
 
 from checkin.scanner.sources import (
     CameraSource,
@@ -14,8 +14,6 @@ from checkin.scanner.sources import (
     load_image,
 )
 from testkit.frames import code_shown_for, frame_with
-
-BLACKBOX = SHARED / "qr-samples" / "zxing-blackbox"
 
 
 def test_still_image_once_then_finished(tmp_path):

@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import paths
 from ..config import ConfigError, load_config
 from ..model import EventConfig
+from ..resources import events_dir
 from ..store import Store, StoreError
 from .reader import ImportFileError
 from .report import ImportReport
@@ -25,7 +26,7 @@ from .run import Mapping, Progress, import_file, preview_export
 
 log = logging.getLogger(__name__)
 
-EVENTS_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "events"
+EVENTS_DIR = events_dir()
 DEMO_PEOPLE = 1500
 
 

@@ -4,7 +4,7 @@ Every name must print in the characters the person registered with: common Chine
 CJK Extension A-F characters (䶮 U+4DAE, 𠇔 U+201D4, 𬱖 U+2CC56), minority names with a
 middle dot in any of its spellings, accented and pinyin-with-tones Latin names. No single
 free TrueType font has all of that, so text is split into runs, each drawn with the first
-bundled face that really has a glyph for it (see assets/fonts/README.md for the faces):
+bundled face that really has a glyph for it (see checkin/assets/fonts/README.md for the faces):
 
     WenQuanYi Micro Hei   sans-serif primary: GB 18030 Chinese, Latin, Cyrillic, Hangul
     Noto Sans             Latin/Greek/Cyrillic it lacks (pinyin ǎ ǚ, combining marks)
@@ -38,7 +38,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+from ..resources import fonts_dir
+
+FONTS_DIR = fonts_dir()
 
 # Synthetic bold: stroke width as a fraction of the font size.
 _SYNTHETIC_BOLD_STROKE = 0.03
@@ -191,7 +193,7 @@ def _register(face: FontFace) -> TTFont:
             raise ValueError(f"font name {face.name!r} is already registered for {registered}")
         return font
     if not Path(face.path).is_file():
-        raise FileNotFoundError(f"bundled font missing: {face.path} (see assets/fonts/README.md)")
+        raise FileNotFoundError(f"bundled font missing: {face.path} (see checkin/assets/fonts/README.md)")
     font = _TTFont(face.name, str(face.path), subfontIndex=face.subfont_index)
     pdfmetrics.registerFont(font)
     return font

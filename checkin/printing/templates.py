@@ -1,4 +1,4 @@
-"""Badge and voucher layouts as data: TOML files under assets/templates (millimetres,
+"""Badge and voucher layouts as data: TOML files under checkin/assets/templates (millimetres,
 origin at the top-left corner, as a designer measures). An organiser copies a file,
 changes it and names it with --template; no code changes.
 """
@@ -10,10 +10,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..resources import templates_dir
 from .pages import page_size_mm
 
 log = logging.getLogger(__name__)
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "templates"
+TEMPLATE_DIR = templates_dir()
 ELEMENT_TYPES = ("text", "qr", "band", "rect", "line", "image")
 
 

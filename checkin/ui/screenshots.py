@@ -23,11 +23,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..resources import fonts_dir
+
 SIZE = (1366, 768)
 LANGUAGES = ("zh", "en")
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent  # the source checkout, when run from one
 SHARED_EXPORT = ROOT.parent / "shared" / "fixtures" / "shic2026-registrations.xlsx"
-FONT = ROOT / "assets" / "fonts" / "wqy-microhei.ttc"
+FONT = fonts_dir() / "wqy-microhei.ttc"
 DESK_NAME = "报到处1"
 OPERATOR = "王芳"
 DEMO_PEOPLE = 1500

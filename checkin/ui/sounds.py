@@ -17,11 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl
 
 from ..model import Decision, Outcome
+from ..resources import sounds_dir
 from .banner import refused_again
 
 log = logging.getLogger(__name__)
 
-SOUND_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "sounds"
+SOUND_DIR = sounds_dir()
 SOUNDS = {"ok": "ok.wav", "already": "already.wav", "refused": "refused.wav",
           "alert": "alert.wav"}
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 
 from checkin.clock import HybridClock, now_iso
+from checkin.resources import events_dir
+from testkit.data import ANSWERS, XLSX  # noqa: F401  (re-exported to the central tests)
 
 ROOT = Path(__file__).resolve().parents[2]
-EVENT_TOML = ROOT / "assets" / "events" / "shic2026.toml"
-XLSX = ROOT.parent / "shared" / "fixtures" / "shic2026-registrations.xlsx"
-ANSWERS = XLSX.with_name("shic2026-registrations.answers.json")
+EVENT_TOML = events_dir() / "shic2026.toml"  # checkin/assets/events (issue 14)
 # libpq connection string of the PostgreSQL admin database the tests make their database in
 PG_ADMIN = os.environ.get("CHECKIN_TEST_PG", "host=127.0.0.1 port=5432 user=postgres "
                                              "dbname=postgres connect_timeout=3")

@@ -11,9 +11,11 @@ import httpx
 import pytest
 
 from checkin.desk import Desk
+from checkin.resources import events_dir
 from checkin.store import Store
 from checkin.sync.client import SyncClient
 from checkin.sync.enrolment import client_for, enrol
+from testkit.data import XLSX  # noqa: F401  (re-exported to the sync tests)
 
 from .fake_central import FakeCentral
 
@@ -60,8 +62,7 @@ def fake_desks(tmp_path, fake):
 
 # -- the real server (checkin.server) on loopback, over SQLite and PostgreSQL ---------------------
 ROOT = Path(__file__).resolve().parents[2]
-EVENT_TOML = ROOT / "assets" / "events" / "shic2026.toml"
-XLSX = ROOT.parent / "shared" / "fixtures" / "shic2026-registrations.xlsx"
+EVENT_TOML = events_dir() / "shic2026.toml"  # checkin/assets/events (issue 14)
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 

@@ -1,6 +1,6 @@
 """Make the desk's answer sounds (run once; the WAV files are committed):
 
-    python assets/sounds/make_sounds.py
+    python checkin/assets/sounds/make_sounds.py
 
 ok.wav       bright rising two-tone (welcome)
 already.wav  one mid tone (already checked in: look at the screen)
