@@ -16,7 +16,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, i18n, paths
 from .commands import COMMAND_MODULES
 from .commands.support import EXIT_ERROR, CliError, CommandLine
 from .commands.tickets import TicketCommandError
@@ -31,20 +31,23 @@ log = logging.getLogger("checkin")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    i18n.speak_argparse()  # "usage:", "options", argparse's errors: in the CLI's language
+    _ = i18n.gettext
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                        help="event database (default: $CHECKIN_DB or the user data folder)")
+                        help=_("event database (default: $CHECKIN_DB or the user data folder)"))
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="print JSON for scripts")
+                        help=_("print JSON for scripts"))
     common.add_argument("--operator", default=argparse.SUPPRESS,
-                        help="who is at the desk (default: $CHECKIN_OPERATOR or the login name)")
+                        help=_("who is at the desk (default: $CHECKIN_OPERATOR or the login name)"))
     common.add_argument("--role", choices=[str(r) for r in Role], default=argparse.SUPPRESS,
-                        help="desk (default: phone numbers and e-mails masked) or organiser")
+                        help=_("desk (default: phone numbers and e-mails masked) or organiser"))
     common.add_argument("--pin", default=argparse.SUPPRESS,
-                        help="the organiser PIN (default: $CHECKIN_ORGANISER_PIN)")
+                        help=_("the organiser PIN (default: $CHECKIN_ORGANISER_PIN)"))
     parser = argparse.ArgumentParser(prog="checkin", parents=[common],
-                                     description="Checkin Desk (签到台): conference registration desk")
-    parser.add_argument("--version", action="version", version=f"checkin {__version__}")
+                                     description=_("Checkin Desk: conference registration desk"))
+    parser.add_argument("--version", action="version", version=f"checkin {__version__}",
+                        help=_("show the version and exit"))
     cli = CommandLine(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
                       common)
     for module in COMMAND_MODULES:
@@ -64,9 +67,18 @@ def _setup_logging() -> None:
     log.setLevel(logging.INFO)
 
 
+def _qt_print_system():
+    """Qt's printers, for a computer without CUPS (Windows): imported only when asked for,
+    so the command line starts without Qt and runs where PySide6 is not installed."""
+    from .ui.qt_printer import command_line_print_system
+
+    return command_line_print_system()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.qt_print_system = _qt_print_system
     args.db = getattr(args, "db", None) or paths.default_db()
     args.json = getattr(args, "json", False)
     args.operator = getattr(args, "operator", None) or os.environ.get("CHECKIN_OPERATOR")
@@ -89,11 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"checkin: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
     except KeyboardInterrupt:
-        print("checkin: interrupted", file=sys.stderr)
+        print("checkin: " + i18n.gettext("interrupted"), file=sys.stderr)
+    except ModuleNotFoundError as exc:  # a wheel installed without the extra this command needs
+        log.info("missing module: %s", exc)
+        print("checkin: " + i18n.gettext(
+            "{0} is not installed: pip install 'checkin-desk[desk]' (or [server])").format(
+                exc.name or exc), file=sys.stderr)
     except Exception as exc:  # a bug: say so plainly, keep the details in the log
         log.exception("unexpected error in %s", args.command)
-        print(f"checkin: unexpected error ({type(exc).__name__}: {exc}); details in {paths.log_file()}",
-              file=sys.stderr)
+        print("checkin: " + i18n.gettext("unexpected error ({0}: {1}); details in {2}").format(
+            type(exc).__name__, exc, paths.log_file()), file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import cv2
 import zxingcpp
-from conftest import SHARED
+from conftest import BLACKBOX
 
 from testkit.frames import code_shown_for, frame_with
 
 CHECKIN = str(Path(sys.executable).parent / "checkin")
-BLACKBOX = SHARED / "qr-samples" / "zxing-blackbox"
 
 
 def decode(*args):
@@ -60,3 +59,19 @@ def test_video_prints_each_code_once(tmp_path):
     result = decode("--video", video, "--json")
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["code"] for line in result.stdout.splitlines()] == ["SHIC2026-000004"]
+
+
+def test_each_decoder_on_its_own_reads_the_code(tmp_path):
+    """--decoder checks one library (zbar on a new laptop, the bundle's libzbar)."""
+    from checkin.commands.scanner import DECODER_NAMES
+    from checkin.scanner.decoders import available_decoders
+
+    usable, _missing = available_decoders()
+    assert set(DECODER_NAMES) == set(usable) | set(_missing)  # the CLI offers each one there is
+    code = tmp_path / "code.png"
+    cv2.imwrite(str(code), frame_with(["SHIC2026-000009"]))
+    for name in usable:
+        result = decode(code, "--decoder", name, "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["codes"] == ["SHIC2026-000009"], name
+    assert decode(code, "--decoder", "nonsense").returncode == 2  # argparse names the choices

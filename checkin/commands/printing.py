@@ -12,41 +12,53 @@ import sys
 from pathlib import Path
 
 from ..desk import Desk
+from ..history import document_word
+from ..i18n import _
 from .support import CliError, CommandLine, emit, open_store, table
 
 
 def register(cli: CommandLine) -> None:
     command = cli.add
-    p = command("badge", cmd_badge, "one person's badge as a PDF")
-    p.add_argument("code")
-    p.add_argument("-o", "--output", type=Path, required=True)
-    p.add_argument("--template", default="badge-a6", help="see `checkin templates`")
-    p.add_argument("--sheet", action="store_true", help="place it on an A4 sheet")
-    p = command("badges", cmd_badges, "badges for everyone (or a category) on A4 sheets")
-    p.add_argument("-o", "--output", type=Path, required=True)
-    p.add_argument("--category")
+    p = command("badge", cmd_badge, _("one person's badge as a PDF"))
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("-o", "--output", type=Path, required=True, help=_("the PDF file to write"))
+    p.add_argument("--template", default="badge-a6", help=_("see `checkin templates`"))
+    p.add_argument("--sheet", action="store_true", help=_("place it on an A4 sheet"))
+    p = command("badges", cmd_badges, _("badges for everyone (or a category) on A4 sheets"))
+    p.add_argument("-o", "--output", type=Path, required=True, help=_("the PDF file to write"))
+    p.add_argument("--category", help=_("only this category"))
     p.add_argument("--sort", choices=["pinyin", "org", "code"], default="pinyin",
-                   help="pinyin: by category then name, as desks hand them out")
-    p.add_argument("--template", default="badge-a6")
-    p.add_argument("--one-per-page", action="store_true", help="label printers: no A4 sheet")
-    p = command("vouchers", cmd_vouchers, "meal vouchers: one per entitled meal slot")
-    p.add_argument("code", nargs="?")
-    p.add_argument("--all", action="store_true")
-    p.add_argument("-o", "--output", type=Path, required=True)
-    p.add_argument("--template", default="voucher-80mm")
-    p.add_argument("--sheet", action="store_true", help="on A4 with tear-off lines")
-    command("templates", cmd_templates, "list badge and voucher templates")
-    p = command("print", cmd_print, "print a badge or meal vouchers (recorded as an event)")
-    p.add_argument("code")
+                   help=_("pinyin: by category then name, as desks hand them out"))
+    p.add_argument("--template", default="badge-a6", help=_("see `checkin templates`"))
+    p.add_argument("--one-per-page", action="store_true",
+                   help=_("label printers: no A4 sheet"))
+    p = command("vouchers", cmd_vouchers, _("meal vouchers: one per entitled meal slot"))
+    p.add_argument("code", nargs="?", metavar="CODE")
+    p.add_argument("--all", action="store_true", help=_("for everyone"))
+    p.add_argument("-o", "--output", type=Path, required=True, help=_("the PDF file to write"))
+    p.add_argument("--template", default="voucher-80mm", help=_("see `checkin templates`"))
+    p.add_argument("--sheet", action="store_true", help=_("on A4 with tear-off lines"))
+    command("templates", cmd_templates, _("list badge and voucher templates"))
+    p = command("print", cmd_print, _("print a badge or meal vouchers (recorded as an event)"))
+    p.add_argument("code", metavar="CODE")
     p.add_argument("--document", choices=["badge", "vouchers"], default="badge")
-    p.add_argument("--template", help="default: badge-a6 / voucher-80mm")
-    p.add_argument("--printer", help="CUPS printer name (lp)")
-    p.add_argument("--folder", type=Path, help="save the PDF in this folder instead")
-    p.add_argument("--reason", help="why a reprint: lost badge, name corrected ...")
-    command("printers", cmd_printers, "list CUPS printers")
-    p = command("previews", cmd_previews, "PNG previews of every template, for review by eye")
-    p.add_argument("-o", "--output", type=Path, required=True, help="folder for the PNG files")
-    p.add_argument("--code", help="whose badge to show (default: a long-named sample)")
+    p.add_argument("--template", help=_("default: {0} / {1}").format("badge-a6", "voucher-80mm"))
+    p.add_argument("--printer", help=_("printer name, as `checkin printers` lists it"))
+    p.add_argument("--folder", type=Path, help=_("save the PDF in this folder instead"))
+    p.add_argument("--reason", help=_("why a reprint: lost badge, name corrected ..."))
+    command("printers", cmd_printers, _("list this computer's printers"))
+    p = command("previews", cmd_previews,
+                _("PNG previews of every template, for review by eye"))
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help=_("folder for the PNG files"))
+    p.add_argument("--code", help=_("whose badge to show (default: a long-named sample)"))
+
+
+def _print_system(args):
+    """This computer's printers: CUPS where it is installed, else Qt's (Windows)."""
+    from ..printing.printers import print_system
+
+    return print_system(qt=getattr(args, "qt_print_system", None))
 
 
 def auto_print(args, store, decision) -> list[str]:
@@ -54,15 +66,16 @@ def auto_print(args, store, decision) -> list[str]:
     if not (args.print_to or args.print_folder) or decision.station != "registration":
         return []
     if decision.registrant is None:  # a valid ticket not yet on this desk's list: no badge data
-        print(f"checkin: no badge for {decision.code} until the list has them (sync or import, "
-              f"then `checkin print {decision.code}`)", file=sys.stderr)
+        print("checkin: " + _("no badge for {0} until the list has them (sync or import, then "
+                              "`checkin print {0}`)").format(decision.code), file=sys.stderr)
         return []
     from ..printing.documents import voucher_items
-    from ..printing.printers import CupsPrinter, FolderPrinter
+    from ..printing.printers import FolderPrinter
     from ..printing.queue import JobState, PrintQueue, PrintRefused
     from ..printing.templates import load_template
 
-    printer = CupsPrinter(args.print_to) if args.print_to else FolderPrinter(args.print_folder)
+    printer = (_print_system(args).printer(args.print_to) if args.print_to
+               else FolderPrinter(args.print_folder))
     documents = ["badge"]
     if args.vouchers and voucher_items(store, [decision.registrant], load_template("voucher-80mm")):
         documents.append("vouchers")
@@ -72,14 +85,17 @@ def auto_print(args, store, decision) -> list[str]:
             try:
                 jobs.submit(decision.code, document)
             except PrintRefused as exc:  # printed before (by another desk, or by hand)
-                print(f"checkin: {document} not printed: {exc}", file=sys.stderr)
+                print("checkin: " + _("{document} not printed: {error}").format(
+                    document=document_word(document), error=exc), file=sys.stderr)
         jobs.wait(timeout=300)
     finally:
         jobs.close()
     for job in jobs.jobs:  # the check-in stands whatever the printer did: say what failed
         if job.state != JobState.DONE:
-            print(f"checkin: {job.document} not printed: {job.error} (retry with `checkin "
-                  f"print {job.code} --document {job.document}`)", file=sys.stderr)
+            print("checkin: " + _("{document} not printed: {error} (retry with `checkin print "
+                                  "{code} --document {key}`)").format(
+                document=document_word(job.document), error=job.error, code=job.code,
+                key=job.document), file=sys.stderr)
     return [j.document for j in jobs.jobs if j.state == JobState.DONE]
 
 
@@ -88,17 +104,19 @@ def _render(args, items, sheet: bool) -> int:
     from ..printing.render import render_pdf
 
     if not items:
-        raise CliError("nothing to print: no matching registrants (or no meal entitlements)")
+        raise CliError(_("nothing to print: no matching registrants (or no meal entitlements)"))
     try:
         report = render_pdf(items, args.output, sheet=sheet)
     except MissingGlyphs as exc:
-        raise CliError(f"cannot print: no bundled font has {' '.join(exc.chars)} "
-                       f"(U+{', U+'.join(f'{ord(c):04X}' for c in exc.chars)}); nothing written") from exc
+        raise CliError(_("cannot print: no bundled font has {chars} ({points}); nothing "
+                         "written").format(chars=" ".join(exc.chars), points=", ".join(
+                             f"U+{ord(c):04X}" for c in exc.chars))) from exc
     for warning in report.warnings:
-        print(f"checkin: warning: {warning}", file=sys.stderr)
+        print("checkin: " + _("warning: {0}").format(warning), file=sys.stderr)
     emit(args, {"file": str(args.output), "pages": report.pages, "items": report.items,
                 "warnings": report.warnings},
-         f"wrote {report.items} item(s) on {report.pages} page(s) to {args.output}")
+         _("wrote {items} item(s) on {pages} page(s) to {file}").format(
+             items=report.items, pages=report.pages, file=args.output))
     return 0
 
 
@@ -135,7 +153,7 @@ def cmd_vouchers(args) -> int:
     from ..printing.documents import select, voucher_items
 
     if not args.code and not args.all:
-        raise CliError("name a registration code, or --all")
+        raise CliError(_("name a registration code, or --all"))
     with open_store(args) as store:
         try:
             people = select(store, codes=None if args.all else [args.code], sort="pinyin")
@@ -154,9 +172,10 @@ def cmd_templates(args) -> int:
         cols, per_rows = sheet_grid(t)
         data.append({"name": t.name, "title": t.title, "document": t.document,
                      "width_mm": t.width_mm, "height_mm": t.height_mm, "per_a4": cols * per_rows})
-        rows.append([t.name, t.document, f"{t.width_mm:g} x {t.height_mm:g} mm", cols * per_rows,
-                     t.title])
-    emit(args, data, table(rows, ["template", "for", "size", "per A4", "description"]))
+        rows.append([t.name, document_word(t.document), f"{t.width_mm:g} x {t.height_mm:g} mm",
+                     cols * per_rows, t.title])
+    emit(args, data, table(rows, [_("template"), _("for"), _("size"), _("per A4"),
+                                  _("description")]))
     return 0
 
 
@@ -174,13 +193,14 @@ def cmd_previews(args) -> int:
 
 def cmd_print(args) -> int:
     """Print through the same queue the desk uses, waiting for the result."""
-    from ..printing.printers import CupsPrinter, FolderPrinter
+    from ..printing.printers import FolderPrinter
     from ..printing.queue import JobState, PrintQueue
 
     if bool(args.printer) == bool(args.folder):
-        raise CliError("name a CUPS printer with --printer NAME (see `checkin printers`), "
-                       "or --folder DIR to save the PDFs")
-    printer = CupsPrinter(args.printer) if args.printer else FolderPrinter(args.folder)
+        raise CliError(_("name a printer with --printer NAME (see `checkin printers`), "
+                         "or --folder DIR to save the PDFs"))
+    printer = _print_system(args).printer(args.printer) if args.printer else FolderPrinter(
+        args.folder)
     with open_store(args) as store:
         jobs = PrintQueue(store, printer, ledger=Desk(store, operator=args.operator))
         try:
@@ -191,21 +211,20 @@ def cmd_print(args) -> int:
             jobs.close()
         job = next(j for j in jobs.jobs if j.id == job.id)
     data = {"job": job.id, "code": job.code, "document": job.document, "state": str(job.state),
-            "error": job.error, "warnings": list(job.warnings), "printer": printer.name}
+            "error": job.error, "warnings": list(job.warnings),
+            "printer": args.printer or f"folder {args.folder}"}  # as scripts knew it
     if job.state != JobState.DONE:
         if args.json:
             print(json.dumps(data, ensure_ascii=False))
-        raise CliError(f"not printed: {job.error}")
+        raise CliError(_("not printed: {0}").format(job.error))
     for warning in job.warnings:
-        print(f"checkin: warning: {warning}", file=sys.stderr)
-    emit(args, data, f"printed {job.document} of {job.code} on {printer.name}")
+        print("checkin: " + _("warning: {0}").format(warning), file=sys.stderr)
+    emit(args, data, _("printed {document} of {code} on {printer}").format(
+        document=document_word(job.document), code=job.code, printer=printer.name))
     return 0
 
 
 def cmd_printers(args) -> int:
-    from ..printing.printers import list_cups_printers
-
-    names = list_cups_printers()
-    emit(args, names, "\n".join(names) if names else
-         "no CUPS printers found (the desk window also lists Windows and macOS printers)")
+    names = _print_system(args).names()
+    emit(args, names, "\n".join(names) if names else _("no printers found"))
     return 0

@@ -11,30 +11,46 @@ import sys
 import time
 from pathlib import Path
 
+from ..i18n import _
 from .support import EXIT_ERROR, CliError, CommandLine
 
 
 def register(cli: CommandLine) -> None:
     command = cli.add
-    p = command("decode", cmd_decode, "read QR codes from photos, folders, a video or a camera")
+    p = command("decode", cmd_decode, _("read QR codes from photos, folders, a video or a camera"))
     p.add_argument("images", nargs="*", metavar="IMAGE_OR_DIR")
-    p.add_argument("--camera", type=int, metavar="N", help="read camera N and print codes as read")
-    p.add_argument("--video", type=Path, help="read a recorded video and print codes as read")
-    p.add_argument("--resolution", default="1280x720", help="camera resolution (default 1280x720)")
+    p.add_argument("--camera", type=int, metavar="N",
+                   help=_("read camera N and print codes as read"))
+    p.add_argument("--video", type=Path, help=_("read a recorded video and print codes as read"))
+    p.add_argument("--resolution", default="1280x720",
+                   help=_("camera resolution (default {0})").format("1280x720"))
+    p.add_argument("--decoder", action="append", choices=DECODER_NAMES,
+                   help=_("only this decoder (repeatable; default: every one installed)"))
+
+
+DECODER_NAMES = ("zxing-cpp", "pyzbar", "opencv")  # checkin/scanner/decoders.py, best first
 
 
 def cmd_decode(args) -> int:
     """Read QR codes from images/folders (one JSON object per image), a video or a camera."""
+    from ..scanner.decoders import available_decoders
     from ..scanner.pipeline import DecodePipeline
     from ..scanner.sources import SourceError, image_files, load_image
 
-    pipeline = DecodePipeline()
-    for name, reason in pipeline.missing.items():
-        print(f"checkin: decoder {name} unavailable: {reason}", file=sys.stderr)
+    usable, missing = available_decoders()
+    if args.decoder:  # one decoder on its own: is it installed, and does it read this?
+        missing = {n: why for n, why in missing.items() if n in args.decoder}
+        if missing:
+            raise CliError("; ".join(missing.values()))
+        usable = {n: d for n, d in usable.items() if n in args.decoder}
+    pipeline = DecodePipeline(decoders=usable)
+    for name, reason in missing.items():
+        print("checkin: " + _("decoder {name} unavailable: {reason}").format(
+            name=name, reason=reason), file=sys.stderr)
     if args.camera is not None or args.video:
         return _decode_stream(args, pipeline)
     if not args.images:
-        raise CliError("name images or folders to decode, or use --camera N / --video FILE")
+        raise CliError(_("name images or folders to decode, or use --camera N / --video FILE"))
     try:
         files = image_files(args.images)
     except SourceError as exc:
@@ -55,7 +71,7 @@ def cmd_decode(args) -> int:
         if args.json:
             print(json.dumps(result, ensure_ascii=False), flush=True)
         elif "error" not in result:
-            codes = " | ".join(result["codes"]) or "(no code)"
+            codes = " | ".join(result["codes"]) or _("(no code)")
             print(f"{path}: {codes}  [{result['ms']} ms]", flush=True)
     return EXIT_ERROR if failed else 0
 
@@ -69,9 +85,10 @@ def _decode_stream(args, pipeline) -> int:
         if args.video:
             source = VideoFileSource(args.video)
         else:
-            width, _, height = args.resolution.partition("x")
+            width, _sep, height = args.resolution.partition("x")
             if not (width.isdigit() and height.isdigit()):
-                raise CliError(f"--resolution takes WIDTHxHEIGHT, e.g. 1280x720, not {args.resolution!r}")
+                raise CliError(_("--resolution takes WIDTHxHEIGHT, e.g. {0}, not {1}").format(
+                    "1280x720", repr(args.resolution)))
             source = CameraSource(args.camera, width=int(width), height=int(height))
     except SourceError as exc:
         raise CliError(str(exc)) from exc

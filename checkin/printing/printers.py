@@ -1,5 +1,9 @@
-"""Where a finished PDF goes: a CUPS queue (`lp`), or a folder. The desk window adds Qt's
-print path (checkin/ui/qt_printer.py) for Windows and macOS printers.
+"""Where a finished PDF goes: a CUPS queue (`lp`), or a folder. Which print system a computer
+uses is `printing_backend()`'s one answer, for the window and the command line alike: CUPS where
+its `lp` command is on the PATH (Linux, and macOS, which ships CUPS), else the system's own
+through Qt (Windows, or a computer without `lp`). Qt's printer lives in the window's package
+(checkin/ui/qt_printer.py: QtPrinter, QtPrintSystem); this module stays Qt-free, so the
+command line gets it handed in (`print_system(qt=...)`).
 
 A printer that is missing, off, paused or out of paper raises PrinterError with words a
 volunteer can act on; nothing here retries (the print queue does).
@@ -14,18 +18,25 @@ size (badges and labels: what the template measures is what comes out) or fit to
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
+
+from ..i18n import _
 
 log = logging.getLogger(__name__)
 
 ACTUAL_SIZE = "actual"  # print at the template's size (badges, labels, receipts)
 FIT_TO_PAGE = "fit"  # scale to the paper in the printer
 SCALINGS = (ACTUAL_SIZE, FIT_TO_PAGE)
+CUPS = "cups"  # CUPS's `lp` and `lpstat`: Linux, macOS
+QT_PRINT = "qt"  # the system's print service through Qt: Windows, or wherever `lp` is missing
 MM_PER_POINT = 25.4 / 72
 
 # Paper sizes CUPS knows by name (portrait, mm): a named size picks the driver's own paper
@@ -57,12 +68,58 @@ class Printer(Protocol):
     def print_pdf(self, pdf: bytes, title: str) -> None: ...
 
 
+class PrintSystem(Protocol):
+    """A computer's printers, by name: CupsSystem here, QtPrintSystem in the window's package."""
+
+    backend: str  # CUPS or QT_PRINT
+
+    def names(self) -> list[str]:
+        """The installed printers' names, as `printer(name)` takes them."""
+
+    def default_name(self) -> str:
+        """The system's default printer, or "" when it has none."""
+
+    def printer(self, name: str = "", *, scaling: str = ACTUAL_SIZE) -> Printer:
+        """The printer called `name` ("": the system default)."""
+
+
+def printing_backend(platform: str | None = None,
+                     which: Callable[[str], str | None] | None = None) -> str:
+    """CUPS or QT_PRINT: the print system of this computer, for the window and the CLI alike.
+    CUPS where its `lp` command is on the PATH (Linux; macOS, which ships CUPS): each job then
+    says its paper size and scaling. Else Qt's (the system's print service): always on Windows
+    (an `lp` there is no CUPS), and on a Mac or Linux without `lp`. `platform` (sys.platform)
+    and `which` (shutil.which; default: CupsPrinter.available) are for tests."""
+    platform = sys.platform if platform is None else platform
+    if platform.startswith("win"):
+        return QT_PRINT
+    has_lp = CupsPrinter.available() if which is None else which("lp") is not None
+    return CUPS if has_lp else QT_PRINT
+
+
+def print_system(qt: Callable[[], PrintSystem] | None = None, *, platform: str | None = None,
+                 which: Callable[[str], str | None] | None = None) -> PrintSystem:
+    """This computer's printers (see printing_backend). `qt` makes Qt's print system (the
+    window's QtPrintSystem; the command line gets it from its entry point): without it, a
+    computer without CUPS has no printer here, only a folder (PrinterError)."""
+    if printing_backend(platform, which) == CUPS:
+        return CupsSystem()
+    if qt is None:
+        raise PrinterError("the print service (CUPS) is not installed on this computer",
+                           "printer_no_cups")
+    return qt()
+
+
 class FolderPrinter:
     """'Print to PDF': each job becomes a file (a fallback, and for later printing)."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
-        self.name = f"folder {self.folder}"
+
+    @property
+    def name(self) -> str:
+        """What a person reads for this printer, in the current language (checkin/i18n.py)."""
+        return _("PDF folder {0}").format(self.folder)
 
     def print_pdf(self, pdf: bytes, title: str) -> None:
         safe = re.sub(r"[^\w.-]+", "_", title).strip("_") or "job"
@@ -209,3 +266,35 @@ def list_cups_printers(lpstat: str = "lpstat") -> list[str]:
     except (OSError, subprocess.TimeoutExpired):
         return []
     return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+def default_cups_printer(lpstat: str = "lpstat") -> str:
+    """CUPS's default destination (`lpstat -d`, read in the C locale), or ""."""
+    try:
+        result = subprocess.run([lpstat, "-d"], capture_output=True, text=True, timeout=10,
+                                env={**os.environ, "LC_ALL": "C", "LANG": "C"})
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    _, colon, name = result.stdout.strip().partition("destination:")
+    return name.strip() if colon else ""
+
+
+class CupsSystem:
+    """The printers of CUPS: `lpstat` lists them, `lp` prints (CupsPrinter)."""
+
+    backend = CUPS
+
+    def __init__(self, lpstat: str = "lpstat"):
+        self._lpstat = lpstat
+
+    def names(self) -> list[str]:
+        return list_cups_printers(self._lpstat)
+
+    def default_name(self) -> str:
+        return default_cups_printer(self._lpstat)
+
+    def printer(self, name: str = "", *, scaling: str = ACTUAL_SIZE) -> Printer:
+        name = name or self.default_name()
+        if not name:
+            raise PrinterError("no printer named, and this computer has no default printer")
+        return CupsPrinter(name, scaling=scaling)

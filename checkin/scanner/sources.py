@@ -3,17 +3,28 @@
 All sources share one small interface so the worker, the CLI and the tests do not care
 which it is. Only the camera talks to hardware; the others make tests and replays
 possible with real images.
+
+The camera opens through OpenCV's native backend of each system (`camera_backends`): Media
+Foundation then DirectShow on Windows, AVFoundation on macOS, V4L2 on Linux, each falling back
+to OpenCV's own choice (CAP_ANY); the camera says which one opened.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 import cv2
 import numpy as np
+
+from ..i18n import _
+
+log = logging.getLogger(__name__)
 
 # OpenCV prints a warning on stderr at every failed camera open (once a second while a camera
 # is unplugged); the source's own state and message say it once, in plain words.
@@ -157,40 +168,98 @@ class VideoFileSource:
         self._capture.release()
 
 
+BACKEND_NAMES = {cv2.CAP_MSMF: "MSMF", cv2.CAP_DSHOW: "DSHOW",
+                 cv2.CAP_AVFOUNDATION: "AVFOUNDATION", cv2.CAP_V4L2: "V4L2", cv2.CAP_ANY: "ANY"}
+
+
+def camera_backends(platform: str | None = None) -> list[int]:
+    """OpenCV's camera backends to try, in order, on `platform` (sys.platform): the system's
+    native one(s) first, then CAP_ANY (OpenCV's own order of what this build has).
+    Windows: Media Foundation, then DirectShow (older cameras and capture cards); macOS:
+    AVFoundation; Linux: V4L2."""
+    platform = sys.platform if platform is None else platform
+    if platform.startswith("win"):
+        native = [cv2.CAP_MSMF, cv2.CAP_DSHOW]
+    elif platform == "darwin":
+        native = [cv2.CAP_AVFOUNDATION]
+    elif platform.startswith("linux"):
+        native = [cv2.CAP_V4L2]
+    else:
+        native = []
+    return [*native, cv2.CAP_ANY]
+
+
+def backend_name(api: int) -> str:
+    return BACKEND_NAMES.get(api) or cv2.videoio_registry.getBackendName(api)
+
+
 class CameraSource:
     """A webcam through OpenCV. Survives being unplugged: it reports 'lost', keeps trying
     to reopen every `retry_s` seconds, and goes 'live' again when the camera is back.
 
-    `opener` is cv2.VideoCapture; tests replace it at the hardware edge with a fake
-    capture that plays real frames.
+    Each (re)open tries `backends` in order (default: camera_backends(platform), this system's
+    native backend first, then CAP_ANY) with `opener(index, backend)`; `backend` then names the
+    one that opened, and the message says so while the camera is live (and the log). `opener`
+    is cv2.VideoCapture; tests replace it at the hardware edge with a fake capture that plays
+    real frames. A replacement `opener` given without `backends` or `platform` is called the
+    old way, `opener(index)`, once.
     """
 
     OPENING, LIVE, LOST, CLOSED = "opening", "live", "lost", "closed"
 
     def __init__(self, index: int = 0, *, width: int = 1280, height: int = 720, fps: int = 30,
-                 retry_s: float = 1.0, opener: Callable = cv2.VideoCapture,
+                 retry_s: float = 1.0, opener: Callable | None = None,
+                 backends: Sequence[int] | None = None, platform: str | None = None,
                  clock: Callable[[], float] = time.monotonic):
         self.index, self.width, self.height, self.fps = index, width, height, fps
         self.name = f"camera {index}"
         self.retry_s = retry_s
-        self._opener = opener
+        if backends is None and (opener is None or platform is not None):
+            backends = camera_backends(platform)
+        self._opener = cv2.VideoCapture if opener is None else opener
+        self.backends: list[int] | None = None if backends is None else list(backends)
+        self.backend = ""  # the backend that opened the camera (BACKEND_NAMES), "" until then
         self._clock = clock
         self._capture = None
         self._next_try = 0.0
         self._failures = 0
         self.state = self.OPENING
         self.message = ""
+        self._live_message = ""
+
+    def _attempts(self):
+        if self.backends is None:
+            yield "", lambda: self._opener(self.index)
+            return
+        for api in self.backends:
+            yield backend_name(api), lambda api=api: self._opener(self.index, api)
 
     def _open(self) -> bool:
-        capture = self._opener(self.index)
-        if not capture.isOpened():
+        tried = []
+        for name, open_capture in self._attempts():
+            capture = open_capture()
+            if capture.isOpened():
+                break
             capture.release()
-            self.message = f"camera {self.index} is not available (unplugged or used by another app)"
+            tried.append(name)
+        else:
+            self.message = (f"camera {self.index} is not available (unplugged or used by another "
+                            "app)") + (f"; tried {', '.join(tried)}" if any(tried) else "")
             return False
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
         capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
         capture.set(cv2.CAP_PROP_FPS, self.fps)
         self._capture = capture
+        self.backend = name
+        if name == "ANY":  # OpenCV chose: say what it chose
+            chosen = getattr(capture, "getBackendName", None)
+            with contextlib.suppress(cv2.error):
+                self.backend = f"ANY ({chosen()})" if chosen else name
+        if self.backend:
+            self._live_message = _("camera {index} opened through OpenCV's {backend} "
+                                   "backend").format(index=self.index, backend=self.backend)
+            log.info("camera %s opened through OpenCV's %s backend (tried first: %s)",
+                     self.index, self.backend, ", ".join(tried) or "none")
         return True
 
     def read(self) -> np.ndarray | None:
@@ -206,7 +275,7 @@ class CameraSource:
         ok, frame = self._capture.read()
         if ok and frame is not None:
             self._failures = 0
-            self.state, self.message = self.LIVE, ""
+            self.state, self.message = self.LIVE, self._live_message
             return frame
         self._failures += 1
         if self._failures >= 3:  # a few bad reads in a row: the camera has gone

@@ -436,9 +436,10 @@ class DeskWindow(QMainWindow):
         what = {"lost": self.tr("unplugged or used by another app: trying again; the handheld "
                                 "scanner still works"),
                 "error": self.tr("cannot be used: the handheld scanner and typing still "
-                                 "work")}.get(state, message)  # else already in our words
+                                 "work"),
+                "live": ""}.get(state, message)  # live: its backend, in the tooltip; else ours
         self.camera_state.setText(self.tr("Camera: {0}").format(words)
-                                  + (f" — {what}" if message else ""))
+                                  + (f" — {what}" if message and what else ""))
         self.camera_state.setToolTip(message)
 
     def refresh_counts(self) -> None:

@@ -15,21 +15,21 @@ from ..desk import Desk, DeskError
 from ..messages import message
 from ..model import REGISTRATION, Decision
 from ..paths import data_dir
-from ..printing.printers import FolderPrinter, Printer
+from ..printing.printers import ACTUAL_SIZE, FolderPrinter, Printer, PrintSystem
 from ..printing.queue import JobState, PrintQueue
 from ..store import Store
 from . import i18n
 from .tasks import DbRunner
 
 
-def default_printer() -> Printer:
-    """The system's default printer through Qt; without one, PDFs saved in a folder."""
-    from PySide6.QtPrintSupport import QPrinterInfo
+def default_printer(system: PrintSystem | None = None, *, scaling: str = ACTUAL_SIZE) -> Printer:
+    """The system's default printer (CUPS's where `lp` is, else Qt's: window_print_system);
+    without one, PDFs saved in a folder."""
+    from .qt_printer import window_print_system
 
-    from .qt_printer import QtPrinter
-
-    if not QPrinterInfo.defaultPrinter().isNull():
-        return QtPrinter()
+    system = system or window_print_system()
+    if system.default_name():
+        return system.printer("", scaling=scaling)
     return FolderPrinter(data_dir() / "printed")
 
 

@@ -2,14 +2,15 @@
 per document, auto-print, sounds, language and this desk's name. `install(window,
 settings_file)` adds Settings… (Ctrl+,) to a desk window's menu; applying restarts the camera,
 re-points the printer and mutes or unmutes the sounds at once, without a restart (the language
-needs one). On Linux a printer is its CUPS queue, fed by `lp` (paper size and scaling on each
-job); elsewhere Qt's print path.
+needs one). Printers are offered and chosen by name: where CUPS's `lp` is (Linux, macOS) a
+printer is its CUPS queue, fed by `lp` (paper size and scaling on each job); elsewhere (Windows)
+the system's printers through Qt (checkin.printing.printers.printing_backend decides, as it
+does for the command line).
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..printing.printers import ACTUAL_SIZE, FIT_TO_PAGE, CupsPrinter, FolderPrinter, Printer
+from ..printing.printers import ACTUAL_SIZE, FIT_TO_PAGE, FolderPrinter, Printer, PrintSystem
 from ..printing.templates import list_templates
 from ..scanner.sources import CameraSource, FrameSource
 from ..settings import DOCUMENTS, NO_CAMERA, PDF_FOLDER, Settings, SettingsFile
@@ -89,40 +90,27 @@ class DocumentPrinters:
         self.printers.get(document, self.printers["badge"]).print_pdf(pdf, title)
 
 
-def printer_for(settings: Settings, document: str) -> Printer:
+def printer_for(settings: Settings, document: str, system: PrintSystem | None = None) -> Printer:
+    """A document's printer: the PDF folder, the printer named in the settings, or the system's
+    default (without one, the folder), printing at the document's scaling. `system`: this
+    computer's printers (CUPS's or Qt's, window_print_system)."""
     name = settings.printer(document)
     if name == PDF_FOLDER:
         return FolderPrinter(settings.printed_folder())
-    queue = cups_queue(name)
-    if queue:  # each job says its paper size and the document's scaling
-        return CupsPrinter(queue, scaling=settings.scaling(document))
-    if name:
-        from .qt_printer import QtPrinter
-
-        return QtPrinter(name)
     from .print_panel import default_printer
+    from .qt_printer import window_print_system
 
-    return default_printer()
-
-
-def cups_queue(name: str) -> str:
-    """On Linux, the CUPS queue that prints to `name` ("": the default printer), printed to
-    with `lp`; "" elsewhere (Windows, macOS: Qt's print path) or without CUPS."""
-    if not sys.platform.startswith("linux") or not CupsPrinter.available():
-        return ""
+    system = system or window_print_system()
     if name:
-        return name
-    from PySide6.QtPrintSupport import QPrinterInfo
-
-    default = QPrinterInfo.defaultPrinter()
-    return "" if default.isNull() else default.printerName()
+        return system.printer(name, scaling=settings.scaling(document))
+    return default_printer(system, scaling=settings.scaling(document))
 
 
-def printer_from_settings(settings: Settings) -> Printer:
+def printer_from_settings(settings: Settings, system: PrintSystem | None = None) -> Printer:
     if (settings.badge_printer, settings.badge_scaling) == (settings.vouchers_printer,
                                                             settings.vouchers_scaling):
-        return printer_for(settings, "badge")
-    return DocumentPrinters({d: printer_for(settings, d) for d in DOCUMENTS})
+        return printer_for(settings, "badge", system)
+    return DocumentPrinters({d: printer_for(settings, d, system) for d in DOCUMENTS})
 
 
 def apply_printing(panel, settings: Settings) -> None:
@@ -147,19 +135,23 @@ def _camera_names() -> list[str]:
     return [device.description() for device in QMediaDevices.videoInputs()]
 
 
-def _installed_printers() -> tuple[list[str], str]:
-    from PySide6.QtPrintSupport import QPrinterInfo
+def _installed_printers(system: PrintSystem | None = None) -> tuple[list[str], str]:
+    """The printers to offer, by name, and the default's name ("": none): CUPS's queues where
+    `lp` is, else the system's printers through Qt."""
+    if system is None:
+        from .qt_printer import window_print_system
 
-    default = QPrinterInfo.defaultPrinter()
-    return ([info.printerName() for info in QPrinterInfo.availablePrinters()],
-            "" if default.isNull() else default.printerName())
+        system = window_print_system()
+    return system.names(), system.default_name()
 
 
 class SettingsDialog(QDialog):
     """Edits a SettingsFile's settings; `apply()` saves them and applies them to `window`
-    (a DeskWindow, or None on the start screen)."""
+    (a DeskWindow, or None on the start screen). `printers`: the printers to offer (default:
+    this computer's, window_print_system)."""
 
-    def __init__(self, settings_file: SettingsFile, window=None, parent: QWidget | None = None):
+    def __init__(self, settings_file: SettingsFile, window=None, parent: QWidget | None = None,
+                 *, printers: PrintSystem | None = None):
         super().__init__(parent or window)
         self.settings_file = settings_file
         self.window_ = window
@@ -220,7 +212,7 @@ class SettingsDialog(QDialog):
         camera_form.addRow(self.tr("Resolution:"), self.resolution)
 
         # Printing, one row per document
-        printers, default = _installed_printers()
+        printers, default = _installed_printers(printers)
         templates = list_templates()
         print_box = QGroupBox(self.tr("Printing"))
         grid = QGridLayout(print_box)
