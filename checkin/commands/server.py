@@ -3,6 +3,8 @@ so `checkin --help` and the desk commands start fast.
 
     checkin serve [--db URL] [--host H] [--port P] [--public-url URL]
     checkin server token [--db URL] [--label NAME]          (on the server machine)
+    checkin server backup [--db URL] [--keep N] FILE|FOLDER  (on the server machine)
+    checkin server restore --db URL FILE [--replace]         (on the server machine)
     checkin server create-event EVENT_TOML --id ID          (the rest over HTTP, organiser
     checkin server import FILE --event ID                    token from --token or
     checkin server enrol --event ID --device-name NAME       $CHECKIN_ORGANISER_TOKEN,
@@ -19,12 +21,14 @@ import argparse
 import os
 from pathlib import Path
 
+from ..i18n import _
 from .support import CommandLine, emit
 
 DEFAULT_PORT = 8765
 TOKEN_ENV = "CHECKIN_ORGANISER_TOKEN"
 SERVER_ENV = "CHECKIN_SERVER"
 FINGERPRINT_ENV = "CHECKIN_SERVER_FINGERPRINT"
+PUBLIC_URL_ENV = "CHECKIN_PUBLIC_URL"  # a service unit's or container's setting
 
 
 class ServerCommandError(ValueError):
@@ -33,22 +37,25 @@ class ServerCommandError(ValueError):
 
 def register(cli: CommandLine) -> None:
     command = cli.add
-    p = command("serve", cmd_serve, "run the central list service (desks sync with it)")
+    p = command("serve", cmd_serve, _("run the central list service (desks sync with it)"))
     _url_db_option(p)
     p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this machine only; "
-                        "0.0.0.0: every network, for desks on the venue network)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
-    p.add_argument("--public-url", help="how desks reach this server, for enrolment QR codes "
-                                        "(default: the address the organiser used)")
-    p.add_argument("--cert", type=Path, help="your own TLS certificate (PEM; default: one made "
-                                             "on first start, next to the database)")
-    p.add_argument("--key", type=Path, help="the key of --cert (PEM)")
+                   help=_("address to listen on (default {0}: this machine only; {1}: every "
+                          "network, for desks on the venue network)").format("127.0.0.1",
+                                                                            "0.0.0.0"))
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=_("default {0}").format(DEFAULT_PORT))
+    p.add_argument("--public-url", default=os.environ.get(PUBLIC_URL_ENV) or None,
+                   help=_("how desks reach this server, for enrolment QR codes (default: ${0}, "
+                          "else the address the organiser used)").format(PUBLIC_URL_ENV))
+    p.add_argument("--cert", type=Path, help=_("your own TLS certificate (PEM; default: one "
+                                               "made on first start, next to the database)"))
+    p.add_argument("--key", type=Path, help=_("the key of --cert (PEM)"))
     p.add_argument("--plain-http", action="store_true",
-                   help="serve plain HTTP: tokens, check-ins and personal data travel in clear "
-                        "(only behind your own TLS proxy, or for a test)")
+                   help=_("serve plain HTTP: tokens, check-ins and personal data travel in "
+                          "clear (only behind your own TLS proxy, or for a test)"))
 
-    p = command("server", _needs_subcommand, "organiser commands for the central list")
+    p = command("server", _needs_subcommand, _("organiser commands for the central list"))
     _drop_option(p, "--db")
     sub = p.add_subparsers(dest="server_command", required=True, metavar="SUBCOMMAND")
 
@@ -56,60 +63,77 @@ def register(cli: CommandLine) -> None:
         q = sub.add_parser(name, help=help_text, description=help_text)
         q.set_defaults(func=func)
         q.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                       help="print JSON for scripts")
+                       help=_("print JSON for scripts"))
         if over_http:
             q.add_argument("--server", default=os.environ.get(SERVER_ENV),
-                           help=f"the service's URL (default: ${SERVER_ENV}, "
-                                f"else https://127.0.0.1:{DEFAULT_PORT})")
+                           help=_("the service's URL (default: ${0}, else {1})").format(
+                               SERVER_ENV, f"https://127.0.0.1:{DEFAULT_PORT}"))
             q.add_argument("--token", default=None,
-                           help=f"organiser token (default: ${TOKEN_ENV})")
+                           help=_("organiser token (default: ${0})").format(TOKEN_ENV))
             q.add_argument("--fingerprint", default=os.environ.get(FINGERPRINT_ENV),
-                           help="the https server's certificate fingerprint, as `checkin serve` "
-                                f"prints it (default: ${FINGERPRINT_ENV})")
+                           help=_("the https server's certificate fingerprint, as `checkin "
+                                  "serve` prints it (default: ${0})").format(FINGERPRINT_ENV))
         return q
 
-    q = subcommand("token", cmd_token, "make an organiser token (run on the server machine)",
+    q = subcommand("token", cmd_token, _("make an organiser token (run on the server machine)"),
                    over_http=False)
     _url_db_option(q)
-    q.add_argument("--label", default="organiser", help="whose token (shown in logs)")
-    q = subcommand("create-event", cmd_create_event, "create an event from an event TOML file")
-    q.add_argument("event_file", type=Path)
-    q.add_argument("--id", required=True, help="the event's id, e.g. shic2026")
-    subcommand("events", cmd_events, "list the events on the server")
-    q = subcommand("import", cmd_import, "import a registration export (XLSX or CSV)")
-    q.add_argument("file", type=Path)
-    q.add_argument("--event", required=True)
-    q.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    q.add_argument("--label", default="organiser", help=_("whose token (shown in logs)"))
+    q = subcommand("backup", cmd_backup, _("back up the central list into one file, while desks "
+                                           "sync (run on the server machine)"), over_http=False)
+    _url_db_option(q)
+    q.add_argument("target", type=Path, metavar="FILE|FOLDER",
+                   help=_("a file ending in .gz, or else a folder for backups named by their time"))
+    q.add_argument("--keep", type=int, default=48,
+                   help=_("in a folder, keep the newest N backups (default {0})").format(48))
+    q = subcommand("restore", cmd_restore, _("restore the central list from a backup file "
+                                             "(run on the server machine)"), over_http=False)
+    _url_db_option(q)
+    q.add_argument("backup_file", type=Path, metavar="FILE")
+    q.add_argument("--replace", action="store_true",
+                   help=_("replace the list the database holds now"))
+    q = subcommand("create-event", cmd_create_event,
+                   _("create an event from an event TOML file"))
+    q.add_argument("event_file", type=Path, metavar="EVENT_TOML")
+    q.add_argument("--id", required=True, help=_("the event's id, e.g. {0}").format("shic2026"))
+    subcommand("events", cmd_events, _("list the events on the server"))
+    q = subcommand("import", cmd_import, _("import a registration export (XLSX or CSV)"))
+    q.add_argument("file", type=Path, metavar="FILE")
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q.add_argument("--dry-run", action="store_true",
+                   help=_("show what would change, write nothing"))
     missing = q.add_mutually_exclusive_group()
     missing.add_argument("--mark-missing", dest="mark_missing", action="store_const",
                          const="true", default="auto",
-                         help="mark everyone not in this file as gone, however many")
+                         help=_("mark everyone not in this file as gone, however many"))
     missing.add_argument("--supplement", dest="mark_missing", action="store_const",
-                         const="false", help="this file adds to the list: mark nobody as gone")
-    q = subcommand("enrol", cmd_enrol, "make a one-time code (and QR) that enrols one desk")
-    q.add_argument("--event", required=True)
-    q.add_argument("--device-name", required=True, help="e.g. 报到处1")
-    q.add_argument("--hours", type=float, default=24, help="how long the code works (default 24)")
-    q.add_argument("--qr-png", type=Path, help="also save the QR code as a PNG image")
-    q.add_argument("--no-qr", action="store_true", help="do not draw the QR in the terminal")
-    q = subcommand("devices", cmd_devices, "list the desks enrolled for an event")
-    q.add_argument("--event", required=True)
-    q = subcommand("revoke", cmd_revoke, "revoke a desk: its token stops working at once")
-    q.add_argument("device")
-    q.add_argument("--event", required=True)
-    q = subcommand("stats", cmd_stats, "headcounts across every desk")
-    q.add_argument("--event", required=True)
-    q = subcommand("undo", cmd_undo, "cancel an admission made at any desk (an organiser's "
-                                     "correction; a desk may undo only its own)")
-    q.add_argument("admission", help="the admission's event id (uuid), as `checkin history` "
-                                     "or `checkin server audit` show it")
-    q.add_argument("--event", required=True)
-    q.add_argument("--reason", required=True, help="why, for the audit trail")
-    q = subcommand("rejected", cmd_rejected, "events the service refused from desks, and why")
-    q.add_argument("--event", required=True)
-    q = subcommand("audit", cmd_audit, "every desk's refused scans and audit trail")
-    q.add_argument("--event", required=True)
-    q.add_argument("--kind", choices=("refused", "audit"), help="only one of the two")
+                         const="false", help=_("this file adds to the list: mark nobody as gone"))
+    q = subcommand("enrol", cmd_enrol, _("make a one-time code (and QR) that enrols one desk"))
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q.add_argument("--device-name", required=True, help=_("e.g. {0}").format("报到处1"))
+    q.add_argument("--hours", type=float, default=24,
+                   help=_("how long the code works (default 24)"))
+    q.add_argument("--qr-png", type=Path, help=_("also save the QR code as a PNG image"))
+    q.add_argument("--no-qr", action="store_true", help=_("do not draw the QR in the terminal"))
+    q = subcommand("devices", cmd_devices, _("list the desks enrolled for an event"))
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q = subcommand("revoke", cmd_revoke, _("revoke a desk: its token stops working at once"))
+    q.add_argument("device", metavar="DEVICE")
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q = subcommand("stats", cmd_stats, _("headcounts across every desk"))
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q = subcommand("undo", cmd_undo, _("cancel an admission made at any desk (an organiser's "
+                                       "correction; a desk may undo only its own)"))
+    q.add_argument("admission", metavar="ADMISSION",
+                   help=_("the admission's event id (uuid), as `checkin history` or `checkin "
+                          "server audit` show it"))
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q.add_argument("--reason", required=True, help=_("why, for the audit trail"))
+    q = subcommand("rejected", cmd_rejected, _("events the service refused from desks, and why"))
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q = subcommand("audit", cmd_audit, _("every desk's refused scans and audit trail"))
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q.add_argument("--kind", choices=("refused", "audit"), help=_("only one of the two"))
 
 
 # -- argparse plumbing ----------------------------------------------------------------------------
@@ -131,9 +155,10 @@ def _url_db_option(parser: argparse.ArgumentParser) -> None:
     # The shared --db is a Path, which would turn postgresql://host into postgresql:/host.
     _drop_option(parser, "--db")
     parser.add_argument("--db", dest="db_url", default=None, metavar="URL",
-                        help="database URL: sqlite:///path/central.db or "
-                             "postgresql+psycopg://user@host:5432/dbname, or a file path "
-                             "(default: central.db in the user data folder)")
+                        help=_("database URL: {0} or {1}, or a file path (default: {2} in the "
+                               "user data folder)").format(
+                            "sqlite:///path/central.db",
+                            "postgresql+psycopg://user@host:5432/dbname", "central.db"))
 
 
 def _needs_subcommand(_args) -> int:  # argparse requires the subcommand; never reached
@@ -158,20 +183,23 @@ def cmd_serve(args) -> int:
         app = create_app(url, public_url=public,
                          fingerprint=tls.fingerprint if tls else None)
     except Exception as exc:
-        raise ServerCommandError(f"cannot open the database {display_url(url)}: "
-                                 f"{_first_line(exc)}") from exc
-    print(f"Checkin central list on {scheme}://{args.host}:{args.port}  "
-          f"(database: {display_url(url)})")
+        raise ServerCommandError(_("cannot open the database {0}: {1}").format(
+            display_url(url), _first_line(exc))) from exc
+    print(_("Checkin central list on {address}  (database: {database})").format(
+        address=f"{scheme}://{args.host}:{args.port}", database=display_url(url)))
     if tls:
-        print(f"certificate fingerprint {shown(tls.fingerprint)}")
-        print(f"  ({'made now in' if tls.made else 'from'} {tls.cert_file}; enrolment codes "
-              "carry it, so desks trust exactly this server)")
+        print(_("certificate fingerprint {0}").format(shown(tls.fingerprint)))
+        print("  " + (_("(made now in {0}; enrolment codes carry it, so desks trust exactly this "
+                        "server)") if tls.made else
+                      _("(from {0}; enrolment codes carry it, so desks trust exactly this "
+                        "server)")).format(tls.cert_file))
     else:
-        print("WARNING: plain HTTP: desk tokens, check-ins and personal data travel in clear "
-              "over the network; use it only behind your own TLS proxy, or for a test")
-    print(f"desks connect to {public}; live headcount: {public}/live/<event>")
+        print(_("WARNING: plain HTTP: desk tokens, check-ins and personal data travel in clear "
+                "over the network; use it only behind your own TLS proxy, or for a test"))
+    print(_("desks connect to {0}; live headcount: {1}").format(public, f"{public}/live/<event>"))
     if args.host in ("127.0.0.1", "localhost"):
-        print("listening on this machine only: use --host 0.0.0.0 for desks on the network")
+        print(_("listening on this machine only: use --host {0} for desks on the network")
+              .format("0.0.0.0"))
     options = {"ssl_certfile": str(tls.cert_file), "ssl_keyfile": str(tls.key_file)} \
         if tls else {}
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False,
@@ -189,13 +217,13 @@ def _certificate(args, db_url: str, public: str):
     try:
         if args.cert or args.key:
             if not (args.cert and args.key):
-                raise ServerCommandError("--cert and --key go together")
+                raise ServerCommandError(_("--cert and --key go together"))
             return load(args.cert, args.key)
         hosts = [urlsplit(public).hostname or "", args.host, "localhost", "127.0.0.1"]
         return ensure_certificate(tls_folder(db_url),
                                   [h for h in hosts if h not in ("0.0.0.0", "::")])
     except (TlsError, OSError) as exc:
-        raise ServerCommandError(f"cannot use the TLS certificate: {exc}") from exc
+        raise ServerCommandError(_("cannot use the TLS certificate: {0}").format(exc)) from exc
 
 
 def tls_folder(db_url: str) -> Path:
@@ -233,14 +261,8 @@ def _first_line(exc: Exception) -> str:
 
 def cmd_token(args) -> int:
     from ..server.auth import create_organiser_token
-    from ..server.db import Database, default_url, display_url, normalise_url
 
-    url = normalise_url(args.db_url) if args.db_url else default_url()
-    try:
-        db = Database(url)
-    except Exception as exc:
-        raise ServerCommandError(f"cannot open the database {display_url(url)}: "
-                                 f"{_first_line(exc)}") from exc
+    url, db = _open_database(args)
     try:
         token = create_organiser_token(db, args.label)
     finally:
@@ -251,10 +273,55 @@ def cmd_token(args) -> int:
     cert = tls_folder(url) / CERT_FILE
     fingerprint = fingerprint_of_pem(cert.read_text(encoding="ascii")) if cert.exists() else None
     emit(args, {"token": token, "label": args.label, "fingerprint": fingerprint},
-          f"{token}\n(organiser token for {args.label}: shown only now, the server keeps only "
-          f"its hash; pass it with --token or export {TOKEN_ENV}=...)"
-          + (f"\nthe server's certificate fingerprint: {shown(fingerprint)} (--fingerprint or "
-             f"export {FINGERPRINT_ENV}=... on other computers)" if fingerprint else ""))
+          f"{token}\n" + _("(organiser token for {label}: shown only now, the server keeps only "
+                           "its hash; pass it with --token or export {env}=...)").format(
+              label=args.label, env=TOKEN_ENV)
+          + ("\n" + _("the server's certificate fingerprint: {fingerprint} (--fingerprint or "
+                      "export {env}=... on other computers)").format(
+              fingerprint=shown(fingerprint), env=FINGERPRINT_ENV) if fingerprint else ""))
+    return 0
+
+
+def _open_database(args):
+    from ..server.db import Database, default_url, display_url, normalise_url
+
+    url = normalise_url(args.db_url) if args.db_url else default_url()
+    try:
+        return url, Database(url)
+    except Exception as exc:
+        raise ServerCommandError(_("cannot open the database {0}: {1}").format(
+            display_url(url), _first_line(exc))) from exc
+
+
+def cmd_backup(args) -> int:
+    from ..server.backup import backup, backup_into
+
+    _url, db = _open_database(args)
+    try:
+        if args.target.is_dir() or not args.target.name.endswith(".gz"):  # a timer's folder
+            args.target.mkdir(parents=True, exist_ok=True)
+            summary, removed = backup_into(db, args.target, keep=args.keep)
+        else:
+            summary, removed = backup(db, args.target), []
+    finally:
+        db.dispose()
+    emit(args, {"file": summary.file, "revision": summary.revision, "rows": summary.rows,
+                "removed": [str(p) for p in removed]},
+         _("backed up {rows} row(s) to {file}").format(rows=summary.total, file=summary.file)
+         + "".join("\n" + _("removed the old backup {0}").format(p) for p in removed))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from ..server.backup import restore
+    from ..server.db import default_url, normalise_url
+
+    url = normalise_url(args.db_url) if args.db_url else default_url()
+    summary = restore(url, args.backup_file, replace=args.replace)
+    emit(args, {"file": summary.file, "revision": summary.revision, "rows": summary.rows,
+                "server_id": summary.server_id},
+         _("restored {rows} row(s) from {file} (made {when})").format(
+             rows=summary.total, file=summary.file, when=summary.created_at))
     return 0
 
 
@@ -265,22 +332,25 @@ def _call(args, method: str, path: str, **kwargs):
     base = (args.server or f"https://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
-        raise ServerCommandError(f"an organiser token is needed: --token or ${TOKEN_ENV} "
-                                 "(make one with `checkin server token` on the server machine)")
+        raise ServerCommandError(_("an organiser token is needed: --token or ${0} (make one "
+                                   "with `checkin server token` on the server machine)")
+                                 .format(TOKEN_ENV))
     headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
     try:
         response = httpx.request(method, f"{base}/api/v1{path}", headers=headers,
                                  timeout=kwargs.pop("timeout", 30.0),
                                  verify=_trust(base, args.fingerprint), **kwargs)
     except httpx.TimeoutException as exc:
-        raise ServerCommandError(f"the server at {base} did not answer in time") from exc
+        raise ServerCommandError(_("the server at {0} did not answer in time").format(base)) \
+            from exc
     except httpx.HTTPError as exc:
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            raise ServerCommandError(
-                f"the server at {base} has a certificate this computer does not trust: give "
-                f"its fingerprint (--fingerprint or ${FINGERPRINT_ENV}; `checkin serve` prints "
-                "it at start)") from exc
-        raise ServerCommandError(f"cannot reach the server at {base}: {exc}") from exc
+            raise ServerCommandError(_(
+                "the server at {base} has a certificate this computer does not trust: give "
+                "its fingerprint (--fingerprint or ${env}; `checkin serve` prints it at "
+                "start)").format(base=base, env=FINGERPRINT_ENV)) from exc
+        raise ServerCommandError(_("cannot reach the server at {0}: {1}").format(base, exc)) \
+            from exc
     try:
         body = response.json()
     except ValueError:
@@ -288,8 +358,9 @@ def _call(args, method: str, path: str, **kwargs):
     if response.is_success and body is not None:
         return body
     message = body.get("message") if isinstance(body, dict) else None
-    raise ServerCommandError(message or f"the server answered {response.status_code} "
-                             f"{response.reason_phrase} (is {base} a Checkin Desk server?)")
+    raise ServerCommandError(message or _("the server answered {status} (is {base} a Checkin "
+                                          "Desk server?)").format(
+        status=f"{response.status_code} {response.reason_phrase}", base=base))
 
 
 def _trust(base: str, fingerprint: str | None):
@@ -308,7 +379,8 @@ def _trust(base: str, fingerprint: str | None):
     except (FingerprintError, pinning.CertificateMismatch) as exc:
         raise ServerCommandError(str(exc)) from exc
     except OSError as exc:
-        raise ServerCommandError(f"cannot reach the server at {base}: {exc}") from exc
+        raise ServerCommandError(_("cannot reach the server at {0}: {1}").format(base, exc)) \
+            from exc
 
 
 def _local_certificate(base: str) -> str | None:
@@ -338,17 +410,18 @@ def cmd_create_event(args) -> int:
     try:
         text = args.event_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ServerCommandError(f"cannot read {args.event_file}: {exc}") from exc
+        raise ServerCommandError(_("cannot read {0}: {1}").format(args.event_file, exc)) \
+            from exc
     made = _call(args, "POST", "/events", json={"id": args.id, "config_toml": text})
-    emit(args, made, f"created event {made['id']}: {made['name']}")
+    emit(args, made, _("created event {id}: {name}").format(id=made["id"], name=made["name"]))
     return 0
 
 
 def cmd_events(args) -> int:
     items = _call(args, "GET", "/events")["items"]
-    lines = [f"{e['id']}  {e['name']}  ({e['registrants']} registrants, {e['devices']} desks)"
-             for e in items]
-    emit(args, items, "\n".join(lines) or "no events yet")
+    lines = [f"{e['id']}  {e['name']}  " + _("({registrants} registrants, {devices} desks)")
+             .format(registrants=e["registrants"], devices=e["devices"]) for e in items]
+    emit(args, items, "\n".join(lines) or _("no events yet"))
     return 0
 
 
@@ -358,7 +431,8 @@ def cmd_import(args) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        raise ServerCommandError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+        raise ServerCommandError(_("cannot read {0}: {1}").format(
+            args.file, exc.strerror or exc)) from exc
     body = _call(args, "POST", f"/events/{_seg(args.event)}/imports", content=data,
                  params={"filename": args.file.name, "mark_missing": args.mark_missing,
                          "dry_run": str(args.dry_run).lower()},
@@ -372,17 +446,18 @@ def cmd_import(args) -> int:
 def cmd_enrol(args) -> int:
     made = _call(args, "POST", f"/events/{_seg(args.event)}/enrolments",
                  json={"device_name": args.device_name, "valid_hours": args.hours})
-    lines = [f"enrolment code for {made['device_name']} ({args.event}): {made['code']}",
-             f"works once, until {made['expires_at'][:16].replace('T', ' ')} UTC"]
+    lines = [_("enrolment code for {desk} ({event}): {code}").format(
+                 desk=made["device_name"], event=args.event, code=made["code"]),
+             _("works once, until {0} UTC").format(made["expires_at"][:16].replace("T", " "))]
     if made.get("fingerprint"):
         from ..certs import shown
 
-        lines.append(f"server fingerprint: {shown(made['fingerprint'])} (typed with the code: "
-                     "at least its first 16 characters; the QR carries it)")
+        lines.append(_("server fingerprint: {0} (typed with the code: at least its first 16 "
+                       "characters; the QR carries it)").format(shown(made["fingerprint"])))
     lines.append(f"QR: {made['qr']}")
     if args.qr_png:
         save_qr_png(made["qr"], args.qr_png)
-        lines.append(f"QR image saved to {args.qr_png}")
+        lines.append(_("QR image saved to {0}").format(args.qr_png))
     if not args.no_qr and not getattr(args, "json", False):
         lines += ["", terminal_qr(made["qr"])]
     emit(args, made, "\n".join(lines))
@@ -391,23 +466,26 @@ def cmd_enrol(args) -> int:
 
 def cmd_devices(args) -> int:
     items = _call(args, "GET", f"/events/{_seg(args.event)}/devices")["items"]
-    lines = [f"{d['device_id']}  {d['name']}  enrolled {_when(d['enrolled_at'])}  last seen "
-             f"{_when(d['last_seen'])}  last upload {_when(d['last_upload'])}"
-             + (f"  ({d['unsent']} not sent then)" if d.get("unsent") else "")
-             + ("  REVOKED" if d["revoked"] else "") for d in items]
-    emit(args, items, "\n".join(lines) or "no desks enrolled yet")
+    lines = [f"{d['device_id']}  {d['name']}  " + _(
+                 "enrolled {enrolled}  last seen {seen}  last upload {upload}").format(
+                 enrolled=_when(d["enrolled_at"]), seen=_when(d["last_seen"]),
+                 upload=_when(d["last_upload"]))
+             + ("  " + _("({0} not sent then)").format(d["unsent"]) if d.get("unsent") else "")
+             + ("  " + _("REVOKED") if d["revoked"] else "") for d in items]
+    emit(args, items, "\n".join(lines) or _("no desks enrolled yet"))
     return 0
 
 
 def cmd_revoke(args) -> int:
     done = _call(args, "POST", f"/events/{_seg(args.event)}/devices/{_seg(args.device)}/revoke")
-    lines = [f"revoked {done['device_id']} ({done['name']}): it can no longer sync"]
+    lines = [_("revoked {device} ({name}): it can no longer sync").format(
+        device=done["device_id"], name=done["name"])]
     if done.get("unsent"):
-        lines.append(f"when it last uploaded ({_when(done.get('last_upload'))} UTC) it still had "
-                     f"{done['unsent']} event(s) not sent")
-    lines.append("at its next round it uploads what it recorded before now (nothing later), "
-                 "then wipes its copy of the list; a desk that never connects again keeps "
-                 "what it did not send")
+        lines.append(_("when it last uploaded ({at} UTC) it still had {count} event(s) not sent")
+                     .format(at=_when(done.get("last_upload")), count=done["unsent"]))
+    lines.append(_("at its next round it uploads what it recorded before now (nothing later), "
+                   "then wipes its copy of the list; a desk that never connects again keeps "
+                   "what it did not send"))
     emit(args, done, "\n".join(lines))
     return 0
 
@@ -419,8 +497,9 @@ def _when(stamp: str | None) -> str:
 def cmd_undo(args) -> int:
     done = _call(args, "POST", f"/events/{_seg(args.event)}/events/{_seg(args.admission)}/undo",
                  json={"reason": args.reason})
-    emit(args, done, f"undone: {done['code']} at {done['station']} (undo {done['uuid']}); "
-                      "every desk learns it at its next round")
+    emit(args, done, _("undone: {code} at {station} (undo {uuid}); every desk learns it at its "
+                       "next round").format(code=done["code"], station=done["station"],
+                                            uuid=done["uuid"]))
     return 0
 
 
@@ -428,7 +507,7 @@ def cmd_rejected(args) -> int:
     items = _call(args, "GET", f"/events/{_seg(args.event)}/rejected")["items"]
     lines = [f"{_when(r['received_at'])}  {r['device']}  {r['kind']} {r['code'] or ''}  "
              f"[{r['error']}] {r['message']}" for r in items]
-    emit(args, items, "\n".join(lines) or "no event was refused")
+    emit(args, items, "\n".join(lines) or _("no event was refused"))
     return 0
 
 
@@ -446,19 +525,20 @@ def cmd_audit(args) -> int:
              f"{e['kind']}: " + (e["data"].get("action", "") if e["kind"] == "audit" else
                                  f"{e['code'] or ''} {e['data'].get('reason_code', '')}")
              for e in items]
-    emit(args, items, "\n".join(lines) or "nothing recorded yet")
+    emit(args, items, "\n".join(lines) or _("nothing recorded yet"))
     return 0
 
 
 def cmd_stats(args) -> int:
     s = _call(args, "GET", f"/events/{_seg(args.event)}/stats")
-    lines = [f"{s['name']}: {s['arrived']} of {s['expected']} arrived"]
+    lines = [_("{event}: {arrived} of {expected} arrived").format(
+        event=s["name"], arrived=s["arrived"], expected=s["expected"])]
     lines += [f"  {c['category']}: {c['arrived']} / {c['expected']}" for c in s["by_category"]]
     lines += [f"  {m['name']}: {m['redeemed']} / {m['entitled']}" for m in s["meals"]]
     lines += [f"  {f['name']}: {f['entered']}" + (f" / {f['capacity']}" if f["capacity"] else "")
               for f in s["forums"]]
     if s["conflicts"]:
-        lines.append(f"{s['conflicts']} open conflict(s)")
+        lines.append(_("{0} open conflict(s)").format(s["conflicts"]))
     emit(args, s, "\n".join(lines))
     return 0
 
