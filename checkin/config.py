@@ -93,11 +93,28 @@ class _Required(_Table):
         return name
 
 
+def _minutes(value):
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                              or not 0 <= value <= 24 * 60):
+        raise ValueError("tolerance_minutes must be a whole number of minutes (0 to 1440)")
+    return value
+
+
+Minutes = Annotated[int | None, BeforeValidator(_minutes)]
+
+
 class _Meal(_Required):
     id: Text = ""
     date: IsoText = None
     start: IsoText = None
     end: IsoText = None
+    tolerance_minutes: Minutes = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
 
 
 class _Forum(_Meal):
@@ -138,6 +155,7 @@ class _Event(_Table):
     start: IsoText = None
     end: IsoText = None
     checkin_days: IsoTexts = ()
+    window_tolerance_minutes: Minutes = 15
 
     @field_validator("timezone")
     @classmethod
@@ -321,13 +339,14 @@ def config_from_dict(raw: dict) -> EventConfig:
         file = _EventFile.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_explain(exc)) from None
-    meals = [MealSlot(id=m.id or m.name, name=m.name, date=m.date, start=m.start, end=m.end)
-             for m in file.meals]
+    meals = [MealSlot(id=m.id or m.name, name=m.name, date=m.date, start=m.start, end=m.end,
+                      tolerance_minutes=m.tolerance_minutes) for m in file.meals]
     # In time order, whatever order the event file lists them in: the station list, the
     # dashboard and "the next meal today" (policy.current_meal) all read them in this order.
     meals.sort(key=lambda m: (m.date is None, m.date or "", m.start or ""))
     forums = [Forum(id=f.id or f.name, name=f.name, room=f.room, capacity=f.capacity,
-                    date=f.date, start=f.start, end=f.end, signup_required=f.signup_required)
+                    date=f.date, start=f.start, end=f.end, signup_required=f.signup_required,
+                    tolerance_minutes=f.tolerance_minutes)
               for f in file.forums]
     categories = [Category(name=c.name, colour=c.colour or c.color or "#607d8b",
                            name_en=c.name_en, aliases=c.aliases, days=c.days, meals=c.meals,
@@ -347,6 +366,8 @@ def config_from_dict(raw: dict) -> EventConfig:
                         desk_fields=privacy.desk_fields, desk_unmasked=privacy.desk_unmasked),
         alerts=Alerts(words=alerts.words, categories=alerts.categories, fields=alerts.fields,
                       acknowledge=alerts.acknowledge),
+        window_tolerance_minutes=15 if event.window_tolerance_minutes is None
+        else event.window_tolerance_minutes,
     )
 
 

@@ -40,6 +40,7 @@ from .policy import (
     decide,
     decide_unlisted,
     event_span,
+    opening_hours,
     parse_station,
 )
 from .store import Store, eventlog
@@ -238,8 +239,10 @@ class Desk:
             return self._admit_unlisted(conn, ticket, where)
         first = eventlog.admission(conn, code, where.key) if reg else None
         count = eventlog.admission_count(conn, where.key) if where.forum else 0
-        decision = decide(where, reg, code, self.store.config, today=self.today(),
-                          first_admission=first, station_count=count)
+        now = self.now()
+        decision = decide(where, reg, code, self.store.config, today=now.date().isoformat(),
+                          clock=now.strftime("%H:%M"), first_admission=first,
+                          station_count=count)
         if decision.ok:
             event = self._event(_KIND_FOR_STATION[where.kind], reg.code, where.key,
                                 data={"ticket_id": ticket.id} if ticket else None)
@@ -468,6 +471,7 @@ class Desk:
             "payment": reg.payment if reg else "", "today": self.today(), "days": tuple(days),
             "slot": where.meal.name if where.meal else "", "forum": where.forum.name if where.forum else "",
             "capacity": where.forum.capacity if where.forum else "",
+            **self._window_params(where),
             "first_time": self._when(decision.first_time),
             "first_device": self._desk_name(decision.first_device), **extra,
         }
@@ -476,6 +480,15 @@ class Desk:
         decision.alerts = alerts_for(reg, config)
         decision.acknowledge = bool(decision.alerts) and config.alerts.acknowledge
         return decision
+
+    def _window_params(self, where: Station) -> dict:
+        """The opening hours a too-early or too-late refusal names."""
+        slot = where.meal or where.forum
+        hours = opening_hours(where, self.store.config)
+        if slot is None or hours is None:
+            return {}
+        return {"start": slot.start, "end": slot.end, "opens": hours[0], "closes": hours[1],
+                "now": self.now().strftime("%H:%M")}
 
     def _when(self, wall_time: str | None) -> str:
         """'08:12:03' for today, '2026-06-25 17:40' for another day, as the window says it."""

@@ -24,6 +24,10 @@ MESSAGES: dict[str, str] = {
     "outside_event": ("Today ({today}) is not a day of this event ({first} to {last}): check this "
                       "laptop's date and clock"),
     "wrong_day": "Not admitted today ({today}); admitted on {days}",
+    "too_early": ("{station} admits from {opens} ({start}–{end}); now {now}: come back then, or a "
+                  "supervisor override"),
+    "too_late": ("{station} admitted until {closes} ({start}–{end}); now {now}: a supervisor "
+                 "override lets a latecomer in"),
     "meal_not_entitled": "{slot} is not part of this registration",
     "forum_not_entitled": "Not signed up for {forum}",
     "forum_full": "{forum} is full ({capacity} seats)",

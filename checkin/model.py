@@ -113,8 +113,10 @@ class MealSlot:
     id: str
     name: str
     date: str | None = None  # ISO date; None when only the export named it
-    start: str | None = None
+    start: str | None = None  # "HH:MM" in the event's zone: served from, until end
     end: str | None = None
+    # Minutes before start and after end still served (None: the event's default).
+    tolerance_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Forum:
     end: str | None = None
     # True: only those who chose it in the export (or whose category has all_forums) enter.
     signup_required: bool = False
+    tolerance_minutes: int | None = None  # as MealSlot's: the door opens this much early
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,8 @@ class EventConfig:
     require_signature: bool = False
     privacy: Privacy = field(default_factory=Privacy)
     alerts: Alerts = field(default_factory=Alerts)
+    # A meal slot or forum with start and end admits only then, give or take this (minutes).
+    window_tolerance_minutes: int = 15
 
     def meal(self, key: str) -> MealSlot | None:
         return next((m for m in self.meals if key in (m.id, m.name)), None)

@@ -68,6 +68,23 @@ def allowed_days(station: Station, category: Category | None, config: EventConfi
     return category.days if category and category.days else config.checkin_days
 
 
+def opening_hours(station: Station, config: EventConfig) -> tuple[str, str] | None:
+    """("11:15", "13:45"): when a meal slot or forum with start and end admits, its window
+    widened by its tolerance (the event's by default); None when it has no window."""
+    slot = station.meal or station.forum
+    if slot is None or not (slot.start and slot.end):
+        return None
+    tolerance = (config.window_tolerance_minutes if slot.tolerance_minutes is None
+                 else slot.tolerance_minutes)
+    return _shift(slot.start, -tolerance), _shift(slot.end, tolerance)
+
+
+def _shift(clock: str, minutes: int) -> str:
+    hours, mins = map(int, clock.split(":"))
+    total = min(max(hours * 60 + mins + minutes, 0), 24 * 60 - 1)  # within the same day
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
 def event_span(config: EventConfig) -> tuple[str, str] | None:
     """(first day, last day) of the event, from its dates, check-in days, meals and forums."""
     days = [d for d in (config.start, config.end, *config.checkin_days,
@@ -92,9 +109,11 @@ def _refuse(station: Station, reg: Registrant, reason_code: str) -> Decision:
 
 
 def decide(station: Station, reg: Registrant | None, code: str, config: EventConfig, *,
-           today: str, first_admission=None, station_count: int = 0) -> Decision:
-    """`first_admission`: the admissions row for (code, station) if any; `station_count`:
-    people admitted at this station so far (for forum capacity)."""
+           today: str, clock: str = "12:00", first_admission=None,
+           station_count: int = 0) -> Decision:
+    """`today`, `clock`: the date and "HH:MM" in the event's zone; `first_admission`: the
+    admissions row for (code, station) if any; `station_count`: people admitted at this
+    station so far (for forum capacity)."""
     if reg is None:
         return Decision(Outcome.NOT_FOUND, station.key, code=code, reason_code="not_found")
     if reg.missing:
@@ -111,6 +130,9 @@ def decide(station: Station, reg: Registrant | None, code: str, config: EventCon
     days = allowed_days(station, category, config)
     if days and today not in days:
         return _refuse(station, reg, _wrong_day(config, today))
+    hours = opening_hours(station, config)
+    if hours and not hours[0] <= clock <= hours[1]:
+        return _refuse(station, reg, "too_early" if clock < hours[0] else "too_late")
     if station.meal:
         entitled = set(reg.meals) | set(category.meals if category else ())
         if station.meal.id not in entitled and station.meal.name not in entitled:

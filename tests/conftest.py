@@ -38,6 +38,8 @@ SHARED = DATA  # the old name of the data folder, kept for modules that still im
 EVENT_TOML = events_dir() / "shic2026.toml"  # checkin/assets/events (issue 14)
 # Inside the event: 26 June 2026, 08:30 Beijing time.
 EVENT_DAY = dt.datetime(2026, 6, 26, 8, 30)
+# The same day while lunch is served (6月26日午餐 11:30-13:30).
+LUNCH_TIME = EVENT_DAY.replace(hour=12)
 
 
 @pytest.fixture(autouse=True)

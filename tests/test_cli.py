@@ -1,5 +1,6 @@
 """The `checkin` command as a user runs it: a real process, a real database file."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 from conftest import CSV_GBK, EVENT_TOML, XLSX
 
 from checkin.demo import DEMO_ORGANISER_PIN
+from checkin.store import Store
 
 CHECKIN = str(Path(sys.executable).parent / "checkin")
 PIN = "2468013579"  # the organiser PIN: phone numbers unmasked, exports (issue 7)
@@ -42,6 +44,14 @@ def test_list_json_matches_the_answer_key(tmp_path, answers):
     assert all({k: row[k] for k in keys} == expected[row["code"]] for row in listed)
 
 
+def serve_lunch_all_day(db) -> None:
+    with Store(db) as store:
+        config = store.config
+        config.meals = [dataclasses.replace(m, start="00:00", end="23:59") for m in config.meals]
+        with store.transaction() as conn:
+            store.save_config(conn, config)
+
+
 def test_a_registration_morning_from_the_command_line(tmp_path):
     db = tmp_path / "demo.db"
     export = tmp_path / "export.xlsx"
@@ -62,6 +72,7 @@ def test_a_registration_morning_from_the_command_line(tmp_path):
     assert refused.returncode == 1 and json.loads(refused.stdout)["reason_code"] == "unpaid"
     assert json.loads(run("scan", "NOPE-1", "--json", db=db, ok=False).stdout)["outcome"] == "not_found"
 
+    serve_lunch_all_day(db)  # the demo's lunch is 11:30-13:30 today: whenever this runs
     assert run_json("scan", b, "--station", "meal:day1-lunch", db=db)["outcome"] == "ok"
     second_lunch = run("scan", b, "--station", "meal:day1-lunch", "--json", db=db, ok=False)
     assert second_lunch.returncode == 3 and json.loads(second_lunch.stdout)["outcome"] == "already"

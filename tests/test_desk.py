@@ -4,7 +4,7 @@ import datetime as dt
 import threading
 
 import pytest
-from conftest import EVENT_DAY
+from conftest import EVENT_DAY, LUNCH_TIME
 
 from checkin.desk import Desk, DeskError
 from checkin.model import Outcome
@@ -108,7 +108,8 @@ def test_unpaid_and_refunded_are_refused_with_the_reason(desk):
                                     (refunded.code, "registration", "not_eligible", "refunded")]
 
 
-def test_lunch_once_per_person_per_day_and_undo(desk):
+def test_lunch_once_per_person_per_day_and_undo(event_store):
+    desk = Desk(event_store, operator="alice", now=lambda: LUNCH_TIME)
     meal = "meal:0626-lunch"
     assert desk.scan(PAID, meal).outcome == Outcome.OK
     assert desk.scan(PAID, meal).outcome == Outcome.ALREADY
@@ -119,7 +120,8 @@ def test_lunch_once_per_person_per_day_and_undo(desk):
     assert desk.scan(PAID, "meal:6月26日午餐").outcome == Outcome.ALREADY
 
 
-def test_meal_of_another_day_and_meal_not_entitled(desk):
+def test_meal_of_another_day_and_meal_not_entitled(event_store):
+    desk = Desk(event_store, operator="alice", now=lambda: EVENT_DAY.replace(hour=19))
     other_day = desk.scan(PAID, "meal:0627-lunch")
     assert other_day.outcome == Outcome.NOT_ELIGIBLE and other_day.reason_code == "wrong_day"
     dinner = desk.scan(PAID, "meal:0626-dinner")
@@ -291,7 +293,8 @@ def test_chinese_wording(event_store):
     assert desk.scan(PAID).reason == "欢迎，范俊"
     # The banner shows the name large: the reason says what to do, not who, nor a raw value.
     assert desk.scan(UNPAID).reason == "未缴费：请到缴费处缴费，或由主管特批"
-    assert desk.scan(PAID, "meal:0626-lunch").reason == "可以进入：6月26日午餐"
+    assert Desk(event_store, operator="a", chinese=True, now=lambda: LUNCH_TIME).scan(
+        PAID, "meal:0626-lunch").reason == "可以进入：6月26日午餐"
     english = Desk(event_store, operator="a", now=lambda: EVENT_DAY)
     assert english.scan(UNPAID).reason == ("Not paid yet: send to the payment desk, or a "
                                            "supervisor override")

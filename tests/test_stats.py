@@ -1,6 +1,6 @@
 """Headcounts agree with the answer key, counted independently here."""
 
-from conftest import EVENT_DAY
+from conftest import LUNCH_TIME
 
 from checkin.desk import Desk
 from checkin.stats import headcounts
@@ -21,7 +21,7 @@ def test_expected_and_meal_entitlements_match_the_answer_key(event_store, answer
 
 
 def test_arrivals_by_category_day_meal_and_forum(event_store):
-    desk = Desk(event_store, operator="a", now=lambda: EVENT_DAY)
+    desk = Desk(event_store, operator="a", now=lambda: LUNCH_TIME)
     for code in ("SHIC2026-000002", "SHIC2026-000003", "SHIC2026-000010"):
         assert desk.scan(code).ok
     assert desk.scan("SHIC2026-000002", "meal:0626-lunch").ok

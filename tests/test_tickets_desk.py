@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import EVENT_DAY, EVENT_TOML, XLSX
+from conftest import EVENT_DAY, EVENT_TOML, LUNCH_TIME, XLSX
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -318,7 +318,8 @@ def test_require_signature_refuses_scanned_plain_codes_but_not_staff(signed, key
     assert signed.scan(StaffChoice(OTHER)).outcome == Outcome.OK
     assert signed.scan(issue(key, "SHIC2026-000010")).outcome == Outcome.OK
     # Badges and meal vouchers carry plain codes: meal and forum stations still read them.
-    assert signed.scan(PAID, "meal:0626-lunch").outcome == Outcome.OK
+    at_lunch = Desk(signed.store, operator="alice", now=lambda: LUNCH_TIME)
+    assert at_lunch.scan(PAID, "meal:0626-lunch").outcome == Outcome.OK
     team = signed.check_in_team("SHIC2026-000004")  # a team leader, found by staff
     assert any(d.ok for d in team)
     assert all(d.reason_code != "signature_required" for d in team)

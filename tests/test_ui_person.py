@@ -174,7 +174,8 @@ def test_edit_a_name_is_audited_and_found_by_search(qtbot, window):
     dialog.reason.setText("typo on badge")
     dialog.action.click()
     qtbot.waitUntil(lambda: "edit" in kinds(window), timeout=WAIT)
-    assert not dialog.isVisible()
+    # The edit is stored on the DB thread; the dialog closes when its answer is back here.
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
     edit = window.person.history_rows()[0]
     assert "范俊 → 范俊杰" in edit[5] and "typo on badge" in edit[5]
     assert window.person.name.text() == "范俊杰"
@@ -401,7 +402,8 @@ def test_history_names_other_desks_and_stations_as_the_whole_window_does(qtbot, 
         eventlog.append(conn, other)
         conn.execute("INSERT INTO devices (device_id, name, updated_at) VALUES (?,?,?)",
                      ("desk-2", "报到处2", "2026-06-26T08:00:00+08:00"))
-    Desk(store, operator="ui", now=lambda: EVENT_DAY).scan(PAID, f"meal:{meal.id}")
+    lunch_time = EVENT_DAY.replace(hour=12)  # meals[0] is 6月26日午餐, 11:30-13:30
+    assert Desk(store, operator="ui", now=lambda: lunch_time).scan(PAID, f"meal:{meal.id}").ok
     select(window, "fanjun", PAID)
     rows = window.person.history_rows()
     assert rows[1][:5] == ["08:31:02", "check-in", "Registration", "报到处2", "bob"]

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from conftest import EVENT_DAY  # noqa: E402
+from conftest import EVENT_DAY, LUNCH_TIME  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -96,6 +96,8 @@ def test_pinyin_search_and_enter_checks_in(qtbot, idle_window):
 
 
 def test_meal_station_refuses_a_second_lunch_and_undo_gives_it_back(qtbot, idle_window):
+    idle_window.desk = idle_window.scan.desk = Desk(idle_window.store, operator="ui",
+                                                    chinese=True, now=lambda: LUNCH_TIME)
     index = idle_window.station_box.findData("meal:0626-lunch")
     idle_window.station_box.setCurrentIndex(index)
     idle_window.scan.submit(OTHER)

@@ -19,7 +19,8 @@ from testkit.data import XLSX  # noqa: F401  (re-exported to the sync tests)
 
 from .fake_central import FakeCentral
 
-EVENT_DAY = dt.datetime(2026, 6, 26, 8, 30)
+# 26 June 2026 at noon, Beijing time: registration is open and lunch is being served.
+EVENT_DAY = dt.datetime(2026, 6, 26, 12, 0)
 
 
 @pytest.fixture
