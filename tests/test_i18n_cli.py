@@ -28,7 +28,8 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[A-Za-z]{3,}")  # a run of 3+ ASCII letters: an English word
 # Names of standards, units and the program, the same in every language.
 ALLOWED = {"checkin", "PDF", "QR", "CSV", "XLSX", "TOML", "JSON", "PIN", "CUPS", "SQLite", "UTC",
-           "URL", "UUID", "PNG", "PEM", "TLS", "HTTP", "HTTPS", "WAL", "Ctrl"}
+           "URL", "UUID", "PNG", "PEM", "TLS", "HTTP", "HTTPS", "WAL", "Ctrl",
+           "Logic"}  # JSON Logic: the name of the rule language (checkin rules)
 # Not words: commands in backticks, paths, options, environment variables, argparse's
 # {choice,...} sets, and anything with a digit in it (codes, times, dates, masked phones).
 NOT_WORDS = re.compile(
