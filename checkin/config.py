@@ -121,6 +121,7 @@ class _Forum(_Meal):
     room: str | None = None
     capacity: int | None = None
     signup_required: bool = False
+    reentry: bool = True
 
     @field_validator("capacity", mode="before")
     @classmethod
@@ -346,7 +347,7 @@ def config_from_dict(raw: dict) -> EventConfig:
     meals.sort(key=lambda m: (m.date is None, m.date or "", m.start or ""))
     forums = [Forum(id=f.id or f.name, name=f.name, room=f.room, capacity=f.capacity,
                     date=f.date, start=f.start, end=f.end, signup_required=f.signup_required,
-                    tolerance_minutes=f.tolerance_minutes)
+                    tolerance_minutes=f.tolerance_minutes, reentry=f.reentry)
               for f in file.forums]
     categories = [Category(name=c.name, colour=c.colour or c.color or "#607d8b",
                            name_en=c.name_en, aliases=c.aliases, days=c.days, meals=c.meals,

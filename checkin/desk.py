@@ -24,6 +24,7 @@ from .alerts import alerts_for
 from .messages import message
 from .model import (
     ADMISSION_KINDS,
+    NOWHERE,
     PAYMENT_METHODS,
     REGISTRANT_FIELDS,
     REGISTRATION,
@@ -38,6 +39,7 @@ from .policy import (
     Station,
     allowed_days,
     decide,
+    decide_exit,
     decide_unlisted,
     event_span,
     opening_hours,
@@ -52,6 +54,7 @@ log = logging.getLogger("checkin.desk")
 
 PAYMENT_METHOD_COLUMN = "缴费方式"  # where a walk-in's payment method is kept (extra)
 
+CROSSINGS = (EventKind.ENTRY, EventKind.EXIT)  # undoable like admissions
 _KIND_FOR_STATION = {REGISTRATION: EventKind.CHECKIN, "meal": EventKind.MEAL, "forum": EventKind.FORUM}
 
 
@@ -143,15 +146,19 @@ class Desk:
         return parse_station(station_text, self.store.config)
 
     # -- scanning ----------------------------------------------------------
-    def scan(self, payload: str, station: str = REGISTRATION, *, by_staff: bool = False) -> Decision:
+    def scan(self, payload: str, station: str = REGISTRATION, *, by_staff: bool = False,
+             exit: bool = False) -> Decision:
         """Decide one scan and, when admitted, record it durably; a refusal is recorded too
         (a `refused` event: the audit trail of forged tickets, unpaid people, second lunches,
         which reaches the central list). `by_staff`: the code was chosen by staff from the
         list (also said by passing a StaffChoice), not read from a QR code, so an event that
-        requires signed tickets still admits it."""
+        requires signed tickets still admits it. `exit`: someone leaving through a forum door
+        (the door's occupancy and the attendance minutes need both crossings)."""
         where = self.parse_station(station)
+        if exit and not where.forum:
+            raise self._error("exit_not_a_door", station=where.label)
         decision = self._decide_scan(payload, where,
-                                     by_staff or isinstance(payload, StaffChoice))
+                                     by_staff or isinstance(payload, StaffChoice), exit)
         if not decision.ok:
             self._record_refusal(decision, where)
         return decision
@@ -172,27 +179,28 @@ class Desk:
         except sqlite3.Error:
             log.exception("could not record a refused scan")
 
-    def _decide_scan(self, payload: str, where: Station, by_staff: bool) -> Decision:
+    def _decide_scan(self, payload: str, where: Station, by_staff: bool,
+                     leaving: bool = False) -> Decision:
         try:
             scanned = read_scanned(payload)
         except InvalidPayload as exc:
             return self._explain(Decision(Outcome.INVALID, where.key, reason_code=exc.reason_code), where)
         if scanned.ticket is not None:
-            return self._scan_ticket(scanned.ticket, where)
+            return self._scan_ticket(scanned.ticket, where, leaving)
         if (self.store.config.require_signature and where.kind == REGISTRATION
                 and not by_staff):
             # Meal and forum stations read badges and vouchers, which carry plain codes.
             return self._explain(Decision(Outcome.INVALID, where.key, code=scanned.code,
                                           reason_code="signature_required"), where)
         with self.store.transaction() as conn:
-            decision = self._decide_and_record(conn, scanned.code, where)
+            decision = self._decide_and_record(conn, scanned.code, where, leaving=leaving)
         if decision.outcome == Outcome.NOT_FOUND and scanned.link_host:
             # "No registration x" sends staff hunting for a person who does not exist
             decision.code, decision.reason_code = None, "foreign_link"
             return self._explain(decision, where, host=scanned.link_host)
         return decision
 
-    def _scan_ticket(self, text: str, where: Station) -> Decision:
+    def _scan_ticket(self, text: str, where: Station, leaving: bool = False) -> Decision:
         """Verify a signed ticket offline, then decide its code as any other."""
         config = self.store.config
         try:
@@ -210,7 +218,8 @@ class Desk:
         with self.store.transaction() as conn:
             if self.revoked.revoked_by(conn, ticket.id):
                 return self._refuse_ticket("revoked", where, ticket)
-            return self._decide_and_record(conn, ticket.code, where, ticket=ticket)
+            return self._decide_and_record(conn, ticket.code, where, ticket=ticket,
+                                           leaving=leaving)
 
     def _refuse_ticket(self, reason_code: str, where: Station, ticket: Ticket | None) -> Decision:
         """A refused ticket. Its code (and the person, when listed) is shown only when the
@@ -233,22 +242,36 @@ class Desk:
         return self._explain(decision, where, **extra)
 
     def _decide_and_record(self, conn: sqlite3.Connection, code: str, where: Station,
-                           ticket: Ticket | None = None) -> Decision:
+                           ticket: Ticket | None = None, *, leaving: bool = False) -> Decision:
         reg = reg_store.get(conn, code)
         if reg is None and ticket is not None:
             return self._admit_unlisted(conn, ticket, where)
-        first = eventlog.admission(conn, code, where.key) if reg else None
-        count = eventlog.admission_count(conn, where.key) if where.forum else 0
-        now = self.now()
-        decision = decide(where, reg, code, self.store.config, today=now.date().isoformat(),
-                          clock=now.strftime("%H:%M"), first_admission=first,
-                          station_count=count)
+        if leaving:
+            decision = decide_exit(where, reg, code,
+                                   eventlog.door(conn, reg.code, where.key) if reg else NOWHERE)
+            kind = EventKind.EXIT
+        else:
+            decision = self._decide_entry(conn, reg, code, where)
+            kind = (EventKind.ENTRY if decision.reason_code == "reentered"
+                    else _KIND_FOR_STATION[where.kind])
         if decision.ok:
-            event = self._event(_KIND_FOR_STATION[where.kind], reg.code, where.key,
+            event = self._event(kind, reg.code, where.key,
                                 data={"ticket_id": ticket.id} if ticket else None)
             self._append(conn, event)
             decision.event_uuid = event.uuid
         return self._explain(decision, where)
+
+    def _decide_entry(self, conn: sqlite3.Connection, reg: Registrant | None, code: str,
+                      where: Station) -> Decision:
+        first = eventlog.admission(conn, code, where.key) if reg else None
+        forum = where.forum
+        door = eventlog.door(conn, reg.code, where.key) if forum and first else None
+        # Capacity counts who is inside now (entries less exits), only where there is one.
+        inside = eventlog.occupancy(conn, where.key) if forum and forum.capacity is not None else 0
+        now = self.now()
+        return decide(where, reg, code, self.store.config, today=now.date().isoformat(),
+                      clock=now.strftime("%H:%M"), first_admission=first,
+                      station_count=inside, door=door)
 
     def _admit_unlisted(self, conn: sqlite3.Connection, ticket: Ticket, where: Station) -> Decision:
         """A genuine ticket for a code this desk's list lacks: admitted (policy.decide_unlisted)
@@ -300,7 +323,7 @@ class Desk:
                     raise self._error("nothing_to_undo")
             else:
                 target = eventlog.get(conn, event_uuid)
-                if target is None or target.kind not in ADMISSION_KINDS:
+                if target is None or target.kind not in (*ADMISSION_KINDS, *CROSSINGS):
                     raise DeskError(f"no admission {event_uuid} to undo")
                 if eventlog.is_undone(conn, target.uuid):
                     raise self._error("already_undone")

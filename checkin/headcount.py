@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import ADMITTED_PAYMENTS, EventConfig, unlisted
 
@@ -22,6 +22,8 @@ class HeadcountRows:
     # (meals JSON, forums JSON, category, payment) of each registrant still on the list
     registrants: Iterable[tuple[str, str, str | None, str | None]]
     by_station: dict[str, int]  # admissions per station key ("meal:day1-lunch": 412)
+    # people inside each forum door now (entered, not left since); absent: nobody
+    inside: dict[str, int] = field(default_factory=dict)
 
 
 def figures(config: EventConfig, rows: HeadcountRows) -> dict:
@@ -54,5 +56,6 @@ def figures(config: EventConfig, rows: HeadcountRows) -> dict:
                    "redeemed": rows.by_station.get(f"meal:{m.id}", 0)} for m in config.meals],
         "forums": [{"forum": f.id, "name": f.name, "room": f.room, "capacity": f.capacity,
                     "signed_up": signed_up.get(f.id, 0),
-                    "entered": rows.by_station.get(f"forum:{f.id}", 0)} for f in config.forums],
+                    "entered": rows.by_station.get(f"forum:{f.id}", 0),
+                    "inside": rows.inside.get(f"forum:{f.id}", 0)} for f in config.forums],
     }

@@ -31,6 +31,11 @@ MESSAGES: dict[str, str] = {
     "meal_not_entitled": "{slot} is not part of this registration",
     "forum_not_entitled": "Not signed up for {forum}",
     "forum_full": "{forum} is full ({capacity} seats)",
+    "reentered": "Welcome back: {station}",
+    "no_reentry": "{forum} allows no re-entry once left: a supervisor override if need be",
+    "exited": "Left {station}",
+    "exit_unmatched": "Left {station}; no entry was scanned (the attendance report flags it)",
+    "already_left": "Already left {station} at {first_time} by desk {first_device}",
     "override": "Admitted by a supervisor ({reason})",
     "empty": "Nothing was scanned",
     "too_long": "The scanned code is far too long to be a ticket",
@@ -52,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "unlisted_station": ("Valid ticket, but {code} is not on this desk's list yet: {station} needs "
                          "the list (sync first)"),
     # Actions the desk refuses (checkin/desk.py), said where the action was asked for.
+    "desk_exit_not_a_door": "{station} is not a forum door: exit scans are for forum doors",
     "desk_override_needs": "an override needs the supervisor's name and a reason",
     "desk_no_registration": "no registration with code {code}",
     "desk_no_registration_walk_in": "no registration with code {code}: register a walk-in instead",

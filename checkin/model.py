@@ -42,6 +42,8 @@ class EventKind(StrEnum):
     REVOKE = "revoke"  # a signed ticket no longer admits (data.ticket_id, data.reason)
     REFUSED = "refused"  # a scan that admitted nobody (data.outcome, data.reason_code)
     AUDIT = "audit"  # an audit-trail entry on its way to the central list (never stored locally)
+    ENTRY = "entry"  # came back in through a forum door after leaving (the first entry: FORUM)
+    EXIT = "exit"  # left through a forum door
 
 
 # device_id of the events the central list records itself (an organiser's edits)
@@ -61,6 +63,9 @@ def untitled_event() -> str:
     return _("Untitled event")
 
 ADMISSION_KINDS = (EventKind.CHECKIN, EventKind.MEAL, EventKind.FORUM, EventKind.OVERRIDE)
+# Crossings of a forum door, in and out: who is inside is whoever's last one is not an exit.
+ENTRY_KINDS = (EventKind.FORUM, EventKind.OVERRIDE, EventKind.ENTRY)
+MOVEMENT_KINDS = (*ENTRY_KINDS, EventKind.EXIT)
 
 # Fields an export or a desk can set on a registrant, in display order.
 REGISTRANT_FIELDS = (
@@ -131,6 +136,8 @@ class Forum:
     # True: only those who chose it in the export (or whose category has all_forums) enter.
     signup_required: bool = False
     tolerance_minutes: int | None = None  # as MealSlot's: the door opens this much early
+    # False: once out (an exit scan), not back in. Capacity counts who is inside.
+    reentry: bool = True
 
 
 @dataclass(frozen=True)
@@ -223,6 +230,19 @@ class LoggedEvent:
     data: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Door:
+    """One person at one forum door: inside or not, and since when (their last crossing)."""
+
+    inside: bool
+    last_kind: str | None  # None: never crossed it
+    last_time: str | None
+    last_device: str | None
+
+
+NOWHERE = Door(False, None, None, None)
+
+
 @dataclass
 class Decision:
     outcome: Outcome
@@ -236,8 +256,9 @@ class Decision:
     event_uuid: str | None = None  # the admission recorded, when outcome is ok
     alerts: tuple[str, ...] = ()  # what staff must know about this person (checkin/alerts.py)
     acknowledge: bool = False  # the event asks staff to acknowledge the alerts (Space)
-    first_time: str | None = None  # for `already`: when and where first admitted
+    first_time: str | None = None  # for `already`: when and where first admitted (or left)
     first_device: str | None = None
+    exit: bool = False  # an exit scan at a forum door
     registrant: Registrant | None = None
 
     @property
@@ -254,6 +275,7 @@ class Decision:
             "reason": self.reason,
             "reason_code": self.reason_code,
             "event_uuid": self.event_uuid,
+            "exit": self.exit,
             "first_time": self.first_time,
             "first_device": self.first_device,
             "alerts": list(self.alerts),

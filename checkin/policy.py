@@ -18,7 +18,9 @@ from .model import (
     UNPAID,
     Category,
     Decision,
+    Door,
     EventConfig,
+    EventKind,
     Forum,
     MealSlot,
     Outcome,
@@ -110,14 +112,16 @@ def _refuse(station: Station, reg: Registrant, reason_code: str) -> Decision:
 
 def decide(station: Station, reg: Registrant | None, code: str, config: EventConfig, *,
            today: str, clock: str = "12:00", first_admission=None,
-           station_count: int = 0) -> Decision:
+           station_count: int = 0, door: Door | None = None) -> Decision:
     """`today`, `clock`: the date and "HH:MM" in the event's zone; `first_admission`: the
-    admissions row for (code, station) if any; `station_count`: people admitted at this
-    station so far (for forum capacity)."""
+    admissions row for (code, station) if any; `station_count`: people inside a forum door
+    now (for its capacity); `door`: this person at that door (were they in, and left?)."""
     if reg is None:
         return Decision(Outcome.NOT_FOUND, station.key, code=code, reason_code="not_found")
     if reg.missing:
         return _refuse(station, reg, "removed")
+    if first_admission is not None and station.forum and door and door.last_kind == EventKind.EXIT:
+        return _come_back(station, reg, station_count)
     if first_admission is not None:
         return Decision(Outcome.ALREADY, station.key, code=reg.code, name=reg.name,
                         category=reg.category, reason_code="already", registrant=reg,
@@ -147,6 +151,34 @@ def decide(station: Station, reg: Registrant | None, code: str, config: EventCon
     return Decision(Outcome.OK, station.key, code=reg.code, name=reg.name, category=reg.category,
                     reason_code="welcome" if station.kind == REGISTRATION else "admitted",
                     registrant=reg)
+
+
+def _come_back(station: Station, reg: Registrant, inside: int) -> Decision:
+    """Back in through a forum door after an exit scan: where the forum allows re-entry
+    and has a seat (capacity counts who is inside)."""
+    forum = station.forum
+    if not forum.reentry:
+        return _refuse(station, reg, "no_reentry")
+    if forum.capacity is not None and inside >= forum.capacity:
+        return _refuse(station, reg, "forum_full")
+    return Decision(Outcome.OK, station.key, code=reg.code, name=reg.name, category=reg.category,
+                    reason_code="reentered", registrant=reg)
+
+
+def decide_exit(station: Station, reg: Registrant | None, code: str, door: Door) -> Decision:
+    """An exit scan at a forum door. Nobody is held in a room: leaving is always recorded,
+    even with no entry scanned (the attendance report flags it); a second exit in a row
+    is "already" left."""
+    if reg is None:
+        return Decision(Outcome.NOT_FOUND, station.key, code=code, reason_code="not_found",
+                        exit=True)
+    if door.last_kind == EventKind.EXIT:
+        return Decision(Outcome.ALREADY, station.key, code=reg.code, name=reg.name,
+                        category=reg.category, reason_code="already_left", registrant=reg,
+                        first_time=door.last_time, first_device=door.last_device, exit=True)
+    return Decision(Outcome.OK, station.key, code=reg.code, name=reg.name, category=reg.category,
+                    reason_code="exited" if door.inside else "exit_unmatched",
+                    registrant=reg, exit=True)
 
 
 def decide_unlisted(station: Station, code: str, config: EventConfig, *, today: str,

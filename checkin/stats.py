@@ -7,7 +7,7 @@ from __future__ import annotations
 from .headcount import figures
 from .model import REGISTRATION, MealSlot
 from .policy import parse_station
-from .store import Store, counts
+from .store import Store, counts, eventlog
 
 
 def headcounts(store: Store) -> dict:
@@ -41,7 +41,8 @@ def station_summary(store: Store, station: str) -> dict:
         forum = where.forum
         of = forum.capacity if forum.capacity is not None else (
             counts.signed_up_for(store.reader(), forum.id) if forum.signup_required else None)
-        return {"kind": "forum", "done": done, "of": of}
+        return {"kind": "forum", "done": done, "of": of,
+                "inside": eventlog.occupancy(store.reader(), where.key)}
     summary = arrival_summary(store)
     return {"kind": "registration", "done": summary["arrived"], "of": summary["expected"]}
 

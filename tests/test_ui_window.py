@@ -15,6 +15,7 @@ from checkin.desk import Desk  # noqa: E402
 from checkin.model import Outcome  # noqa: E402
 from checkin.printing.printers import FolderPrinter, PrinterError  # noqa: E402
 from checkin.scanner.sources import ImageFolderSource, VideoFileSource  # noqa: E402
+from checkin.store import eventlog  # noqa: E402
 from checkin.ui.banner import COLOURS, REFUSED  # noqa: E402
 from checkin.ui.main_window import DeskWindow  # noqa: E402
 from testkit.frames import code_shown_for  # noqa: E402
@@ -242,3 +243,23 @@ def test_dashboard_shows_one_arrival_and_every_forum_name_whole(qtbot, idle_wind
     for index, name in enumerate(forums):
         assert "…" not in labels[index], labels[index]
         assert board.forums.tooltip(index).splitlines()[0] == name
+
+
+def test_a_forum_door_scans_entries_and_f6_turns_it_to_exits(qtbot, idle_window):
+    window = idle_window
+    window.station_box.setCurrentIndex(window.station_box.findData("forum:F1"))
+    assert window.scan.banner.station.endswith("ENTRY (F6: exit)")
+    window.scan.submit(PAID)
+    wait_outcome(qtbot, window, Outcome.OK)
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    assert window.scan.exit_mode
+    assert window.scan.banner.station.endswith("EXIT (F6: entry)")
+    window.scan.banner.clear_answer()
+    window.scan.submit(PAID)
+    qtbot.waitUntil(lambda: window.scan.banner.outcome == Outcome.OK
+                    and "范俊" in window.scan.banner.text(), timeout=15_000)
+    assert eventlog.door(window.store.reader(), PAID, "forum:F1").inside is False
+    qtbot.waitUntil(lambda: "inside 0 of 400 seats, entered 1" in window.counts.text(),
+                    timeout=10_000)
+    window.station_box.setCurrentIndex(window.station_box.findData("registration"))
+    assert not window.scan.exit_mode  # another station starts with people coming in

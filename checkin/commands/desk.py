@@ -65,6 +65,9 @@ def register(cli: CommandLine) -> None:
     p.add_argument("code", metavar="CODE")
     p.add_argument("--station", default="registration",
                    help=_("registration | meal:<slot> | forum:<id> (default: registration)"))
+    p.add_argument("--exit", action="store_true",
+                   help=_("someone leaving through a forum door (its occupancy, attendance "
+                          "minutes)"))
     p.add_argument("--print-to", metavar="PRINTER",
                    help=_("print the badge on check-in to this printer (see `checkin printers`)"))
     p.add_argument("--print-folder", type=Path, metavar="DIR",
@@ -209,7 +212,7 @@ def _decision_text(d) -> str:
 
 def cmd_scan(args) -> int:
     with open_store(args) as store:
-        decision = make_desk(args, store).scan(args.code, args.station)
+        decision = make_desk(args, store).scan(args.code, args.station, exit=args.exit)
         printed = printing_commands.auto_print(args, store, decision) if decision.ok else []
     data = {**decision.to_json(), "printed": printed}
     text = _decision_text(decision) + "".join(

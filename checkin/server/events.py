@@ -37,11 +37,11 @@ from .db import (
 from .errors import ApiError, not_found
 
 KINDS = ("checkin", "meal", "forum", "override", "undo", "walk_in", "edit", "print", "resolve",
-         "revoke", "refused", "audit")
+         "revoke", "refused", "audit", "entry", "exit")
 # A desk's records (refused scans, its audit trail) reach the organiser through their own
 # feed (GET .../records); desks decide nothing with them, so the events feed leaves them out.
 ORGANISER_ONLY = ("refused", "audit")
-RECORDS = ("print", *ORGANISER_ONLY)  # kinds that change no state on the service
+RECORDS = ("print", "entry", "exit", *ORGANISER_ONLY)  # kinds that change no state on the service
 ADMISSIONS = tuple(str(k) for k in ADMISSION_KINDS)
 MAX_NAMED = 1000  # event uuids a resolve's data.events may name
 

@@ -73,10 +73,10 @@ def render(counts: dict, language: str | None = None) -> str:
         parts.append(_heading(words.gettext("Meals")))
         parts += [_row(m["name"], m["redeemed"], m["entitled"]) for m in counts["meals"]]
     if counts["forums"]:
-        parts.append(_heading(words.gettext("Forums")))
+        parts.append(_heading(words.gettext("Forums: inside now")))
         for f in counts["forums"]:
             label = f["name"] + (f" · {f['room']}" if f.get("room") else "")
-            parts.append(_row(label, f["entered"], f["capacity"], cap=True))
+            parts.append(_row(label, f["inside"], f["capacity"], cap=True))
     footer = escape(words.gettext("Checkin Desk · refreshes every {0} s").format(REFRESH_SECONDS))
     return f"""<!doctype html>
 <html lang="{"zh-CN" if words.chinese else "en"}"><head><meta charset="utf-8">

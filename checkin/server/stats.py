@@ -7,9 +7,9 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, select
 
 from ..headcount import HeadcountRows, figures
-from ..model import REGISTRATION
+from ..model import ENTRY_KINDS, MOVEMENT_KINDS, REGISTRATION
 from . import conferences
-from .db import Database, admissions, conflicts, devices, registrants, utcnow
+from .db import Database, admissions, conflicts, devices, events, registrants, utcnow
 
 
 def headcounts(db: Database, event_id: str, *, with_devices: bool = True) -> dict:
@@ -60,4 +60,22 @@ def _headcount_rows(conn, event_id: str) -> HeadcountRows:
         select(admissions.c.station, func.count())
         .where(admissions.c.event_id == event_id).group_by(admissions.c.station)).all())
     return HeadcountRows([tuple(r) for r in categories], unlisted, [tuple(r) for r in by_day],
-                         [tuple(r) for r in people], by_station)
+                         [tuple(r) for r in people], by_station, _inside(conn, event_id))
+
+
+def _inside(conn, event_id: str) -> dict[str, int]:
+    """Who is inside each forum door, as a desk counts it (store/eventlog.inside_by_station)."""
+    later, undo, undo_later = events.alias("later"), events.alias("u"), events.alias("ul")
+    not_undone = ~exists().where(undo.c.event_id == events.c.event_id,
+                                 undo.c.ref == events.c.uuid, undo.c.kind == "undo")
+    left_since = exists().where(
+        later.c.event_id == events.c.event_id, later.c.station == events.c.station,
+        later.c.code == events.c.code, later.c.kind.in_([str(k) for k in MOVEMENT_KINDS]),
+        later.c.hlc > events.c.hlc,
+        ~exists().where(undo_later.c.event_id == later.c.event_id,
+                        undo_later.c.ref == later.c.uuid, undo_later.c.kind == "undo"))
+    return dict(conn.execute(
+        select(events.c.station, func.count())
+        .where(events.c.event_id == event_id, events.c.station.like("forum:%"),
+               events.c.kind.in_([str(k) for k in ENTRY_KINDS]), not_undone, ~left_since)
+        .group_by(events.c.station)).all())

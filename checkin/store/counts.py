@@ -8,6 +8,7 @@ import sqlite3
 
 from ..headcount import HeadcountRows
 from ..model import ADMITTED_PAYMENTS, REGISTRATION
+from . import eventlog
 
 
 def headcount_rows(conn: sqlite3.Connection) -> HeadcountRows:
@@ -26,7 +27,8 @@ def headcount_rows(conn: sqlite3.Connection) -> HeadcountRows:
     by_station = dict(conn.execute(
         "SELECT station, count(*) FROM admissions GROUP BY station").fetchall())
     return HeadcountRows(categories, unlisted, [tuple(r) for r in by_day],
-                         [tuple(r) for r in registrants], by_station)
+                         [tuple(r) for r in registrants], by_station,
+                         eventlog.inside_by_station(conn))
 
 
 def unsent_events(conn: sqlite3.Connection) -> int:

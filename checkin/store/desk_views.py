@@ -35,7 +35,7 @@ def person_view(conn: sqlite3.Connection, code: str) -> PersonView | None:
 
 
 # -- the scan screen's recent list --------------------------------------------------------
-RECENT_KINDS = ("checkin", "meal", "forum", "override", "refused")
+RECENT_KINDS = ("checkin", "meal", "forum", "override", "entry", "exit", "refused")
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,20 @@ import uuid as uuidlib
 
 from ..clock import HybridClock, now_iso
 from ..jsonutil import dumps
-from ..model import ADMISSION_KINDS, EventKind, LoggedEvent
+from ..model import (
+    ADMISSION_KINDS,
+    ENTRY_KINDS,
+    MOVEMENT_KINDS,
+    NOWHERE,
+    Door,
+    EventKind,
+    LoggedEvent,
+)
 
 _ADMISSION_KINDS_SQL = ",".join(f"'{k}'" for k in ADMISSION_KINDS)
+_MOVEMENT_KINDS_SQL = ",".join(f"'{k}'" for k in MOVEMENT_KINDS)
+_ENTRY_KINDS_SQL = ",".join(f"'{k}'" for k in ENTRY_KINDS)
+_NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM events u WHERE u.ref = e.uuid AND u.kind = 'undo')"
 
 
 def from_row(row: sqlite3.Row) -> LoggedEvent:
@@ -119,19 +130,71 @@ def all_admissions(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute("SELECT code, station, wall_time, device_id FROM admissions").fetchall()
 
 
-def admission_count(conn: sqlite3.Connection, station: str) -> int:
-    return conn.execute("SELECT count(*) FROM admissions WHERE station = ?", (station,)).fetchone()[0]
-
-
 def last_undoable(conn: sqlite3.Connection, device_id: str) -> LoggedEvent | None:
-    """This desk's most recent admission that is still in force."""
-    row = conn.execute(
+    """This desk's most recent admission still in force, or door crossing not undone."""
+    admission = conn.execute(
         f"""SELECT e.* FROM events e JOIN admissions a ON a.event_uuid = e.uuid
             WHERE e.device_id = ? AND e.kind IN ({_ADMISSION_KINDS_SQL})
             ORDER BY e.seq DESC LIMIT 1""",
         (device_id,),
     ).fetchone()
-    return from_row(row) if row else None
+    crossing = conn.execute(
+        f"""SELECT e.* FROM events e WHERE e.device_id = ? AND e.kind IN ('entry', 'exit')
+              AND {_NOT_UNDONE} ORDER BY e.seq DESC LIMIT 1""",
+        (device_id,),
+    ).fetchone()
+    rows = [r for r in (admission, crossing) if r is not None]
+    return from_row(max(rows, key=lambda r: r["seq"])) if rows else None
+
+
+def door(conn: sqlite3.Connection, code: str, station: str) -> Door:
+    row = conn.execute(
+        f"""SELECT kind, wall_time, device_id FROM events e
+            WHERE code = ? AND station = ? AND kind IN ({_MOVEMENT_KINDS_SQL}) AND {_NOT_UNDONE}
+            ORDER BY hlc DESC LIMIT 1""",
+        (code, station),
+    ).fetchone()
+    if row is None:
+        return NOWHERE
+    return Door(row["kind"] != EventKind.EXIT, row["kind"], row["wall_time"], row["device_id"])
+
+
+def occupancy(conn: sqlite3.Connection, station: str) -> int:
+    """How many people are inside a forum door now: those whose last crossing (by HLC, undone
+    ones left out) was an entry. Without exit scans, everyone who entered."""
+    return conn.execute(
+        f"""SELECT count(*) FROM (
+              SELECT code, kind, max(hlc) FROM events e
+              WHERE station = ? AND kind IN ({_MOVEMENT_KINDS_SQL}) AND {_NOT_UNDONE}
+              GROUP BY code COLLATE NOCASE)
+            WHERE kind != 'exit'""",
+        (station,),
+    ).fetchone()[0]
+
+
+def inside_by_station(conn: sqlite3.Connection) -> dict[str, int]:
+    """Occupancy of every forum door at once (see occupancy): an entry counts when no later
+    crossing of that person at that door stands."""
+    return dict(conn.execute(
+        f"""SELECT station, count(*) FROM events e
+            WHERE station LIKE 'forum:%' AND kind IN ({_ENTRY_KINDS_SQL}) AND {_NOT_UNDONE}
+              AND NOT EXISTS (
+                SELECT 1 FROM events later WHERE later.station = e.station
+                  AND later.code = e.code AND later.kind IN ({_MOVEMENT_KINDS_SQL})
+                  AND later.hlc > e.hlc AND NOT EXISTS (
+                    SELECT 1 FROM events u WHERE u.ref = later.uuid AND u.kind = 'undo'))
+            GROUP BY station""").fetchall())
+
+
+def crossings(conn: sqlite3.Connection, station: str | None = None) -> list[sqlite3.Row]:
+    """Every door crossing not undone (code, station, kind, wall_time, hlc, device_id), in
+    HLC order: what attendance minutes are worked out from."""
+    where = "AND station = ?" if station else "AND station LIKE 'forum:%'"
+    return conn.execute(
+        f"""SELECT code, station, kind, wall_time, hlc, device_id, data FROM events e
+            WHERE kind IN ({_MOVEMENT_KINDS_SQL}) {where} AND {_NOT_UNDONE} ORDER BY hlc""",
+        (station,) if station else (),
+    ).fetchall()
 
 
 def last_seq(conn: sqlite3.Connection) -> int:

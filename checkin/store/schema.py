@@ -216,3 +216,10 @@ ALTER TABLE audit ADD COLUMN hlc TEXT;
 CREATE TABLE audit_outbox (seq INTEGER PRIMARY KEY);
 """,
     )
+
+
+@migrations(name="0006_door_crossings")
+def door_crossings(db: Database) -> None:
+    """Who is inside a forum door is read from its crossings (entries and exits) at every
+    scan there: an index by station first, so a door's count reads only its own events."""
+    _run(db, "CREATE INDEX events_station_code ON events(station, code, hlc);")

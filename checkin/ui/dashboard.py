@@ -42,7 +42,8 @@ class Dashboard(QWidget):
         self.meals = BarChart(self.tr("Meals per slot"),
                               [(self.tr("entitled"), GREY), (self.tr("redeemed"), GREEN)])
         self.forums = BarChart(self.tr("Forum attendance"),
-                               [(self.tr("capacity"), GREY), (self.tr("entered"), GREEN)])
+                               [(self.tr("capacity"), GREY), (self.tr("entered"), GREEN),
+                                (self.tr("inside now"), BLUE)])
         grid = QGridLayout()
         for i, chart in enumerate((self.by_category, self.per_quarter, self.meals, self.forums)):
             grid.addWidget(chart.view, i // 2, i % 2)
@@ -99,7 +100,8 @@ class Dashboard(QWidget):
                         [[m["entitled"] for m in meals], [m["redeemed"] for m in meals]])
         forums = stats["forums"]
         self.forums.show([f["name"] for f in forums],
-                         [[f["capacity"] or 0 for f in forums], [f["entered"] for f in forums]])
+                         [[f["capacity"] or 0 for f in forums], [f["entered"] for f in forums],
+                          [f["inside"] for f in forums]])
 
     # -- desks and conflicts ------------------------------------------------------------
     def _show_sync(self, status: st.SyncStatus, desks: list[dict],

@@ -193,6 +193,7 @@ class DeskWindow(QMainWindow):
         QShortcut(QKeySequence("F3"), self, activated=lambda: self.tabs.setCurrentIndex(2))
         QShortcut(QKeySequence("F11"), self, activated=self.toggle_full_screen)
         QShortcut(QKeySequence("F4"), self, activated=lambda: self.select_station("meal"))
+        QShortcut(QKeySequence("F6"), self, activated=self.toggle_exit_mode)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_walk_in)
         # File → Organiser mode… (the launcher puts it in the menu); the shortcut works
         # with the menu bar hidden too.
@@ -396,11 +397,26 @@ class DeskWindow(QMainWindow):
         self.person.show_person(code)
         self.person.check_in()
 
+    def toggle_exit_mode(self) -> None:
+        """F6 at a forum door: scans record people leaving, or entering again. The banner
+        says which, so a volunteer never scans the wrong way for long."""
+        if str(self.scan.station).startswith("forum:"):
+            self.scan.exit_mode = not self.scan.exit_mode
+            self._show_station()
+            self.refresh_counts()
+
+    def _show_station(self) -> None:
+        label = self.station_box.itemData(self.station_box.currentIndex(), _PLAIN_LABEL) or ""
+        if str(self.scan.station).startswith("forum:"):
+            label = (self.tr("{0} · EXIT (F6: entry)") if self.scan.exit_mode
+                     else self.tr("{0} · ENTRY (F6: exit)")).format(label)
+        self.scan.banner.set_station(label)
+
     def _station_changed(self) -> None:
         station = self.station_box.currentData()
         self.scan.station = station
-        self.scan.banner.set_station(
-            self.station_box.itemData(self.station_box.currentIndex(), _PLAIN_LABEL) or "")
+        self.scan.exit_mode = False  # a new station starts the way people come in
+        self._show_station()
         if getattr(self, "_restored", False):  # the choice of a person: kept for a restart
             store = self.store
             self.runner.run(lambda: remember_station(store, station), lambda _: None)
@@ -454,9 +470,11 @@ class DeskWindow(QMainWindow):
                 text = self.tr("{0}: served {1} of {2} entitled").format(
                     label, count["done"], count["of"])
             elif count["kind"] == "forum":
-                text = (self.tr("{0}: entered {1} of {2} seats").format(
-                    label, count["done"], count["of"]) if count["of"] is not None else
-                    self.tr("{0}: entered {1}").format(label, count["done"]))
+                text = (self.tr("{0}: inside {1} of {2} seats, entered {3}").format(
+                    label, count["inside"], count["of"], count["done"])
+                    if count["of"] is not None else
+                    self.tr("{0}: inside {1}, entered {2}").format(
+                        label, count["inside"], count["done"]))
             else:
                 text = self.tr("Arrived {0} / {1}").format(count["done"], count["of"])
             self.counts.setText(text)

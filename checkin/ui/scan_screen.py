@@ -36,6 +36,7 @@ class ScanScreen(QWidget):
     def __init__(self, desk: Desk, runner: DbRunner, station: str = "registration", parent=None):
         super().__init__(parent)
         self.desk, self.runner, self.station = desk, runner, station
+        self.exit_mode = False  # at a forum door: scans are people leaving (F6 toggles)
         self.preview = QLabel(self.tr("Camera off"), alignment=Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(320, 180)
         self.preview.setStyleSheet("background:#111; color:#bbb;")
@@ -66,7 +67,7 @@ class ScanScreen(QWidget):
         """A code from any source: decided off the GUI thread, answered on the banner (and
         handed to `then(decision)` after that, e.g. to show it over another screen; a failure
         to `failed(message)` after the banner said it)."""
-        station = self.station
+        station, leaving = self.station, self.exit_mode
 
         def answered(decision: Decision) -> None:
             self.show_decision(decision)
@@ -78,7 +79,7 @@ class ScanScreen(QWidget):
             if failed is not None:
                 failed(message)
 
-        self.runner.run(lambda: self.desk.scan(payload, station), answered, error)
+        self.runner.run(lambda: self.desk.scan(payload, station, exit=leaving), answered, error)
 
     def _typed(self) -> None:
         text = self.code_field.text().strip()
@@ -122,7 +123,8 @@ class ScanScreen(QWidget):
             elif scan.undone:
                 item = QListWidgetItem(self.tr("⟲ {0} (undone)").format(f"{who} {when}"))
             else:
-                item = QListWidgetItem(f"✓ {who} — {when}")
+                out = self.tr(" (exit)") if scan.kind == "exit" else ""
+                item = QListWidgetItem(f"✓ {who} — {when}{out}")
                 item.setData(Qt.ItemDataRole.UserRole, scan.uuid)
             self.recent.addItem(item)
 
