@@ -26,6 +26,8 @@ from .model import (
     REGISTRANT_FIELDS,
     Alerts,
     Category,
+    Cme,
+    CmeSession,
     EventConfig,
     Forum,
     MealSlot,
@@ -283,6 +285,57 @@ class _Tickets(_Table):
         return self
 
 
+class _CmeSession(_Table):
+    """`[[cme.sessions]]`: a forum door's time slot that earns credit; its date and times
+    default to the forum's."""
+
+    forum: Text = ""
+    station: Text = ""  # as stored ("forum:F1"); the file names the forum
+    id: Text = ""
+    name: Text = ""
+    date: IsoText = None
+    start: IsoText = None
+    end: IsoText = None
+    credits: float
+
+    @field_validator("credits")
+    @classmethod
+    def _positive(cls, credits: float) -> float:
+        if not 0 < credits <= 100:
+            raise ValueError("credits must be a number above 0, e.g. credits = 1.5")
+        return credits
+
+
+class _Cme(_Table):
+    """`[cme]`: the CME project (继续医学教育) and the sessions that earn its credit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    project_number: Text = ""
+    project_name: Text = ""
+    credit_class: Text = ""
+    credits: float | None = None
+    min_share: float = 0.8
+    sessions: list[_CmeSession] = []
+
+    @field_validator("credit_class")
+    @classmethod
+    def _class(cls, value: str) -> str:
+        value = value.strip()
+        known = {"I": "I类", "I类": "I类", "Ⅰ类": "I类", "1": "I类", "II": "II类", "II类": "II类",
+                 "Ⅱ类": "II类", "2": "II类", "": ""}
+        if value not in known:
+            raise ValueError(f'credit_class is "I类" or "II类", not {value!r}')
+        return known[value]
+
+    @field_validator("min_share")
+    @classmethod
+    def _share(cls, share: float) -> float:
+        if not 0 < share <= 1:
+            raise ValueError("min_share is the share of a session's minutes to be present, "
+                             "above 0 and at most 1 (0.8: 80 %)")
+        return share
+
+
 class _EventFile(_Table):
     event: _Event = _Event()
     meals: list[_Meal] = []
@@ -291,6 +344,7 @@ class _EventFile(_Table):
     tickets: _Tickets = _Tickets()
     privacy: _Privacy = _Privacy()
     alerts: _Alerts = _Alerts()
+    cme: _Cme | None = None
 
     @field_validator("tickets", "privacy", "alerts", mode="before")
     @classmethod
@@ -369,7 +423,38 @@ def config_from_dict(raw: dict) -> EventConfig:
                       acknowledge=alerts.acknowledge),
         window_tolerance_minutes=15 if event.window_tolerance_minutes is None
         else event.window_tolerance_minutes,
+        cme=_cme(file.cme, forums),
     )
+
+
+def _cme(cme: _Cme | None, forums: list[Forum]) -> Cme | None:
+    """The [cme] table, each session tied to a forum door and a time slot."""
+    if cme is None:
+        return None
+    sessions = []
+    for number, s in enumerate(cme.sessions, 1):
+        where = f"cme.sessions #{number}"
+        key = s.forum or s.station.removeprefix("forum:")
+        forum = next((f for f in forums if key in (f.id, f.name)), None)
+        if forum is None:
+            known = ", ".join(f.id for f in forums) or "none"
+            raise ConfigError(f"{where}: forum {key!r} is not one of the event's forums "
+                              f"({known})")
+        date, start, end = s.date or forum.date, s.start or forum.start, s.end or forum.end
+        if not (date and start and end):
+            raise ConfigError(f"{where}: give its date, start and end (forum {forum.id} has "
+                              "none to lend it)")
+        if end <= start:
+            raise ConfigError(f"{where}: end {end} is not after start {start}")
+        sessions.append(CmeSession(id=s.id or f"{forum.id}-{date}-{start}",
+                                   name=s.name or forum.name, station=f"forum:{forum.id}",
+                                   date=date, start=start, end=end, credits=s.credits))
+    ids = [s.id for s in sessions]
+    if len(set(ids)) != len(ids):
+        raise ConfigError("cme.sessions: each session needs its own id")
+    return Cme(project_number=cme.project_number, project_name=cme.project_name,
+               credit_class=cme.credit_class, credits=cme.credits, min_share=cme.min_share,
+               sessions=tuple(sessions))
 
 
 def load_config(path: str | Path) -> EventConfig:
@@ -385,7 +470,10 @@ def load_config(path: str | Path) -> EventConfig:
 
 def config_to_json(config: EventConfig) -> str:
     data = asdict(config)
-    event = {k: data.pop(k) for k in ("name", "short_name", "timezone", "start", "end", "checkin_days")}
+    event = {k: data.pop(k) for k in ("name", "short_name", "timezone", "start", "end",
+                                      "checkin_days", "window_tolerance_minutes")}
+    if data["cme"] is None:
+        del data["cme"]
     tickets = {"keys": data.pop("ticket_keys"), "require_signature": data.pop("require_signature")}
     for category in data["categories"]:
         if not category["name_en"]:

@@ -7,6 +7,7 @@ injection: text starting with = + - @ (or a tab/CR) gets a leading apostrophe.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from .model import REGISTRATION
@@ -84,4 +85,57 @@ def export_attendance(store: Store, path: str | Path, *, operator: str | None = 
     count = write_table(path, COLUMNS, attendance_rows(store), sheet="attendance")
     audit.log(store, audit.EXPORT, operator=operator,
               details={"what": "attendance", "file": Path(path).name, "rows": count})
+    return count
+
+
+# -- the CME office's sheet (checkin/cme.py works out the credit) ----------------------------
+CME_COLUMNS = ("姓名", "身份证号", "学分卡号", "工作单位", "科室", "职称", "手机", "项目编号",
+               "学分类别", "学分", "学时", "备注")
+
+
+def cme_credits(store: Store):
+    """The credit report of this desk's event (every desk's crossings it has), or None when
+    the event file has no [cme]."""
+    from .cme import Crossing, credit_report
+
+    cme = store.config.cme
+    if cme is None:
+        return None
+    crossings = [Crossing(r["code"], r["station"], r["kind"], r["wall_time"],
+                          bool(json.loads(r["data"] or "{}").get("backfilled")))
+                 for r in eventlog.crossings(store.reader())]
+    return credit_report(cme, store.config.zone(), crossings)
+
+
+def cme_rows(store: Store, credits) -> list[tuple]:
+    """One row per person who earned credit, as the CME office's template has it."""
+    cme = store.config.cme
+    conn = store.reader()
+    rows = []
+    for person in credits:
+        if person.credits <= 0:
+            continue
+        reg = reg_store.get(conn, person.code)
+        extra = reg.extra if reg else {}  # columns the export had beyond ours: 科室 ...
+        notes = person.notes + (["补录"] if person.backfilled else [])
+        rows.append((
+            reg.name if reg else person.code,
+            getattr(reg, "id_number", None) or extra.get("身份证号"),
+            getattr(reg, "cme_card", None) or extra.get("学分卡号"),
+            reg.organisation if reg else None, extra.get("科室"), reg.title if reg else None,
+            reg.phone if reg else None, cme.project_number, cme.credit_class,
+            person.credits, round(person.minutes / 60, 1), "；".join(notes) or None))
+    return rows
+
+
+def export_cme(store: Store, path: str | Path, *, operator: str | None = None) -> int:
+    """The credit sheet for the CME office (ID numbers and phones whole: an organiser's
+    export, audited like the attendance export)."""
+    credits = cme_credits(store)
+    if credits is None:
+        raise ValueError("the event file has no [cme] section: name the CME project and its "
+                         "sessions there first (docs/cme.md)")
+    count = write_table(path, CME_COLUMNS, cme_rows(store, credits), sheet="学分")
+    audit.log(store, audit.EXPORT, operator=operator,
+              details={"what": "cme", "file": Path(path).name, "rows": count})
     return count

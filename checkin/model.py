@@ -181,6 +181,32 @@ class Alerts:
     acknowledge: bool = False  # staff press Space before the next scan is decided
 
 
+@dataclass(frozen=True)
+class CmeSession:
+    """One session that earns CME credit: a forum door's time slot (继续医学教育)."""
+
+    id: str
+    name: str
+    station: str  # the door where presence is scanned ("forum:F1")
+    date: str  # ISO date
+    start: str  # "HH:MM" in the event's zone
+    end: str
+    credits: float
+
+
+@dataclass(frozen=True)
+class Cme:
+    """The event file's `[cme]`: the CME project and what earns its credit (checkin/cme.py)."""
+
+    project_number: str = ""  # 项目编号, as the CME office knows the project
+    project_name: str = ""
+    credit_class: str = ""  # 学分类别: I类 (national/provincial projects) or II类
+    credits: float | None = None  # on offer for the whole project (a cap); None: the sum
+    # Present for at least this share of a session's minutes earns its credits.
+    min_share: float = 0.8
+    sessions: tuple[CmeSession, ...] = ()
+
+
 @dataclass
 class EventConfig:
     name: str = field(default_factory=untitled_event)
@@ -200,6 +226,7 @@ class EventConfig:
     alerts: Alerts = field(default_factory=Alerts)
     # A meal slot or forum with start and end admits only then, give or take this (minutes).
     window_tolerance_minutes: int = 15
+    cme: Cme | None = None
 
     def meal(self, key: str) -> MealSlot | None:
         return next((m for m in self.meals if key in (m.id, m.name)), None)

@@ -2,6 +2,6 @@
 `register(cli)` (cli: support.CommandLine); checkin/cli.py builds the parser from this list,
 in this order (it is the order of `checkin --help`)."""
 
-from . import desk, printing, privacy, rules, scanner, server, sync, tickets
+from . import cme, desk, printing, privacy, rules, scanner, server, sync, tickets
 
-COMMAND_MODULES = (desk, printing, scanner, privacy, tickets, rules, server, sync)
+COMMAND_MODULES = (desk, cme, printing, scanner, privacy, tickets, rules, server, sync)

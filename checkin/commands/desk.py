@@ -106,7 +106,9 @@ def register(cli: CommandLine) -> None:
     p.add_argument("code", metavar="CODE")
     command("stats", cmd_stats, _("arrived vs expected, by category and day; meals; forums"))
     p = command("export", cmd_export, _("export data for after the event"))
-    p.add_argument("what", choices=["attendance"])
+    p.add_argument("what", choices=["attendance", "cme"],
+                   help=_("attendance: every person's arrival, meals and forums; cme: the "
+                          "credit sheet for the CME office"))
     p.add_argument("-o", "--output", type=Path, required=True, help=_("FILE.xlsx or FILE.csv"))
     p = command("demo", cmd_demo, _("create a realistic demo event that runs today"))
     p.add_argument("--people", type=int, default=1500,
@@ -350,11 +352,15 @@ def _wipe_reason(reason: str) -> str:
 
 
 def cmd_export(args) -> int:
-    from ..export import export_attendance
+    from ..export import export_attendance, export_cme
 
     with open_store(args) as store:
-        command_role(args, store, need=_("exporting attendance"))
-        count = export_attendance(store, args.output, operator=args.operator)
+        if args.what == "cme":
+            command_role(args, store, need=_("exporting CME credits"))
+            count = export_cme(store, args.output, operator=args.operator)
+        else:
+            command_role(args, store, need=_("exporting attendance"))
+            count = export_attendance(store, args.output, operator=args.operator)
     emit(args, {"file": str(args.output), "rows": count},
          _("wrote {count} rows to {file}").format(count=count, file=args.output))
     return 0
