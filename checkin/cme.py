@@ -69,9 +69,11 @@ def credit_report(cme: Cme, zone: ZoneInfo, crossings: Iterable[Crossing]) -> li
     for session in sorted(cme.sessions, key=lambda s: (s.date, s.start)):
         doors.setdefault(session.station, []).append(session)
     by_person: dict[tuple[str, str], list[Crossing]] = {}
-    for crossing in crossings:  # in HLC order: the order things happened
+    for crossing in crossings:
         if crossing.station in doors:
             by_person.setdefault((crossing.code.upper(), crossing.station), []).append(crossing)
+    for moves in by_person.values():  # by when they happened: a paper sheet entered in the
+        moves.sort(key=lambda m: dt.datetime.fromisoformat(m.wall_time))  # evening too
     report = []
     for code in sorted({code for code, _station in by_person}):
         presence: dict[str, SessionPresence] = {}

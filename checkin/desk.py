@@ -45,7 +45,7 @@ from .policy import (
     opening_hours,
     parse_station,
 )
-from .store import Store, eventlog
+from .store import Store, audit, eventlog
 from .store import registrants as reg_store
 from .tickets import Ticket, TicketError
 from .tokens import InvalidPayload, read_scanned
@@ -119,6 +119,7 @@ class Desk:
         self.chinese = chinese
         self._now = now
         self.revoked = RevokedTickets()
+        self._paper: dict | None = None  # set while backfilling: marks every fact it records
 
     # -- time: the event's own time zone, whatever the laptop is set to ------
     def now(self) -> dt.datetime:
@@ -133,6 +134,8 @@ class Desk:
 
     def _event(self, kind: EventKind, code: str | None, station: str | None = None, **kw) -> LoggedEvent:
         """A new fact stamped with this desk's clock, operator and wall time."""
+        if self._paper:
+            kw["data"] = {**(kw.get("data") or {}), **self._paper}
         return eventlog.new_event(self.store.clock, kind, code=code, station=station,
                                   operator=self.operator,
                                   wall_time=self.now().isoformat(timespec="milliseconds"), **kw)
@@ -161,6 +164,32 @@ class Desk:
                                      by_staff or isinstance(payload, StaffChoice), exit)
         if not decision.ok:
             self._record_refusal(decision, where)
+        return decision
+
+    def backfill(self, code: str, station: str, at: dt.datetime, reason: str, *,
+                 exit: bool = False) -> Decision:
+        """A scan from a paper sign-in sheet (纸质签到表, 补录), entered afterwards: decided and
+        stamped as of `at` (naive: the event's time), marked `backfilled` with the reason in
+        the event (the CME sheet flags it) and in the audit trail. An organiser's job: the
+        caller checks the role. Refused outside the event's days."""
+        if not reason.strip():
+            raise self._error("backfill_needs_reason")
+        zone = self.store.config.zone()
+        at = at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone)
+        span = event_span(self.store.config)
+        if span is None or not span[0] <= at.date().isoformat() <= span[1]:
+            raise self._error("backfill_outside_event", at=at.strftime("%Y-%m-%d %H:%M"),
+                              first=span[0] if span else "?", last=span[1] if span else "?")
+        if at > self.now():
+            raise self._error("backfill_in_the_future", at=at.strftime("%Y-%m-%d %H:%M"))
+        paper = Desk(self.store, self.operator, chinese=self.chinese, now=lambda: at)
+        paper._paper = {"backfilled": True, "backfill_reason": reason.strip(),
+                        "entered_at": self.now().isoformat(timespec="seconds")}
+        decision = paper.scan(StaffChoice(code), station, exit=exit)
+        audit.log(self.store, audit.BACKFILL, operator=self.operator, code=decision.code,
+                  details={"station": station, "at": at.isoformat(timespec="minutes"),
+                           "exit": exit, "outcome": str(decision.outcome),
+                           "reason": reason.strip()})
         return decision
 
     def _record_refusal(self, decision: Decision, where: Station) -> None:

@@ -57,6 +57,10 @@ MESSAGES: dict[str, str] = {
     "unlisted_station": ("Valid ticket, but {code} is not on this desk's list yet: {station} needs "
                          "the list (sync first)"),
     # Actions the desk refuses (checkin/desk.py), said where the action was asked for.
+    "desk_backfill_needs_reason": "entering a paper sheet needs a reason (power cut, laptop down ...)",
+    "desk_backfill_outside_event": ("{at} is not during the event ({first} to {last}): check the "
+                                    "date on the paper sheet"),
+    "desk_backfill_in_the_future": "{at} has not happened yet: check the time on the paper sheet",
     "desk_exit_not_a_door": "{station} is not a forum door: exit scans are for forum doors",
     "desk_override_needs": "an override needs the supervisor's name and a reason",
     "desk_no_registration": "no registration with code {code}",

@@ -131,3 +131,34 @@ def test_the_office_sheet_has_one_row_per_credited_person(tmp_path, event_store)
     name, *_, project, credit_class, credits, hours, notes = rows[1]
     assert (name, project, credit_class, credits, hours) == (
         "范俊", "2026-04-01-123(国)", "I类", 2, 2.8)
+
+
+def test_a_paper_sheet_is_entered_afterwards_by_an_organiser_only(event_store):
+    """补录: a power cut at the F1 door; the organiser enters the paper sheet at 17:00."""
+    import datetime as dt
+
+    from checkin.desk import Desk, DeskError
+    from checkin.export import cme_credits
+    from checkin.store import audit as audit_log
+
+    cme = Cme(project_number="P", credit_class="I类",
+              sessions=(CmeSession("am", "上午", "forum:F1", "2026-06-26", "09:00", "12:00", 2.0),))
+    with event_store.transaction() as conn:
+        event_store.save_config(conn, dataclasses.replace(event_store.config, cme=cme))
+    evening = Desk(event_store, operator="组织者", now=lambda: dt.datetime(2026, 6, 26, 17, 0))
+    at = dt.datetime(2026, 6, 26, 9, 5)
+    came = evening.backfill("SHIC2026-000002", "forum:F1", at, "停电，纸质签到表")
+    left = evening.backfill("SHIC2026-000002", "forum:F1", at.replace(hour=11, minute=55),
+                            "停电，纸质签到表", exit=True)
+    assert came.ok and left.ok and left.reason_code == "exited"
+    person = cme_credits(event_store)[0]
+    assert (person.minutes, person.credits, person.backfilled) == (170, 2.0, True)
+    for when, words in [(dt.datetime(2026, 7, 2, 9, 0), "not during the event"),
+                        (dt.datetime(2026, 6, 26, 18, 0), "has not happened yet")]:
+        with pytest.raises(DeskError, match=words):
+            evening.backfill("SHIC2026-000003", "forum:F1", when, "paper")
+    with pytest.raises(DeskError, match="needs a reason"):
+        evening.backfill("SHIC2026-000003", "forum:F1", at, " ")
+    entries = audit_log.entries(event_store.reader(), audit_log.BACKFILL)
+    assert [(e.code, e.details["exit"], e.details["reason"]) for e in entries] == [
+        ("SHIC2026-000002", False, "停电，纸质签到表"), ("SHIC2026-000002", True, "停电，纸质签到表")]

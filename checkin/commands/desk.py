@@ -3,7 +3,9 @@ scans (scan, team, override, undo), register walk-ins, correct, count and export
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import datetime as dt
 import json
 import tempfile
 from pathlib import Path
@@ -68,6 +70,10 @@ def register(cli: CommandLine) -> None:
     p.add_argument("--exit", action="store_true",
                    help=_("someone leaving through a forum door (its occupancy, attendance "
                           "minutes)"))
+    p.add_argument("--at", type=_event_time, metavar="YYYY-MM-DDTHH:MM",
+                   help=_("enter a paper sign-in sheet afterwards: the scan as of this time "
+                          "(organiser role, with --reason)"))
+    p.add_argument("--reason", help=_("why a paper sheet is entered (with --at)"))
     p.add_argument("--print-to", metavar="PRINTER",
                    help=_("print the badge on check-in to this printer (see `checkin printers`)"))
     p.add_argument("--print-folder", type=Path, metavar="DIR",
@@ -212,8 +218,24 @@ def _decision_text(d) -> str:
     return f"[{banner}]{who} — {d.reason}" + "".join(f"\n  ⚠ {a}" for a in d.alerts)
 
 
+def _event_time(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text.strip().replace(" ", "T"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("{0} is not a time such as 2026-06-26T09:05").format(repr(text))) from None
+
+
 def cmd_scan(args) -> int:
     with open_store(args) as store:
+        if args.at is not None:
+            command_role(args, store, need=_("entering a paper sign-in sheet"))
+            decision = make_desk(args, store).backfill(args.code, args.station, args.at,
+                                                       args.reason or "", exit=args.exit)
+            emit(args, decision.to_json(), _decision_text(decision))
+            return _exit_code([decision])
+        if args.reason:
+            raise CliError(_("--reason goes with --at (a paper sheet entered afterwards)"))
         decision = make_desk(args, store).scan(args.code, args.station, exit=args.exit)
         printed = printing_commands.auto_print(args, store, decision) if decision.ok else []
     data = {**decision.to_json(), "printed": printed}

@@ -23,6 +23,7 @@ from ..operator_name import default_operator
 # Actions (the `action` column).
 IMPORT = "import"
 EXPORT = "export"
+BACKFILL = "backfill"  # a paper sign-in sheet's line entered afterwards
 UNLOCK = "organiser_unlock"  # details.ok: the PIN was right (or not)
 SHOWN = "personal_data_shown"  # unmasked phone numbers / e-mails shown to an organiser
 CONFIG = "config"
