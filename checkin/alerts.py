@@ -9,12 +9,13 @@ Where alerts come from:
   (everyone in them: the category's name is the alert) and `fields` (any value of these
   fields, e.g. an export column kept as `extra.特殊需求`).
 
-Alerts are shown to desk staff: phone numbers and e-mails inside them are masked.
+Alerts are shown to desk staff: phone numbers and e-mails inside them are masked, ID
+and CME card numbers too.
 """
 
 from __future__ import annotations
 
-from .masking import mask_text
+from .masking import NEVER_UNMASKED, mask_id, mask_text
 from .model import EventConfig, Registrant
 
 MARKS = ("!", "！", "⚠")
@@ -39,6 +40,7 @@ def alerts_for(reg: Registrant | None, config: EventConfig) -> tuple[str, ...]:
                  else getattr(reg, name, None))
         if isinstance(value, list | tuple):
             value = "、".join(str(v) for v in value)
-        if value not in (None, ""):
-            found.append(str(value).strip())
+        if value not in (None, ""):  # an ID or CME card number, if named, only masked
+            found.append(mask_id(str(value).strip()) if name in NEVER_UNMASKED
+                         else str(value).strip())
     return tuple(dict.fromkeys(mask_text(text) for text in found if text))

@@ -21,11 +21,12 @@ from pydantic import (
     model_validator,
 )
 
-from .masking import MASKED_FIELDS
+from .masking import MASKED_FIELDS, NEVER_UNMASKED
 from .model import (
     REGISTRANT_FIELDS,
     Alerts,
     Category,
+    CheckinList,
     Cme,
     CmeSession,
     EventConfig,
@@ -35,6 +36,7 @@ from .model import (
     untitled_event,
 )
 from .pin import check_pin_hash
+from .rules import RuleError, compile_rule
 from .tickets import load_public_key
 
 
@@ -105,12 +107,26 @@ def _minutes(value):
 Minutes = Annotated[int | None, BeforeValidator(_minutes)]
 
 
+def _rule_text(value) -> str:
+    """A rule as the event file gives it, JSON text or a TOML table, kept as JSON text (it is
+    compiled, and refused naming its list, once the list's name is known)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return json.dumps(value, ensure_ascii=False)
+
+
+RuleText = Annotated[str, BeforeValidator(_rule_text)]
+
+
 class _Meal(_Required):
     id: Text = ""
     date: IsoText = None
     start: IsoText = None
     end: IsoText = None
     tolerance_minutes: Minutes = None
+    rule: RuleText = ""
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -132,6 +148,21 @@ class _Forum(_Meal):
                                      or capacity < 0):
             raise ValueError("capacity must be a whole number")
         return capacity
+
+
+class _List(_Forum):
+    """[[lists]]: a custom check-in list (欢迎礼包, 展厅)."""
+
+    categories: Texts = ()
+    products: Texts = ()
+    paid: Texts | None = None
+    days: IsoTexts = ()
+    exits: bool = False
+    reentry: bool = False
+
+
+class _Registration(_Table):
+    rule: RuleText = ""
 
 
 class _Category(_Required):
@@ -227,6 +258,11 @@ class _Privacy(_Table):
     @classmethod
     def _unmasked(cls, value):
         value = value or ()
+        never = [f for f in NEVER_UNMASKED if isinstance(value, list | tuple) and f in value]
+        if never:  # personal data of the highest class: desks never receive it whole
+            raise ValueError(f"desk_unmasked cannot name {', '.join(never)}: ID card and CME "
+                             "card numbers always reach desks masked (1101************58); "
+                             "only an organiser's export has them whole")
         if isinstance(value, str) or not isinstance(value, list | tuple) \
                 or not set(value) <= set(MASKED_FIELDS):
             raise ValueError(f"desk_unmasked must be a list of {', '.join(MASKED_FIELDS)}: the "
@@ -340,13 +376,15 @@ class _EventFile(_Table):
     event: _Event = _Event()
     meals: list[_Meal] = []
     forums: list[_Forum] = []
+    lists: list[_List] = []
+    registration: _Registration = _Registration()
     categories: list[_Category] = []
     tickets: _Tickets = _Tickets()
     privacy: _Privacy = _Privacy()
     alerts: _Alerts = _Alerts()
     cme: _Cme | None = None
 
-    @field_validator("tickets", "privacy", "alerts", mode="before")
+    @field_validator("tickets", "privacy", "alerts", "registration", mode="before")
     @classmethod
     def _a_table(cls, value, info):
         if value is None:
@@ -395,22 +433,29 @@ def config_from_dict(raw: dict) -> EventConfig:
     except ValidationError as exc:
         raise ConfigError(_explain(exc)) from None
     meals = [MealSlot(id=m.id or m.name, name=m.name, date=m.date, start=m.start, end=m.end,
-                      tolerance_minutes=m.tolerance_minutes) for m in file.meals]
+                      tolerance_minutes=m.tolerance_minutes, rule=m.rule) for m in file.meals]
     # In time order, whatever order the event file lists them in: the station list, the
     # dashboard and "the next meal today" (policy.current_meal) all read them in this order.
     meals.sort(key=lambda m: (m.date is None, m.date or "", m.start or ""))
     forums = [Forum(id=f.id or f.name, name=f.name, room=f.room, capacity=f.capacity,
                     date=f.date, start=f.start, end=f.end, signup_required=f.signup_required,
-                    tolerance_minutes=f.tolerance_minutes, reentry=f.reentry)
+                    tolerance_minutes=f.tolerance_minutes, reentry=f.reentry, rule=f.rule)
               for f in file.forums]
+    lists = [CheckinList(id=x.id or x.name, name=x.name, categories=x.categories,
+                         products=x.products, paid=x.paid, days=x.days, start=x.start,
+                         end=x.end, tolerance_minutes=x.tolerance_minutes, exits=x.exits,
+                         reentry=x.reentry, capacity=x.capacity, rule=x.rule)
+             for x in file.lists]
     categories = [Category(name=c.name, colour=c.colour or c.color or "#607d8b",
                            name_en=c.name_en, aliases=c.aliases, days=c.days, meals=c.meals,
                            all_forums=c.all_forums) for c in file.categories]
-    for kind, items in (("meal", meals), ("forum", forums)):
+    for kind, items in (("meal", meals), ("forum", forums), ("list", lists)):
         ids = [x.id for x in items]
         dup = {x for x in ids if ids.count(x) > 1}
         if dup:
             raise ConfigError(f"{kind} ids must be unique; repeated: {', '.join(sorted(dup))}")
+    _check_rules([("registration", file.registration.rule), *((x.name, x.rule)
+                                                             for x in (*meals, *forums, *lists))])
     event, privacy, alerts = file.event, file.privacy, file.alerts
     return EventConfig(
         name=event.name or untitled_event(), short_name=event.short_name,
@@ -424,7 +469,18 @@ def config_from_dict(raw: dict) -> EventConfig:
         window_tolerance_minutes=15 if event.window_tolerance_minutes is None
         else event.window_tolerance_minutes,
         cme=_cme(file.cme, forums),
+        lists=lists, registration_rule=file.registration.rule,
     )
+
+
+def _check_rules(named_rules) -> None:
+    """Every list's rule compiles, or the event file is refused naming the list."""
+    for name, rule in named_rules:
+        if rule:
+            try:
+                compile_rule(rule, name=name)
+            except RuleError as exc:
+                raise ConfigError(str(exc)) from None
 
 
 def _cme(cme: _Cme | None, forums: list[Forum]) -> Cme | None:
@@ -474,6 +530,18 @@ def config_to_json(config: EventConfig) -> str:
                                       "checkin_days", "window_tolerance_minutes")}
     if data["cme"] is None:
         del data["cme"]
+    # Only what is set: an event file without rules or lists keeps the same JSON as before.
+    for item in (*data["meals"], *data["forums"]):
+        if not item["rule"]:
+            del item["rule"]
+    if not data["lists"]:
+        del data["lists"]
+    for item in data.get("lists", ()):
+        for key in [k for k, v in item.items() if v in (None, "", ())]:
+            del item[key]
+    rule = data.pop("registration_rule")
+    if rule:
+        data["registration"] = {"rule": rule}
     tickets = {"keys": data.pop("ticket_keys"), "require_signature": data.pop("require_signature")}
     for category in data["categories"]:
         if not category["name_en"]:

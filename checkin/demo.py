@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .config import config_from_dict
+from .normalize import id_check_digit
 
 DEMO_TIMEZONE = "Asia/Shanghai"
 
@@ -43,7 +44,9 @@ FORUMS = ["医疗AI大模型与智能体", "医疗数据要素", "智慧医疗�
 CATEGORY_WEIGHTS = [("参赛团队", 62), ("参会代表", 25), ("学生", 4), ("嘉宾/专家", 3.5), ("展商", 2),
                     ("评委", 1.5), ("媒体", 1.2), ("工作人员", 1)]
 HEADERS = ["序号", "报名编号", "姓名", "性别", "手机号", "邮箱", "单位", "职务/职称", "参会类型", "赛道",
-           "项目名称", "缴费状态", "金额(元)", "用餐", "分论坛", "备注"]
+           "项目名称", "缴费状态", "金额(元)", "用餐", "分论坛", "备注", "身份证号"]
+# Districts the made-up ID numbers are from (Beijing, Shanghai, Guangzhou, Chengdu, Hangzhou).
+ID_REGIONS = ("110105", "310104", "440106", "510107", "330106")
 
 
 DEMO_ORGANISER_PIN = "demo-organiser"  # public (README): the rule of checkin/pin.py holds
@@ -136,9 +139,20 @@ def _name(rng: random.Random) -> str:
     return name
 
 
+def _id_number(rng: random.Random) -> str:
+    """A made-up 身份证号 with a right check digit (the CME sheet shows it), or "" (a tenth
+    of people gave none)."""
+    if rng.random() < 0.1:
+        return ""
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(365 * 40))
+    first17 = f"{rng.choice(ID_REGIONS)}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    return first17 + id_check_digit(first17)
+
+
 def demo_rows(people: int, start: dt.date | None = None, seed: int = 2026) -> list[list]:
     """Export rows (without header) for `people` registrants, teams of up to five."""
     rng = random.Random(seed)
+    ids = random.Random(seed + 1)  # its own draws: the other columns stay as they were
     lunches = meal_names(start or event_today())
     rows: list[list] = []
     categories, weights = zip(*CATEGORY_WEIGHTS, strict=True)
@@ -173,7 +187,7 @@ def demo_rows(people: int, start: dt.date | None = None, seed: int = 2026) -> li
             track if category == "参赛团队" else "", team if category == "参赛团队" else "",
             payment, fee if paid else 0, "、".join(lunches) if paid else "",
             "；".join(rng.sample(FORUMS, rng.randint(0, 3))),
-            rng.choice(("", "", "素食", "轮椅通道", "需要发票")),
+            rng.choice(("", "", "素食", "轮椅通道", "需要发票")), _id_number(ids),
         ])
     return rows
 

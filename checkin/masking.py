@@ -4,7 +4,8 @@ central list (what a desk token receives). No I/O.
 
 A desk token gets from the central list only what the event grants desks
 (docs/personal-data.md): the fields of `[privacy] desk_fields`, with phone numbers, e-mails
-and the numbers inside remarks and extra columns masked unless `desk_unmasked` names them.
+and the numbers inside remarks and extra columns masked unless `desk_unmasked` names them,
+and ID card and CME card numbers masked always.
 Searching by the last four digits of a phone still works on a masked number (138****8000).
 """
 
@@ -18,6 +19,11 @@ from .model import REGISTRANT_FIELDS, Privacy, Registrant
 
 # What a desk token receives masked unless `[privacy] desk_unmasked` names it.
 MASKED_FIELDS = ("phone", "email", "remarks", "extra")
+# Personal data of the highest class: ID card numbers (身份证号) and CME card numbers (学分卡号).
+# Masked for the desk role wherever shown and for every desk token, whatever `desk_unmasked`
+# says (the event file may not name them there: checkin/config.py); never printed
+# (printing/templates.py); whole only in an organiser's export.
+NEVER_UNMASKED = ("id_number", "cme_card")
 
 def mask_phone(phone: str | None) -> str | None:
     """13800138000 -> 138****8000; +86 138-0013-8000 -> +86 138****8000; a landline
@@ -61,6 +67,23 @@ def mask_email(email: str | None) -> str | None:
     return f"{local[:1]}***@{domain}"
 
 
+def mask_id(number: str | None) -> str | None:
+    """An ID card or CME card number: 11010519491231002X -> 1101************2X (the region
+    and the last two characters); a shorter card number keeps its last two (A1234567 ->
+    ******67), a very short one nothing."""
+    if number is None:
+        return None
+    text = str(number).strip()
+    if not text or "*" in text:  # empty, or masked already (what a desk token received)
+        return text
+    n = len(text)
+    if n >= 12:
+        return f"{text[:4]}{'*' * (n - 6)}{text[-2:]}"
+    if n >= 6:
+        return f"{'*' * (n - 2)}{text[-2:]}"
+    return "****"
+
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 _PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d){8}(?!\d)"
@@ -78,8 +101,9 @@ def mask_text(text: str | None) -> str | None:
 
 
 def mask_data(value, key: str | None = None):
-    """A copy of event data / JSON with personal values masked: `phone` and `email` keys
-    (also inside lists, as in an edit's {"phone": [old, new]}), other text via mask_text."""
+    """A copy of event data / JSON with personal values masked: `phone`, `email`,
+    `id_number` and `cme_card` keys (also inside lists, as in an edit's {"phone": [old,
+    new]}), other text via mask_text."""
     if isinstance(value, dict):
         return {k: mask_data(v, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -89,6 +113,8 @@ def mask_data(value, key: str | None = None):
             return mask_phone(value)
         if key == "email":
             return mask_email(value)
+        if key in NEVER_UNMASKED:
+            return mask_id(value)
         return mask_text(value)
     return value
 
@@ -119,7 +145,7 @@ def desk_record(record: dict, privacy: Privacy) -> dict:
     if not isinstance(record, dict):
         return record
     record = minimise_record(record, privacy.desk_fields)
-    masked = set(MASKED_FIELDS) - set(privacy.desk_unmasked)
+    masked = (set(MASKED_FIELDS) - set(privacy.desk_unmasked)) | set(NEVER_UNMASKED)
     return {key: mask_data(value, key) if key in masked else value
             for key, value in record.items()}
 

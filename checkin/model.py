@@ -44,6 +44,7 @@ class EventKind(StrEnum):
     AUDIT = "audit"  # an audit-trail entry on its way to the central list (never stored locally)
     ENTRY = "entry"  # came back in through a forum door after leaving (the first entry: FORUM)
     EXIT = "exit"  # left through a forum door
+    LIST = "list"  # passed a custom check-in list (欢迎礼包, 展厅): its first entry
 
 
 # device_id of the events the central list records itself (an organiser's edits)
@@ -62,9 +63,11 @@ def untitled_event() -> str:
     """The name of an event whose file gives none, in the language it is made in."""
     return _("Untitled event")
 
-ADMISSION_KINDS = (EventKind.CHECKIN, EventKind.MEAL, EventKind.FORUM, EventKind.OVERRIDE)
-# Crossings of a forum door, in and out: who is inside is whoever's last one is not an exit.
-ENTRY_KINDS = (EventKind.FORUM, EventKind.OVERRIDE, EventKind.ENTRY)
+ADMISSION_KINDS = (EventKind.CHECKIN, EventKind.MEAL, EventKind.FORUM, EventKind.LIST,
+                   EventKind.OVERRIDE)
+# Crossings of a door (a forum's, a list's), in and out: who is inside is whoever's last one
+# is not an exit.
+ENTRY_KINDS = (EventKind.FORUM, EventKind.LIST, EventKind.OVERRIDE, EventKind.ENTRY)
 MOVEMENT_KINDS = (*ENTRY_KINDS, EventKind.EXIT)
 
 # Fields an export or a desk can set on a registrant, in display order.
@@ -84,6 +87,8 @@ REGISTRANT_FIELDS = (
     "meals",
     "forums",
     "remarks",
+    "id_number",
+    "cme_card",
 )
 
 
@@ -104,6 +109,11 @@ class Registrant:
     meals: list[str] = field(default_factory=list)
     forums: list[str] = field(default_factory=list)
     remarks: str | None = None
+    # For CME credit (docs/cme.md): 身份证号 (18 characters, its check digit verified on
+    # import) and 学分卡号. Personal data of the highest class: masked for the desk role and
+    # desk tokens, never printed (checkin/masking.py NEVER_UNMASKED).
+    id_number: str | None = None
+    cme_card: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     source: str = "import"  # import | walk_in | central
     missing: bool = False  # vanished from the latest export (kept, never deleted)
@@ -122,6 +132,7 @@ class MealSlot:
     end: str | None = None
     # Minutes before start and after end still served (None: the event's default).
     tolerance_minutes: int | None = None
+    rule: str = ""  # JSON Logic (docs/rules.md), checked after the slot's own settings
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,27 @@ class Forum:
     tolerance_minutes: int | None = None  # as MealSlot's: the door opens this much early
     # False: once out (an exit scan), not back in. Capacity counts who is inside.
     reentry: bool = True
+    rule: str = ""  # JSON Logic (docs/rules.md), checked after the forum's own settings
+
+
+@dataclass(frozen=True)
+class CheckinList:
+    """A check-in list of the event's own beyond registration, meals and forums (欢迎礼包,
+    展厅): who may pass, when, once or again, through a door with exits or not."""
+
+    id: str
+    name: str
+    categories: tuple[str, ...] = ()  # only these categories (empty: every category)
+    products: tuple[str, ...] = ()  # only those entitled to one of these (meal/forum ids)
+    paid: tuple[str, ...] | None = None  # payment states that pass (None: paid and free)
+    days: tuple[str, ...] = ()  # ISO dates (empty: any day of the event)
+    start: str | None = None  # "HH:MM" in the event's zone, with the tolerance either side
+    end: str | None = None
+    tolerance_minutes: int | None = None
+    exits: bool = False  # a door: exit scans too, occupancy, capacity of who is inside
+    reentry: bool = False  # again after passing once (after an exit, for a door)
+    capacity: int | None = None
+    rule: str = ""  # JSON Logic (docs/rules.md), checked after the settings above
 
 
 @dataclass(frozen=True)
@@ -227,12 +259,17 @@ class EventConfig:
     # A meal slot or forum with start and end admits only then, give or take this (minutes).
     window_tolerance_minutes: int = 15
     cme: Cme | None = None
+    lists: list[CheckinList] = field(default_factory=list)
+    registration_rule: str = ""  # JSON Logic for the registration desk ([registration] rule)
 
     def meal(self, key: str) -> MealSlot | None:
         return next((m for m in self.meals if key in (m.id, m.name)), None)
 
     def forum(self, key: str) -> Forum | None:
         return next((f for f in self.forums if key in (f.id, f.name)), None)
+
+    def checkin_list(self, key: str) -> CheckinList | None:
+        return next((x for x in self.lists if key in (x.id, x.name)), None)
 
     def category(self, name: str | None) -> Category | None:
         return next((c for c in self.categories if c.name == name), None)

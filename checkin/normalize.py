@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .i18n import _
 from .model import FREE, PAID, REFUNDED, UNPAID, EventConfig
 from .pinyin import is_cjk
 
@@ -223,9 +224,90 @@ def optional(value) -> tuple[str | None, str | None]:
     return (raw or None), None
 
 
+# -- 身份证号 and 学分卡号 (CME credit: docs/cme.md) ---------------------------------------------
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"  # the check character for each remainder 0 ... 10
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# "1.10101199003074E+17": a number cell saved as text, its last digits lost.
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.I)
+_CARD_SHAPE = re.compile(r"^[0-9A-Z-]{1,40}$")
+
+
+def id_check_digit(first17: str) -> str:
+    """The check character of a Chinese resident ID number (GB 11643, ISO 7064 MOD 11-2)
+    from its first 17 digits: each digit times its weight (7 9 10 5 8 4 2 1 6 3 7 9 10 5 8
+    4 2), the sum modulo 11 picks the character from 1 0 X 9 8 7 6 5 4 3 2.
+    "11010519491231002" -> "X"; "11010119900307425" -> "8"."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def _card_text(value) -> str | None:
+    """A number as typed or exported: no spaces (also inner and full-width ones), full-width
+    characters made half-width, x as X, a leading ' (Excel's text mark) dropped. None: a
+    number cell (Excel made the column numbers)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return None
+    raw = unicodedata.normalize("NFKC", text(value))
+    return _SPACES.sub("", raw).lstrip("'").replace("x", "X")
+
+
+def _excel_number() -> str:
+    return _("Excel turned the ID number into a number and lost its last digits; format the "
+             "column as text in the export")
+
+
+def id_number(value) -> tuple[str | None, str | None]:
+    """A 身份证号 as its 18 characters (17 digits and a digit or X) with a right check digit;
+    anything else is refused in words (its value is quoted only when it is 18 digits, which
+    masking hides from the desk role)."""
+    if value is None or value == "":
+        return None, None
+    cleaned = _card_text(value)
+    if cleaned is None:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, None
+        return None, _excel_number()
+    if not cleaned:
+        return None, None
+    if _SCIENTIFIC.match(cleaned):
+        return None, _excel_number()
+    if len(cleaned) != 18:
+        return None, _("an ID number has 18 characters; this one has {0}").format(len(cleaned))
+    if not _ID_SHAPE.match(cleaned):
+        return None, _("an ID number is 17 digits and a digit or X; this one has other "
+                       "characters")
+    expected = id_check_digit(cleaned[:17])
+    if cleaned[17] != expected:
+        if cleaned.endswith("000"):  # 15 significant digits: what Excel keeps of a number
+            return None, _excel_number()
+        return None, _("ID number {number}: the check digit should be {digit}").format(
+            number=cleaned, digit=expected)
+    return cleaned, None
+
+
+def cme_card(value) -> tuple[str | None, str | None]:
+    """A 学分卡号 (CME card number): letters and digits, written as id_number writes them."""
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
+        return None, None
+    if isinstance(value, int) and not isinstance(value, bool) or (
+            isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
+        value = str(int(value))  # a short card number read as a number cell is still whole
+    cleaned = _card_text(value)
+    if cleaned is None:
+        return None, _("Excel turned the CME card number into a number and lost its last "
+                       "digits; format the column as text in the export")
+    if not cleaned:
+        return None, None
+    if not _CARD_SHAPE.match(cleaned.upper()):
+        return None, _("a CME card number is letters and digits; this one has other "
+                       "characters")
+    return cleaned.upper(), None
+
+
 # Which normaliser reads which registrant field (the importer and the desk share it).
 FIELD_NORMALISERS = {
     "name": name, "phone": phone, "email": email, "payment": payment, "amount": amount,
     "gender": gender, "organisation": optional, "title": optional, "track": optional,
-    "team": optional, "remarks": optional,
+    "team": optional, "remarks": optional, "id_number": id_number, "cme_card": cme_card,
 }

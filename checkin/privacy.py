@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from . import pin as _pin
 from .i18n import _
-from .masking import mask_email, mask_phone, mask_text
+from .masking import mask_email, mask_id, mask_phone, mask_text
 from .model import Registrant
 from .pin import verify_pin
 from .store import audit
@@ -42,11 +42,13 @@ def can_see_personal(role: Role | str | None) -> bool:
 # -- masking (checkin/masking.py) ------------------------------------------------------
 def display_registrant(reg: Registrant, role: Role | str | None) -> Registrant:
     """The registrant as this role may see it: the organiser sees it whole, a desk a copy
-    with phone, e-mail and numbers inside remarks and extra columns masked."""
+    with phone, e-mail, ID and CME card numbers and the numbers inside remarks and extra
+    columns masked."""
     if can_see_personal(role):
         return reg
     return dataclasses.replace(
         reg, phone=mask_phone(reg.phone), email=mask_email(reg.email),
+        id_number=mask_id(reg.id_number), cme_card=mask_id(reg.cme_card),
         remarks=mask_text(reg.remarks),
         extra={k: mask_text(v) if isinstance(v, str) else v for k, v in reg.extra.items()})
 

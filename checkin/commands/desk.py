@@ -164,8 +164,9 @@ def cmd_import(args) -> int:
 def _registrant_json(reg, meal_names: dict[str, str]) -> dict:
     return {"code": reg.code, "name": reg.name, "phone": reg.phone, "email": reg.email,
             "category": reg.category, "team": reg.team, "payment": reg.payment,
-            "meals": [meal_names.get(m, m) for m in reg.meals], "organisation": reg.organisation,
-            "missing": reg.missing}
+            "meals": [meal_names.get(m, m) for m in reg.meals], "forums": reg.forums,
+            "organisation": reg.organisation, "missing": reg.missing,
+            "id_number": reg.id_number, "cme_card": reg.cme_card}  # masked for the desk role
 
 
 def cmd_list(args) -> int:

@@ -40,6 +40,11 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "forums": ("分论坛", "论坛", "参加分论坛", "分会场", "会场", "sessions", "session", "forums",
                "forum", "breakouts", "breakout"),
     "remarks": ("备注", "说明", "留言", "remarks", "notes", "note", "comments", "comment"),
+    # For CME credit (docs/cme.md); checked and masked as personal data of the highest class.
+    "id_number": ("身份证号", "身份证", "身份证号码", "证件号码", "证件号", "身份证件号码",
+                  "idnumber", "idcard", "idcardno", "idcardnumber", "idno"),
+    "cme_card": ("学分卡号", "继教卡号", "继续教育卡号", "学分卡", "继教卡", "学分卡号码",
+                 "cmecard", "cmecardno", "cmecardnumber"),
 }
 FIELDS = tuple(FIELD_HEADERS)
 _LOOKUP = {h: f for f, heads in FIELD_HEADERS.items() for h in heads}

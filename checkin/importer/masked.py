@@ -1,14 +1,15 @@
-"""An import's preview and problems as a role may see them: for the desk role phone numbers
-and e-mails masked (138****8000, z***@example.org), also inside remarks, extra columns, raw
-cells and problem messages; the organiser sees them whole. The same masking as
-`checkin import` on the command line (docs/personal-data.md), so the desk window's import
-wizard shows no more than the CLI does."""
+"""An import's preview and problems as a role may see them: for the desk role phone numbers,
+e-mails and ID card and CME card numbers masked (138****8000, z***@example.org,
+1101************58), also inside remarks, extra columns, raw cells and problem messages; the
+organiser sees them whole. The same masking as `checkin import` on the command line
+(docs/personal-data.md), so the desk window's import wizard shows no more than the CLI
+does."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from ..masking import mask_email, mask_phone, mask_text
+from ..masking import NEVER_UNMASKED, mask_email, mask_id, mask_phone, mask_text
 from ..privacy import Role, can_see_personal, display_registrant
 from .report import Problem
 from .run import ExportPreview
@@ -22,7 +23,8 @@ def preview_for(preview: ExportPreview, role: Role | str | None) -> ExportPrevie
     if can_see_personal(role):
         return preview
     columns = preview.columns.fields
-    maskers = {columns.get("phone"): mask_phone, columns.get("email"): mask_email}
+    maskers = {columns.get("phone"): mask_phone, columns.get("email"): mask_email,
+               **{columns.get(f): mask_id for f in NEVER_UNMASKED}}
     maskers.pop(None, None)
     rows = [(number, [_masked_cell(cell, maskers.get(index, mask_text))
                       for index, cell in enumerate(cells)])

@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import masking
 from .. import normalize as norm
 from ..clock import now_iso
+from ..i18n import _
 from ..model import Category, EventConfig, Forum, MealSlot, Registrant
 from ..store import Store, audit
 from ..store import registrants as reg_store
@@ -136,7 +137,12 @@ class _RowParser:
             if problem and fld == "name":
                 self.report.problem(number, header, f"{problem}: row not imported", "error")
                 return None
-            if problem:
+            if problem and fld in masking.NEVER_UNMASKED:
+                # An ID number that is not one is left out, never kept aside in extra data
+                # (extra columns are not masked as ID numbers are).
+                self.report.problem(number, header, _(
+                    "{problem} (the person is imported without it)").format(problem=problem))
+            elif problem:
                 self.report.problem(number, header, problem)
                 extra[header] = norm.text(cell)
             values[fld] = value
@@ -145,7 +151,7 @@ class _RowParser:
             return None
         category = None
         if self.col["category"] is not None:
-            category, _ = norm.category(row[self.col["category"]], self.category_words)
+            category, _problem = norm.category(row[self.col["category"]], self.category_words)
             if category and category not in self.known_categories:
                 self.new_categories.setdefault(category)
         meals = []

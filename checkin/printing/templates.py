@@ -10,6 +10,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
+from ..masking import NEVER_UNMASKED as NEVER_PRINTED
 from ..resources import templates_dir
 from .pages import page_size_mm
 
@@ -132,6 +134,11 @@ def _check_element(element: Element, number: int, where: str) -> None:
         names = {n for _, n, _, _ in string.Formatter().parse(element.text) if n}
     except ValueError as exc:
         raise ValueError(f"text {element.text!r}: {exc} (write {{{{ for a literal brace)") from exc
+    never = sorted(names & set(NEVER_PRINTED))
+    if never:  # personal data of the highest class: on no badge, voucher or letter
+        raise ValueError(_("{fields} cannot be printed: ID card and CME card numbers are never "
+                           "put on a badge, voucher or letter (they go to the CME office in "
+                           "the organiser's export)").format(fields=", ".join(never)))
     unknown = names - set(ALL_FIELDS)
     if unknown:
         raise ValueError(f"unknown field(s) {sorted(unknown)}; fields are {', '.join(ALL_FIELDS)}")

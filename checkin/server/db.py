@@ -86,6 +86,8 @@ registrants = Table(
     Column("meals", Text, nullable=False),  # JSON list of meal slot ids
     Column("forums", Text, nullable=False),  # JSON list of forum ids
     Column("remarks", Text),
+    Column("id_number", Text),  # 身份证号 and 学分卡号: never sent whole to a desk token
+    Column("cme_card", Text),
     Column("extra", Text, nullable=False),  # JSON object: columns the importer kept aside
     Column("source", String(16), nullable=False),  # import | walk_in
     Column("missing", Boolean, nullable=False),

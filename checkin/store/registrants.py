@@ -15,7 +15,7 @@ from ..pinyin import name_keys
 _COLUMNS = (
     "code", "name", "gender", "phone", "email", "organisation", "title",
     "category", "track", "team", "payment", "amount", "meals", "forums", "remarks", "extra",
-    "source", "missing", "version",
+    "source", "missing", "version", "id_number", "cme_card",
 )
 
 
@@ -48,7 +48,8 @@ def to_row(reg: Registrant) -> tuple:
     return (reg.code, reg.name, reg.gender, reg.phone, reg.email, reg.organisation, reg.title,
             reg.category, reg.track, reg.team, reg.payment, reg.amount,
             _list_json(tuple(reg.meals)), _list_json(tuple(reg.forums)), reg.remarks,
-            dumps(reg.extra), reg.source, int(reg.missing), reg.version)
+            dumps(reg.extra), reg.source, int(reg.missing), reg.version, reg.id_number,
+            reg.cme_card)
 
 
 def get(conn: sqlite3.Connection, code: str) -> Registrant | None:

@@ -223,3 +223,17 @@ def door_crossings(db: Database) -> None:
     """Who is inside a forum door is read from its crossings (entries and exits) at every
     scan there: an index by station first, so a door's count reads only its own events."""
     _run(db, "CREATE INDEX events_station_code ON events(station, code, hlc);")
+
+
+@migrations(name="0007_id_numbers")
+def id_numbers(db: Database) -> None:
+    """For the CME office's sheet (docs/cme.md): each person's 身份证号 and 学分卡号. Personal
+    data of the highest class (docs/personal-data.md): the wipe deletes them with the
+    registrant rows, and walk-in and edit events carrying them are scrubbed as before."""
+    _run(
+        db,
+        """
+ALTER TABLE registrants ADD COLUMN id_number TEXT;
+ALTER TABLE registrants ADD COLUMN cme_card TEXT;
+""",
+    )

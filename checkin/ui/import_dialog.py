@@ -84,6 +84,8 @@ def field_labels() -> dict[str, str]:
         "meals": translate("ImportDialog", "Meals"),
         "forums": translate("ImportDialog", "Forums"),
         "remarks": translate("ImportDialog", "Remarks"),
+        "id_number": translate("ImportDialog", "ID number"),
+        "cme_card": translate("ImportDialog", "CME card number"),
     }
 
 

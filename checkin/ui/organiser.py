@@ -62,7 +62,7 @@ def personal_fields(reg, events) -> list[str]:
     """What masking hides of this person (the fields, and "history" when an event's details
     hold a phone or an e-mail): nothing, then nothing is shown unmasked."""
     masked = privacy.display_registrant(reg, Role.DESK)
-    fields = [f for f in ("phone", "email", "remarks", "extra")
+    fields = [f for f in ("phone", "email", *masking.NEVER_UNMASKED, "remarks", "extra")
               if getattr(masked, f) != getattr(reg, f)]
     if any(masking.mask_data(e.data or {}) != (e.data or {}) for e in events):
         fields.append("history")

@@ -106,11 +106,11 @@ class PersonPanel(QWidget):
         left = [("code", self.tr("Code")), ("organisation", self.tr("Organisation")),
                 ("title", self.tr("Title")), ("phone", self.tr("Phone")),
                 ("email", self.tr("E-mail")), ("team", self.tr("Team")),
-                ("remarks", self.tr("Remarks"))]
+                ("remarks", self.tr("Remarks")), ("id_number", self.tr("ID number"))]
         right = [("payment", self.tr("Payment")), ("meals", self.tr("Meals")),
                  ("forums", self.tr("Forums")), ("extra", self.tr("Extra data")),
                  ("source", self.tr("Source")), ("missing", self.tr("On the list")),
-                 ("gender", self.tr("Gender"))]
+                 ("gender", self.tr("Gender")), ("cme_card", self.tr("CME card number"))]
         for column, rows in ((0, left), (2, right)):
             for row, (key, label) in enumerate(rows):
                 caption = QLabel(label)
@@ -307,6 +307,7 @@ class PersonPanel(QWidget):
             "payment": payment, "meals": "、".join(meals), "forums": "、".join(forums),
             "extra": "; ".join(f"{k}: {v}" for k, v in reg.extra.items()),
             "source": sources.get(reg.source, reg.source), "gender": reg.gender,
+            "id_number": reg.id_number, "cme_card": reg.cme_card,  # masked for the desk role
             "missing": (self.tr("✗ Not in the latest export") if reg.missing
                         else self.tr("yes")),
         }
