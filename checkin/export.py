@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
-from .model import REGISTRATION
+from .cme import Crossing, credit_report
+from .model import REGISTRATION, Cme
 from .store import Store, audit, eventlog
 from .store import registrants as reg_store
 
@@ -66,15 +69,23 @@ def write_table(path: str | Path, columns: tuple[str, ...], rows, sheet: str = "
         return count
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"write a .csv or .xlsx file, not {path.name}")
+    return write_xlsx(path, columns, rows, sheet)
+
+
+def write_xlsx(target: str | Path | BinaryIO, columns: tuple[str, ...], rows,
+               sheet: str = "sheet") -> int:
+    """Rows to an XLSX workbook at `target` (a path, or a binary file: the central service
+    answers with the bytes), every cell neutralised; returns the number of rows written."""
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     table = book.create_sheet(sheet)
     table.append(columns)
+    count = 0
     for row in rows:
         table.append([safe_cell(v) for v in row])
         count += 1
-    book.save(path)
+    book.save(target)
     return count
 
 
@@ -91,37 +102,61 @@ def export_attendance(store: Store, path: str | Path, *, operator: str | None = 
 # -- the CME office's sheet (checkin/cme.py works out the credit) ----------------------------
 CME_COLUMNS = ("姓名", "身份证号", "学分卡号", "工作单位", "科室", "职称", "手机", "项目编号",
                "学分类别", "学分", "学时", "备注")
+CME_SHEET = "学分"
+BACKFILLED = "补录"  # the office's word for lines entered afterwards from a paper sheet
+
+
+def crossing(row) -> Crossing:
+    """A door crossing from an events row, a desk's or the central service's (a mapping with
+    code, station, kind, wall_time and data, the event's JSON)."""
+    return Crossing(row["code"], row["station"], row["kind"], row["wall_time"],
+                    bool(json.loads(row["data"] or "{}").get("backfilled")))
 
 
 def cme_credits(store: Store):
     """The credit report of this desk's event (every desk's crossings it has), or None when
     the event file has no [cme]."""
-    from .cme import Crossing, credit_report
-
     cme = store.config.cme
     if cme is None:
         return None
-    crossings = [Crossing(r["code"], r["station"], r["kind"], r["wall_time"],
-                          bool(json.loads(r["data"] or "{}").get("backfilled")))
-                 for r in eventlog.crossings(store.reader())]
+    crossings = [crossing(r) for r in eventlog.crossings(store.reader())]
     return credit_report(cme, store.config.zone(), crossings)
 
 
-def cme_rows(store: Store, credits) -> list[tuple]:
-    """One row per person who earned credit, as the CME office's template has it."""
-    cme = store.config.cme
+def desk_lookup(store: Store) -> Callable:
+    """code -> this desk's registrant (or None), for cme_rows and cme_items."""
     conn = store.reader()
+    return lambda code: reg_store.get(conn, code)
+
+
+def cme_items(credits, lookup: Callable) -> list[dict]:
+    """The credit report as data, one item per person: what `checkin cme --json` prints and
+    the central service's GET .../cme answers."""
+    items = []
+    for person in credits:
+        reg = lookup(person.code)
+        items.append({"code": person.code, "name": reg.name if reg else None,
+                      "minutes": {s.session: s.minutes for s in person.sessions},
+                      "credits": person.credits, "shortfall": person.notes,
+                      "backfilled": person.backfilled})
+    return items
+
+
+def cme_rows(cme: Cme, credits, lookup: Callable) -> list[tuple]:
+    """One row per person who earned credit, as the CME office's template has it (CME_COLUMNS).
+    `lookup(code)`: the registrant (a desk's, or the service's row) or None. One function for
+    the desk's export and the central service's, so both sheets say the same."""
     rows = []
     for person in credits:
         if person.credits <= 0:
             continue
-        reg = reg_store.get(conn, person.code)
-        extra = reg.extra if reg else {}  # columns the export had beyond ours: 科室 ...
-        notes = person.notes + (["补录"] if person.backfilled else [])
+        reg = lookup(person.code)
+        extra = (reg.extra or {}) if reg else {}  # the export's own columns: 科室 ...
+        notes = person.notes + ([BACKFILLED] if person.backfilled else [])
         rows.append((
             reg.name if reg else person.code,
-            getattr(reg, "id_number", None) or extra.get("身份证号"),
-            getattr(reg, "cme_card", None) or extra.get("学分卡号"),
+            (reg.id_number if reg else None) or extra.get("身份证号"),  # or the export's own
+            (reg.cme_card if reg else None) or extra.get("学分卡号"),
             reg.organisation if reg else None, extra.get("科室"), reg.title if reg else None,
             reg.phone if reg else None, cme.project_number, cme.credit_class,
             person.credits, round(person.minutes / 60, 1), "；".join(notes) or None))
@@ -135,7 +170,8 @@ def export_cme(store: Store, path: str | Path, *, operator: str | None = None) -
     if credits is None:
         raise ValueError("the event file has no [cme] section: name the CME project and its "
                          "sessions there first (docs/cme.md)")
-    count = write_table(path, CME_COLUMNS, cme_rows(store, credits), sheet="学分")
+    rows = cme_rows(store.config.cme, credits, desk_lookup(store))
+    count = write_table(path, CME_COLUMNS, rows, sheet=CME_SHEET)
     audit.log(store, audit.EXPORT, operator=operator,
               details={"what": "cme", "file": Path(path).name, "rows": count})
     return count

@@ -13,6 +13,7 @@ so `checkin --help` and the desk commands start fast.
     checkin server events | stats --event ID
     checkin server undo ADMISSION --event ID --reason TEXT
     checkin server rejected | audit --event ID
+    checkin server cme --event ID [-o FILE.xlsx]
 """
 
 from __future__ import annotations
@@ -134,6 +135,11 @@ def register(cli: CommandLine) -> None:
     q = subcommand("audit", cmd_audit, _("every desk's refused scans and audit trail"))
     q.add_argument("--event", required=True, help=_("the event's id"))
     q.add_argument("--kind", choices=("refused", "audit"), help=_("only one of the two"))
+    q = subcommand("cme", cmd_cme, _("CME credit over every desk's door scans; with -o, the "
+                                     "CME office's sheet (ID numbers and phones whole, audited)"))
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx",
+                   help=_("write the CME office's sheet to this file"))
 
 
 # -- argparse plumbing ----------------------------------------------------------------------------
@@ -327,9 +333,19 @@ def cmd_restore(args) -> int:
 
 # -- over HTTP ------------------------------------------------------------------------------------
 def _call(args, method: str, path: str, **kwargs):
+    """The service's JSON answer (an error said in one line, as the service put it)."""
+    response = _request(args, method, path, **kwargs)
+    try:
+        return response.json()
+    except ValueError:
+        raise ServerCommandError(_not_ours(args, response)) from None
+
+
+def _request(args, method: str, path: str, **kwargs):
+    """The service's answer to an organiser's request, when it is a success."""
     import httpx
 
-    base = (args.server or f"https://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
+    base = _base(args)
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
         raise ServerCommandError(_("an organiser token is needed: --token or ${0} (make one "
@@ -351,16 +367,23 @@ def _call(args, method: str, path: str, **kwargs):
                 "start)").format(base=base, env=FINGERPRINT_ENV)) from exc
         raise ServerCommandError(_("cannot reach the server at {0}: {1}").format(base, exc)) \
             from exc
+    if response.is_success:
+        return response
     try:
         body = response.json()
     except ValueError:
         body = None
-    if response.is_success and body is not None:
-        return body
     message = body.get("message") if isinstance(body, dict) else None
-    raise ServerCommandError(message or _("the server answered {status} (is {base} a Checkin "
-                                          "Desk server?)").format(
-        status=f"{response.status_code} {response.reason_phrase}", base=base))
+    raise ServerCommandError(message or _not_ours(args, response))
+
+
+def _base(args) -> str:
+    return (args.server or f"https://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
+
+
+def _not_ours(args, response) -> str:
+    return _("the server answered {status} (is {base} a Checkin Desk server?)").format(
+        status=f"{response.status_code} {response.reason_phrase}", base=_base(args))
 
 
 def _trust(base: str, fingerprint: str | None):
@@ -526,6 +549,30 @@ def cmd_audit(args) -> int:
                                  f"{e['code'] or ''} {e['data'].get('reason_code', '')}")
              for e in items]
     emit(args, items, "\n".join(lines) or _("nothing recorded yet"))
+    return 0
+
+
+def cmd_cme(args) -> int:
+    from .cme import credit_table
+
+    if args.output is None:
+        report = _call(args, "GET", f"/events/{_seg(args.event)}/cme", timeout=300.0)
+        emit(args, report, credit_table([s["name"] for s in report["sessions"]],
+                                        report["items"]))
+        return 0
+    if args.output.suffix.lower() != ".xlsx":
+        raise ServerCommandError(_("the CME office's sheet is an .xlsx file, not {0}")
+                                 .format(args.output.name))
+    response = _request(args, "GET", f"/events/{_seg(args.event)}/cme.xlsx", timeout=300.0)
+    try:
+        args.output.write_bytes(response.content)
+    except OSError as exc:
+        raise ServerCommandError(_("cannot write {0}: {1}").format(
+            args.output, exc.strerror or exc)) from exc
+    rows = int(response.headers.get("X-Checkin-Rows", "0"))
+    emit(args, {"file": str(args.output), "rows": rows},
+         _("wrote {rows} person(s) with CME credit to {file}").format(rows=rows,
+                                                                      file=args.output))
     return 0
 
 

@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..clock import HybridClock
 from ..enrol_link import enrol_link
-from . import auth, conferences, events, feeds, imports, live, registrants, stats
+from . import auth, cme, conferences, events, feeds, imports, live, registrants, stats
 from .auth import Principal
 from .db import Database, default_url
 from .db import registrants as registrant_rows
@@ -39,6 +39,7 @@ PROTOCOL_VERSION = 1
 MAX_JSON_BYTES = 1 << 20  # 1 MiB
 MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB, an import's file
 LIVE_CACHE_SECONDS = 5.0
+ROWS_HEADER = "X-Checkin-Rows"  # how many rows a file the service answers with holds
 
 _WORDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large",
@@ -227,6 +228,28 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     def event_stats(event: EventId, who: Who) -> dict:
         event_for(who, event)
         return stats.headcounts(db, event)
+
+    # -- CME credit over every desk's door scans (docs/cme.md) ---------------------------------
+    @api.get("/events/{event}/cme", tags=["organiser"])
+    def cme_report(event: EventId, who: Who) -> dict:
+        """Minutes per session, credits and why any fell short, per person scanned at a CME
+        door, as `checkin cme --json` says it on a desk."""
+        event_for(who, event, organiser=True)
+        return cme.report(db, event)
+
+    @api.get("/events/{event}/cme.xlsx", tags=["organiser"], response_class=Response,
+             responses={200: {"content": {cme.XLSX_TYPE: {}},
+                              "description": "the CME office's sheet"}})
+    def cme_sheet(event: EventId, who: Who) -> Response:
+        """The CME office's sheet, as `checkin export cme` writes it on a desk (ID numbers and
+        phones whole: in the service's audit trail)."""
+        event_for(who, event, organiser=True)
+        data, rows = cme.sheet(db, event)
+        events.organiser_audit(db, event, who, clock, "export",
+                               {"what": "cme", "format": "xlsx", "rows": rows})
+        return Response(data, media_type=cme.XLSX_TYPE, headers={
+            "Content-Disposition": f'attachment; filename="cme-{event}.xlsx"',
+            ROWS_HEADER: str(rows)})
 
     app.include_router(api)
 

@@ -37,7 +37,7 @@ from .db import (
 from .errors import ApiError, not_found
 
 KINDS = ("checkin", "meal", "forum", "override", "undo", "walk_in", "edit", "print", "resolve",
-         "revoke", "refused", "audit", "entry", "exit")
+         "revoke", "refused", "audit", "entry", "exit", "list")
 # A desk's records (refused scans, its audit trail) reach the organiser through their own
 # feed (GET .../records); desks decide nothing with them, so the events feed leaves them out.
 ORGANISER_ONLY = ("refused", "audit")
@@ -301,7 +301,8 @@ def _check(conn: Connection, event_id: str, ev: dict, *, desk: bool) -> dict | N
     return None
 
 
-def _not_undone():
+def not_undone():
+    """No undo names this event (the desk's eventlog._NOT_UNDONE, on the service)."""
     undo = events.alias("u")
     return ~exists().where(undo.c.event_id == events.c.event_id, undo.c.ref == events.c.uuid,
                            undo.c.kind == "undo")
@@ -313,7 +314,7 @@ def _double_admission(conn: Connection, event_id: str, ev: dict) -> dict | None:
         select(events.c.uuid, events.c.device_id, events.c.wall_time)
         .where(events.c.event_id == event_id, events.c.code == ev["code"],
                events.c.station == ev["station"], events.c.kind.in_(ADMISSIONS),
-               events.c.device_id != ev["device_id"], _not_undone())
+               events.c.device_id != ev["device_id"], not_undone())
         .order_by(events.c.hlc).limit(1)).first()
     if other is None:
         return None
@@ -323,11 +324,12 @@ def _double_admission(conn: Connection, event_id: str, ev: dict) -> dict | None:
 
 def _as_seen(value, old, field: str, desk: bool) -> bool:
     """The server's value is still what the desk saw: the same, or (a desk token receives
-    phone numbers and e-mails masked) its masked form. Not for remarks and extra columns: a
-    desk's new text would carry the masked numbers over the real ones, so such an edit is a
-    conflict for the organiser instead."""
-    return regs.same(value, old) or (desk and field in ("phone", "email")
-                                     and old == masking.mask_data(value, field))
+    phone numbers, e-mails, ID and CME card numbers masked) its masked form. Not for remarks
+    and extra columns: a desk's new text would carry the masked numbers over the real ones,
+    so such an edit is a conflict for the organiser instead."""
+    return regs.same(value, old) or (
+        desk and field in ("phone", "email", *masking.NEVER_UNMASKED)
+        and old == masking.mask_data(value, field))
 
 
 def _apply_edit(conn: Connection, event_id: str, ev: dict, desk: bool) -> dict | None:
@@ -424,7 +426,7 @@ def _close_moot(conn: Connection, event_id: str, code: str, station: str,
     desks = conn.execute(
         select(func.count(distinct(events.c.device_id)))
         .where(events.c.event_id == event_id, events.c.code == code,
-               events.c.station == station, events.c.kind.in_(ADMISSIONS), _not_undone())
+               events.c.station == station, events.c.kind.in_(ADMISSIONS), not_undone())
     ).scalar_one()
     if desks > 1:
         return
@@ -443,7 +445,7 @@ def refresh_admission(conn: Connection, event_id: str, code: str, station: str) 
     first = conn.execute(
         select(events.c.uuid, events.c.hlc, events.c.wall_time, events.c.device_id)
         .where(events.c.event_id == event_id, events.c.code == code, events.c.station == station,
-               events.c.kind.in_(ADMISSIONS), _not_undone())
+               events.c.kind.in_(ADMISSIONS), not_undone())
         .order_by(events.c.hlc).limit(1)).first()
     key = ((admissions.c.event_id == event_id) & (admissions.c.code == code)
            & (admissions.c.station == station))
@@ -564,3 +566,20 @@ def organiser_edit(db: Database, event_id: str, code: str, base_version: int, fi
         conn.execute(events.insert().values(
             _event_row(event_id, audit, None, *feeds.take(conn, event_id, feeds.EVENTS))))
     return item
+
+
+# -- the service's own audit entries --------------------------------------------------------------
+def organiser_audit(db: Database, event_id: str, who: Principal, clock: HybridClock,
+                    action: str, details: dict) -> None:
+    """An entry of the audit trail from the service itself (an organiser's export): an
+    `audit` event from the central device, listed with the desks' entries (GET .../records,
+    `checkin server audit`) and, like theirs, never sent to desks. No personal data."""
+    with db.write() as conn:
+        feeds.lock(conn, event_id, feeds.EVENTS)
+        config = event_config(conn, event_id)
+        entry = {"uuid": str(uuidlib.uuid4()), "kind": "audit", "code": None, "station": None,
+                 "device_id": CENTRAL_DEVICE, "operator": f"organiser:{who.label}",
+                 "wall_time": now_iso(config.zone()), "hlc": clock.tick(), "ref": None,
+                 "data": {"action": action, "details": details}}
+        conn.execute(events.insert().values(
+            _event_row(event_id, entry, None, *feeds.take(conn, event_id, feeds.EVENTS))))
