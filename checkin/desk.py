@@ -36,6 +36,8 @@ from .model import (
 )
 from .operator_name import default_operator
 from .policy import (
+    LIST,
+    Scans,
     Station,
     allowed_days,
     decide,
@@ -55,7 +57,13 @@ log = logging.getLogger("checkin.desk")
 PAYMENT_METHOD_COLUMN = "缴费方式"  # where a walk-in's payment method is kept (extra)
 
 CROSSINGS = (EventKind.ENTRY, EventKind.EXIT)  # undoable like admissions
-_KIND_FOR_STATION = {REGISTRATION: EventKind.CHECKIN, "meal": EventKind.MEAL, "forum": EventKind.FORUM}
+_KIND_FOR_STATION = {REGISTRATION: EventKind.CHECKIN, "meal": EventKind.MEAL,
+                     "forum": EventKind.FORUM, LIST: EventKind.LIST}
+
+
+def _capacity(where: Station) -> int | str:
+    limited = where.door or where.checkin_list
+    return limited.capacity if limited and limited.capacity is not None else ""
 
 
 class DeskError(ValueError):
@@ -158,7 +166,7 @@ class Desk:
         requires signed tickets still admits it. `exit`: someone leaving through a forum door
         (the door's occupancy and the attendance minutes need both crossings)."""
         where = self.parse_station(station)
-        if exit and not where.forum:
+        if exit and not where.door:
             raise self._error("exit_not_a_door", station=where.label)
         decision = self._decide_scan(payload, where,
                                      by_staff or isinstance(payload, StaffChoice), exit)
@@ -293,14 +301,34 @@ class Desk:
     def _decide_entry(self, conn: sqlite3.Connection, reg: Registrant | None, code: str,
                       where: Station) -> Decision:
         first = eventlog.admission(conn, code, where.key) if reg else None
-        forum = where.forum
-        door = eventlog.door(conn, reg.code, where.key) if forum and first else None
-        # Capacity counts who is inside now (entries less exits), only where there is one.
-        inside = eventlog.occupancy(conn, where.key) if forum and forum.capacity is not None else 0
+        gate = where.door
+        door = eventlog.door(conn, reg.code, where.key) if gate and first else None
         now = self.now()
         return decide(where, reg, code, self.store.config, today=now.date().isoformat(),
                       clock=now.strftime("%H:%M"), first_admission=first,
-                      station_count=inside, door=door)
+                      station_count=self._station_count(conn, where), door=door,
+                      scans=self._scans(conn, reg, where, now) if reg and where.rule else None)
+
+    def _station_count(self, conn: sqlite3.Connection, where: Station) -> int:
+        """What a capacity is checked against: who is inside a door now (entries less
+        exits), or how many a list without exits admitted; 0 where there is no capacity."""
+        limited = where.door or where.checkin_list
+        if limited is None or limited.capacity is None:
+            return 0
+        if where.door:
+            return eventlog.occupancy(conn, where.key)
+        return eventlog.admitted_count(conn, where.key)
+
+    def _scans(self, conn: sqlite3.Connection, reg: Registrant, where: Station,
+               now: dt.datetime) -> Scans:
+        """This person's earlier scans here, for the station's rule."""
+        zone = now.tzinfo
+        entries, exits = eventlog.scans_at(conn, reg.code, where.key)
+
+        def aware(stamps: list[str]) -> tuple[dt.datetime, ...]:
+            return tuple(dt.datetime.fromisoformat(t).astimezone(zone) for t in stamps)
+
+        return Scans(now=now, entries=aware(entries), exits=aware(exits), gate=self.operator)
 
     def _admit_unlisted(self, conn: sqlite3.Connection, ticket: Ticket, where: Station) -> Decision:
         """A genuine ticket for a code this desk's list lacks: admitted (policy.decide_unlisted)
@@ -520,9 +548,11 @@ class Desk:
         params = {
             "first": first, "last": last,
             "name": decision.name or "", "code": decision.code or "", "station": where.label,
+            "category": decision.category or "",
             "payment": reg.payment if reg else "", "today": self.today(), "days": tuple(days),
-            "slot": where.meal.name if where.meal else "", "forum": where.forum.name if where.forum else "",
-            "capacity": where.forum.capacity if where.forum else "",
+            "slot": where.meal.name if where.meal else "",
+            "forum": where.label if where.door else "",
+            "capacity": _capacity(where), "why": decision.reason,
             **self._window_params(where),
             "first_time": self._when(decision.first_time),
             "first_device": self._desk_name(decision.first_device), **extra,
@@ -535,7 +565,7 @@ class Desk:
 
     def _window_params(self, where: Station) -> dict:
         """The opening hours a too-early or too-late refusal names."""
-        slot = where.meal or where.forum
+        slot = where.meal or where.forum or where.checkin_list
         hours = opening_hours(where, self.store.config)
         if slot is None or hours is None:
             return {}

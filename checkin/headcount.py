@@ -58,4 +58,8 @@ def figures(config: EventConfig, rows: HeadcountRows) -> dict:
                     "signed_up": signed_up.get(f.id, 0),
                     "entered": rows.by_station.get(f"forum:{f.id}", 0),
                     "inside": rows.inside.get(f"forum:{f.id}", 0)} for f in config.forums],
+        # Custom check-in lists (欢迎礼包, 展厅): passed, and inside for those with exits.
+        "lists": [{"list": x.id, "name": x.name, "capacity": x.capacity,
+                   "entered": rows.by_station.get(f"list:{x.id}", 0),
+                   "inside": rows.inside.get(f"list:{x.id}", 0)} for x in config.lists],
     }

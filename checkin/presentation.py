@@ -45,6 +45,9 @@ def station_label(station: str | None, config: EventConfig) -> str:
     if kind == "forum":
         forum = config.forum(key)
         return _("Forum: {0}").format(forum.name if forum else key)
+    if kind == "list":
+        checkin_list = config.checkin_list(key)
+        return _("List: {0}").format(checkin_list.name if checkin_list else key)
     return station
 
 

@@ -43,6 +43,11 @@ def station_summary(store: Store, station: str) -> dict:
             counts.signed_up_for(store.reader(), forum.id) if forum.signup_required else None)
         return {"kind": "forum", "done": done, "of": of,
                 "inside": eventlog.occupancy(store.reader(), where.key)}
+    if where.checkin_list:  # counted as a forum door is (its inside: only with exits)
+        listed = where.checkin_list
+        return {"kind": "forum", "done": done, "of": listed.capacity,
+                "inside": eventlog.occupancy(store.reader(), where.key) if listed.exits
+                else done}
     summary = arrival_summary(store)
     return {"kind": "registration", "done": summary["arrived"], "of": summary["expected"]}
 

@@ -300,3 +300,35 @@ def test_a_revoked_and_wiped_desk_says_so_in_the_status_bar(qtbot, event_store, 
         assert window.sync_state.label.isVisible()
     finally:
         window.close()
+
+
+def test_a_paper_sheet_is_entered_in_organiser_mode_only(qtbot, window):
+    """补录 from the window: File → Enter a paper sign-in sheet… (Ctrl+Shift+B) is greyed until
+    the organiser unlocks; each line is decided as of its time and listed with its answer."""
+    store = window.store
+    window.desk = Desk(store, operator="组织者", now=lambda: EVENT_DAY.replace(hour=17))
+    assert not window.backfill_action.isEnabled() and window.open_backfill() is None
+    unlock(qtbot, window)
+    assert window.backfill_action.isEnabled()
+    window.backfill_action.trigger()
+    sheet = window.backfill_dialog
+    assert sheet.isVisible()
+    sheet.station.setCurrentIndex(sheet.station.findData("forum:F1"))
+    assert sheet.exits.isEnabled()  # a door: the sheet may list people leaving
+    sheet.code.setText(FANJUN)
+    sheet.time.setTime(sheet.time.time().fromString("09:05", "HH:mm"))
+    sheet.enter_line()
+    assert "reason" in sheet.problem.text() and sheet.lines.count() == 0  # nothing without one
+    sheet.reason.setText("停电，纸质签到表")
+    sheet.code.setText(FANJUN)
+    qtbot.keyClick(sheet.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: sheet.lines.count() == 1, timeout=WAIT)
+    assert sheet.lines.item(0).text().startswith("09:05  范俊") and sheet.code.text() == ""
+    crossing = next(e for e in eventlog.history(store.reader(), FANJUN) if e.station == "forum:F1")
+    assert crossing.wall_time.startswith("2026-06-26T09:05") and crossing.data["backfilled"]
+    assert [e.details["reason"] for e in entries(store, "backfill")] == ["停电，纸质签到表"]
+    sheet.code.setText(FANJUN)
+    sheet.enter_line()  # the same line twice: already in, said in the list, not recorded
+    qtbot.waitUntil(lambda: sheet.lines.count() == 2, timeout=WAIT)
+    window.organiser_action.trigger()  # lock: the organiser's form goes with it
+    assert not sheet.isVisible() and not window.backfill_action.isEnabled()

@@ -263,3 +263,32 @@ def test_a_forum_door_scans_entries_and_f6_turns_it_to_exits(qtbot, idle_window)
                     timeout=10_000)
     window.station_box.setCurrentIndex(window.station_box.findData("registration"))
     assert not window.scan.exit_mode  # another station starts with people coming in
+
+
+def test_the_event_files_own_lists_are_stations_and_a_list_with_exits_is_a_door(
+        qtbot, event_store, tmp_path):
+    import dataclasses
+
+    from checkin.model import CheckinList
+
+    lists = [CheckinList(id="gift", name="欢迎礼包"),
+             CheckinList(id="hall", name="展厅", exits=True, reentry=True)]
+    with event_store.transaction() as conn:
+        event_store.save_config(conn, dataclasses.replace(event_store.config, lists=lists))
+    window = make_window(qtbot, event_store, lambda: ImageFolderSource([]),
+                         FolderPrinter(tmp_path / "printed"))
+    try:
+        box = window.station_box
+        assert box.itemText(box.findData("list:gift")).endswith("欢迎礼包")
+        box.setCurrentIndex(box.findData("list:gift"))
+        qtbot.keyClick(window, Qt.Key.Key_F6)
+        assert not window.scan.exit_mode  # a gift is handed over, nobody leaves through it
+        window.scan.submit(PAID)
+        wait_outcome(qtbot, window, Outcome.OK)
+        window.scan.banner.clear_answer()
+        window.scan.submit(PAID)
+        wait_outcome(qtbot, window, Outcome.ALREADY)  # one gift each
+        box.setCurrentIndex(box.findData("list:hall"))
+        assert window.scan.banner.station.endswith("ENTRY (F6: exit)")
+    finally:
+        window.close()

@@ -77,6 +77,9 @@ def render(counts: dict, language: str | None = None) -> str:
         for f in counts["forums"]:
             label = f["name"] + (f" · {f['room']}" if f.get("room") else "")
             parts.append(_row(label, f["inside"], f["capacity"], cap=True))
+    if counts.get("lists"):
+        parts.append(_heading(words.gettext("Check-in lists")))
+        parts += [_row(x["name"], x["entered"], x["capacity"], cap=True) for x in counts["lists"]]
     footer = escape(words.gettext("Checkin Desk · refreshes every {0} s").format(REFRESH_SECONDS))
     return f"""<!doctype html>
 <html lang="{"zh-CN" if words.chinese else "en"}"><head><meta charset="utf-8">

@@ -64,7 +64,7 @@ def _headcount_rows(conn, event_id: str) -> HeadcountRows:
 
 
 def _inside(conn, event_id: str) -> dict[str, int]:
-    """Who is inside each forum door, as a desk counts it (store/eventlog.inside_by_station)."""
+    """Who is inside each door (forums, lists with exits), as a desk counts it (store/eventlog.inside_by_station)."""
     later, undo, undo_later = events.alias("later"), events.alias("u"), events.alias("ul")
     not_undone = ~exists().where(undo.c.event_id == events.c.event_id,
                                  undo.c.ref == events.c.uuid, undo.c.kind == "undo")
@@ -76,6 +76,7 @@ def _inside(conn, event_id: str) -> dict[str, int]:
                         undo_later.c.ref == later.c.uuid, undo_later.c.kind == "undo"))
     return dict(conn.execute(
         select(events.c.station, func.count())
-        .where(events.c.event_id == event_id, events.c.station.like("forum:%"),
+        .where(events.c.event_id == event_id,
+               events.c.station.like("forum:%") | events.c.station.like("list:%"),
                events.c.kind.in_([str(k) for k in ENTRY_KINDS]), not_undone, ~left_since)
         .group_by(events.c.station)).all())

@@ -159,6 +159,24 @@ def door(conn: sqlite3.Connection, code: str, station: str) -> Door:
     return Door(row["kind"] != EventKind.EXIT, row["kind"], row["wall_time"], row["device_id"])
 
 
+def scans_at(conn: sqlite3.Connection, code: str, station: str) -> tuple[list[str], list[str]]:
+    """(entries, exits): the wall times of this person's admissions and crossings at this
+    station not undone, what a station's rule counts (entries today, minutes since ...)."""
+    rows = conn.execute(
+        f"""SELECT kind, wall_time FROM events e
+            WHERE code = ? AND station = ? AND {_NOT_UNDONE}
+              AND kind IN ({_ADMISSION_KINDS_SQL}, {_MOVEMENT_KINDS_SQL})""",
+        (code, station)).fetchall()
+    return ([r["wall_time"] for r in rows if r["kind"] != EventKind.EXIT],
+            [r["wall_time"] for r in rows if r["kind"] == EventKind.EXIT])
+
+
+def admitted_count(conn: sqlite3.Connection, station: str) -> int:
+    """How many people were admitted at this station (a list's capacity without exits)."""
+    return conn.execute("SELECT count(*) FROM admissions WHERE station = ?",
+                        (station,)).fetchone()[0]
+
+
 def occupancy(conn: sqlite3.Connection, station: str) -> int:
     """How many people are inside a forum door now: those whose last crossing (by HLC, undone
     ones left out) was an entry. Without exit scans, everyone who entered."""
@@ -177,7 +195,8 @@ def inside_by_station(conn: sqlite3.Connection) -> dict[str, int]:
     crossing of that person at that door stands."""
     return dict(conn.execute(
         f"""SELECT station, count(*) FROM events e
-            WHERE station LIKE 'forum:%' AND kind IN ({_ENTRY_KINDS_SQL}) AND {_NOT_UNDONE}
+            WHERE (station LIKE 'forum:%' OR station LIKE 'list:%')
+              AND kind IN ({_ENTRY_KINDS_SQL}) AND {_NOT_UNDONE}
               AND NOT EXISTS (
                 SELECT 1 FROM events later WHERE later.station = e.station
                   AND later.code = e.code AND later.kind IN ({_MOVEMENT_KINDS_SQL})

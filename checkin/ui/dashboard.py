@@ -98,7 +98,7 @@ class Dashboard(QWidget):
         meals = stats["meals"]
         self.meals.show([m["name"] for m in meals],
                         [[m["entitled"] for m in meals], [m["redeemed"] for m in meals]])
-        forums = stats["forums"]
+        forums = stats["forums"] + stats.get("lists", [])  # a list's bars read as a door's
         self.forums.show([f["name"] for f in forums],
                          [[f["capacity"] or 0 for f in forums], [f["entered"] for f in forums],
                           [f["inside"] for f in forums]])

@@ -178,6 +178,7 @@ class Launcher(QObject):
         install(window, self.settings_file)
         menu = desk_menu(window)
         menu.addAction(window.organiser_action)  # Ctrl+Shift+P: phone numbers whole (PIN)
+        menu.addAction(window.backfill_action)  # Ctrl+Shift+B: a paper sheet (organiser)
         menu.addSeparator()
         quit_action = menu.addAction(self.tr("Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

@@ -40,6 +40,7 @@ from ..stats import station_summary
 from ..store import Store
 from . import i18n
 from .answer_overlay import AnswerOverlay
+from .backfill_dialog import BackfillDialog
 from .changes import ChangeBus, Changes
 from .clock_warning import ClockWarning
 from .dashboard import Dashboard
@@ -74,7 +75,7 @@ def stations(store: Store) -> list[tuple[str, str]]:
     labels stations (checkin.presentation)."""
     config = store.config
     keys = ([REGISTRATION] + [f"meal:{m.id}" for m in config.meals]
-            + [f"forum:{f.id}" for f in config.forums])
+            + [f"forum:{f.id}" for f in config.forums] + [f"list:{x.id}" for x in config.lists])
     return [(station_label(key, config), key) for key in keys]
 
 
@@ -202,6 +203,13 @@ class DeskWindow(QMainWindow):
         self.organiser_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.organiser_action.triggered.connect(self.toggle_organiser)
         self.addAction(self.organiser_action)
+        # File → Enter a paper sheet… (补录): an organiser's job, enabled while unlocked.
+        self.backfill_action = QAction(self.tr("Enter a paper sign-in sheet…"), self)
+        self.backfill_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.backfill_action.setEnabled(False)
+        self.backfill_action.triggered.connect(self.open_backfill)
+        self.addAction(self.backfill_action)
+        self.backfill_dialog: BackfillDialog | None = None
 
         # Every scan, handheld or camera, passes the gate: never decided behind a dialog, nor
         # before an alert the event asks to acknowledge was seen (Space).
@@ -271,6 +279,9 @@ class DeskWindow(QMainWindow):
         self.organiser_action.setText(self.tr("Lock organiser mode") if unlocked
                                       else self.tr("Organiser mode…"))
         self.person.set_role(self.organiser.role)
+        self.backfill_action.setEnabled(unlocked)
+        if not unlocked and self.backfill_dialog is not None:
+            self.backfill_dialog.close()  # entering paper sheets is an organiser's job
         if not unlocked and self.organiser.lock_reason == "idle":
             self.person.say(self.tr("Organiser mode locked after {0} minutes without input: "
                                     "phone numbers and e-mails are masked again").format(
@@ -296,6 +307,19 @@ class DeskWindow(QMainWindow):
         self.mark_current_meal()
         if self.search.index.stale and not self.search_runner.busy:  # e.g. the sync pulled
             self.search.refresh_index()
+
+    def open_backfill(self) -> BackfillDialog | None:
+        """Ctrl+Shift+B in organiser mode: the paper sheet form, on the current station."""
+        if not self.organiser.unlocked:
+            return None
+        if self.backfill_dialog is None or not self.backfill_dialog.isVisible():
+            self.backfill_dialog = BackfillDialog(self.desk, self.runner, stations(self.store),
+                                                  self._is_door, self.scan.station, self)
+            self.backfill_dialog.entered.connect(
+                lambda d: self.changes.publish(Changes(admissions=True, new_facts=d.ok, code=d.code)))
+            self.backfill_dialog.open()
+        self.backfill_dialog.raise_()
+        return self.backfill_dialog
 
     def open_walk_in(self) -> None:
         """Ctrl+N from anywhere in the window, or the Find tab's button."""
@@ -400,17 +424,26 @@ class DeskWindow(QMainWindow):
     def toggle_exit_mode(self) -> None:
         """F6 at a forum door: scans record people leaving, or entering again. The banner
         says which, so a volunteer never scans the wrong way for long."""
-        if str(self.scan.station).startswith("forum:"):
+        if self._at_a_door():
             self.scan.exit_mode = not self.scan.exit_mode
             self._show_station()
             self.refresh_counts()
 
     def _show_station(self) -> None:
         label = self.station_box.itemData(self.station_box.currentIndex(), _PLAIN_LABEL) or ""
-        if str(self.scan.station).startswith("forum:"):
+        if self._at_a_door():
             label = (self.tr("{0} · EXIT (F6: entry)") if self.scan.exit_mode
                      else self.tr("{0} · ENTRY (F6: exit)")).format(label)
         self.scan.banner.set_station(label)
+
+    def _at_a_door(self) -> bool:
+        return self._is_door(self.scan.station)
+
+    def _is_door(self, station: str | None) -> bool:
+        """A forum door, or a check-in list with exits: people are scanned in and out."""
+        kind, _sep, key = str(station).partition(":")
+        listed = self.store.config.checkin_list(key) if kind == "list" else None
+        return kind == "forum" or bool(listed and listed.exits)
 
     def _station_changed(self) -> None:
         station = self.station_box.currentData()
