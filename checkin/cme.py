@@ -81,9 +81,10 @@ def credit_report(cme: Cme, zone: ZoneInfo, crossings: Iterable[Crossing]) -> li
         for station, sessions in doors.items():
             moves = by_person.get((code, station), [])
             backfilled |= any(m.backfilled for m in moves)
-            intervals, notes = _door_intervals(moves, sessions, zone)
+            intervals, notes, left_open = _door_intervals(moves, sessions, zone)
             for session in sessions:
-                presence[session.id] = _presence(cme, session, intervals, notes, zone)
+                presence[session.id] = _presence(cme, session, intervals, notes, zone,
+                                                 session.id in left_open)
         sessions = [presence[s.id] for s in cme.sessions]
         earned = sum(p.credits for p in sessions)
         if cme.credits is not None:
@@ -100,7 +101,7 @@ def _bounds(session: CmeSession, zone) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _presence(cme: Cme, session: CmeSession, intervals, notes: dict[str, list[str]],
-              zone: ZoneInfo) -> SessionPresence:
+              zone: ZoneInfo, left_open: bool) -> SessionPresence:
     start, end = _bounds(session, zone)
     needed = needed_minutes(cme, session)
     seconds = sum(max(0.0, (min(b, end) - max(a, start)).total_seconds()) for a, b in intervals)
@@ -112,17 +113,22 @@ def _presence(cme: Cme, session: CmeSession, intervals, notes: dict[str, list[st
         said.insert(0, _("{session}: {minutes} of {total} minutes (needs {needed})").format(
             session=session.name, minutes=minutes, total=session_minutes(session),
             needed=needed))
-    return SessionPresence(session.id, minutes, needed,
-                           session.credits if minutes >= needed else 0.0, said)
+    earns = minutes >= needed
+    if earns and left_open and cme.require_exit:
+        earns = False
+        said.insert(0, _("{session}: this project needs an exit scan to earn credit").format(
+            session=session.name))
+    return SessionPresence(session.id, minutes, needed, session.credits if earns else 0.0, said)
 
 
 def _door_intervals(moves: list[Crossing], sessions: list[CmeSession], zone: ZoneInfo):
-    """(in, out) pairs of one person at one door, and the flags each session gets. An entry
-    left open is closed at the end of the first session (at that door) ending after it: a
-    morning entry never counts for the afternoon."""
+    """(in, out) pairs of one person at one door, the flags each session gets, and the
+    sessions with an entry left open. Such an entry is closed at the end of the first session
+    (at that door) ending after it: a morning entry never counts for the afternoon."""
     bounds = [(s, *_bounds(s, zone)) for s in sessions]
     pairs: list[tuple[dt.datetime, dt.datetime]] = []
     notes: dict[str, list[str]] = {}
+    left_open: set[str] = set()
     inside_since = None
 
     def session_at(moment: dt.datetime) -> tuple | None:
@@ -133,6 +139,7 @@ def _door_intervals(moves: list[Crossing], sessions: list[CmeSession], zone: Zon
         if found is not None:
             session, _start, end = found
             pairs.append((inside_since, end))
+            left_open.add(session.id)
             notes.setdefault(session.id, []).append(
                 _("{session}: no exit scanned, counted until {time}").format(
                     session=session.name, time=end.strftime("%H:%M")))
@@ -157,4 +164,4 @@ def _door_intervals(moves: list[Crossing], sessions: list[CmeSession], zone: Zon
             inside_since = at
     if inside_since is not None:
         close_open()
-    return pairs, notes
+    return pairs, notes, left_open

@@ -351,6 +351,7 @@ class _Cme(_Table):
     credit_class: Text = ""
     credits: float | None = None
     min_share: float = 0.8
+    require_exit: bool = False
     sessions: list[_CmeSession] = []
 
     @field_validator("credit_class")
@@ -510,6 +511,7 @@ def _cme(cme: _Cme | None, forums: list[Forum]) -> Cme | None:
         raise ConfigError("cme.sessions: each session needs its own id")
     return Cme(project_number=cme.project_number, project_name=cme.project_name,
                credit_class=cme.credit_class, credits=cme.credits, min_share=cme.min_share,
+               require_exit=cme.require_exit,
                sessions=tuple(sessions))
 
 

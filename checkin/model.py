@@ -236,6 +236,9 @@ class Cme:
     credits: float | None = None  # on offer for the whole project (a cap); None: the sum
     # Present for at least this share of a session's minutes earns its credits.
     min_share: float = 0.8
+    # True: a session earns credit only with an exit scanned (check-in and check-out each
+    # half-day, as some CME offices ask); an entry left open then earns nothing.
+    require_exit: bool = False
     sessions: tuple[CmeSession, ...] = ()
 
 

@@ -53,6 +53,19 @@ def test_an_entry_without_exit_counts_until_its_session_ends_and_is_flagged():
     assert "医疗数据要素: 60 of 180 minutes (needs 144)" in b.notes
 
 
+def test_a_project_that_needs_check_in_and_check_out_gives_nothing_for_an_open_entry():
+    strict = dataclasses.replace(CME, require_exit=True)
+    people = report([cross("B", "F1", "forum", "09:00"),  # never scanned out
+                     cross("C", "F1", "forum", "09:00"), cross("C", "F1", "exit", "12:00")],
+                    strict)
+    assert minutes(people["B"])["am"] == 180 and people["B"].credits == 0
+    assert people["B"].notes[0] == "上午：医疗AI: this project needs an exit scan to earn credit"
+    assert people["C"].credits == 2.0
+    assert config_from_dict({"forums": [{"id": "F1", "name": "F1"}], "cme": {
+        "require_exit": True, "sessions": [{"forum": "F1", "date": "2026-06-26", "start": "09:00",
+                                            "end": "12:00", "credits": 2}]}}).cme.require_exit
+
+
 def test_a_morning_left_open_and_an_afternoon_re_entry_at_the_same_door():
     people = report([cross("D", "F1", "forum", "09:00"), cross("D", "F1", "entry", "14:10")])
     d = people["D"]
