@@ -23,6 +23,7 @@ from pydantic import (
 
 from .masking import MASKED_FIELDS, NEVER_UNMASKED
 from .model import (
+    KIOSK_CONFIRMATIONS,
     REGISTRANT_FIELDS,
     Alerts,
     Category,
@@ -31,6 +32,7 @@ from .model import (
     CmeSession,
     EventConfig,
     Forum,
+    Kiosk,
     MealSlot,
     Privacy,
     untitled_event,
@@ -242,6 +244,28 @@ class _Alerts(_Table):
         return value
 
 
+def _seconds(value):
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 600:
+        raise ValueError("a whole number of seconds (0 to 600)")
+    return value
+
+
+class _Kiosk(_Table):
+    """`[kiosk]`: self check-in kiosks (checkin/ui/kiosk)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    confirm: Text = "none"
+    auto_print_seconds: Annotated[int, BeforeValidator(_seconds)] = 3
+    idle_seconds: Annotated[int, BeforeValidator(_seconds)] = 20
+
+    @field_validator("confirm")
+    @classmethod
+    def _known(cls, confirm: str) -> str:
+        if confirm not in KIOSK_CONFIRMATIONS:
+            raise ValueError(f"confirm is one of {', '.join(KIOSK_CONFIRMATIONS)}, not {confirm!r}")
+        return confirm
+
+
 # Fields a desk cannot work without: always stored, whatever `desk_fields` says.
 ALWAYS_STORED = ("code", "name")
 
@@ -379,13 +403,14 @@ class _EventFile(_Table):
     forums: list[_Forum] = []
     lists: list[_List] = []
     registration: _Registration = _Registration()
+    kiosk: _Kiosk = _Kiosk()
     categories: list[_Category] = []
     tickets: _Tickets = _Tickets()
     privacy: _Privacy = _Privacy()
     alerts: _Alerts = _Alerts()
     cme: _Cme | None = None
 
-    @field_validator("tickets", "privacy", "alerts", "registration", mode="before")
+    @field_validator("tickets", "privacy", "alerts", "registration", "kiosk", mode="before")
     @classmethod
     def _a_table(cls, value, info):
         if value is None:
@@ -409,6 +434,7 @@ def _explain(error: ValidationError) -> str:
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         allowed = {"privacy": "organiser_pin_hash, desk_fields, desk_unmasked",
+                   "kiosk": "confirm, auto_print_seconds, idle_seconds",
                    "alerts": "words, categories, fields, acknowledge"}.get(where[0] if where else "")
         message = f"unknown setting {loc[-1]}" + (f" ({allowed})" if allowed else "")
     elif first["type"] in ("bool_type", "bool_parsing"):
@@ -471,6 +497,8 @@ def config_from_dict(raw: dict) -> EventConfig:
         else event.window_tolerance_minutes,
         cme=_cme(file.cme, forums),
         lists=lists, registration_rule=file.registration.rule,
+        kiosk=Kiosk(confirm=file.kiosk.confirm, auto_print_seconds=file.kiosk.auto_print_seconds,
+                    idle_seconds=file.kiosk.idle_seconds),
     )
 
 
@@ -541,6 +569,8 @@ def config_to_json(config: EventConfig) -> str:
     for item in data.get("lists", ()):
         for key in [k for k, v in item.items() if v in (None, "", ())]:
             del item[key]
+    if data["kiosk"] == asdict(Kiosk()):
+        del data["kiosk"]  # the defaults: the same JSON as before kiosks
     rule = data.pop("registration_rule")
     if rule:
         data["registration"] = {"rule": rule}

@@ -213,6 +213,20 @@ class Alerts:
     acknowledge: bool = False  # staff press Space before the next scan is decided
 
 
+# How a self check-in kiosk confirms a person found by the last digits of their phone
+# (checkin/ui/kiosk): nothing more, the last four of the ID number, or the registration code.
+KIOSK_CONFIRMATIONS = ("none", "id_tail", "code")
+
+
+@dataclass(frozen=True)
+class Kiosk:
+    """The event file's `[kiosk]`: how self check-in kiosks behave."""
+
+    confirm: str = "none"  # one of KIOSK_CONFIRMATIONS
+    auto_print_seconds: int = 3  # the badge preview prints by itself after this (0: tap Print)
+    idle_seconds: int = 20  # back to the start, the screen cleared, after this without input
+
+
 @dataclass(frozen=True)
 class CmeSession:
     """One session that earns CME credit: a forum door's time slot (继续医学教育)."""
@@ -263,6 +277,7 @@ class EventConfig:
     window_tolerance_minutes: int = 15
     cme: Cme | None = None
     lists: list[CheckinList] = field(default_factory=list)
+    kiosk: Kiosk = field(default_factory=Kiosk)
     registration_rule: str = ""  # JSON Logic for the registration desk ([registration] rule)
 
     def meal(self, key: str) -> MealSlot | None:

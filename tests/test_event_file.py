@@ -1,6 +1,8 @@
 """A wrong event file is refused with the entry and the reason in words a person fixing the
 TOML understands (the pydantic models of checkin/config.py), never a validation dump."""
 
+import re
+
 import pytest
 
 from checkin.config import ConfigError, config_from_dict
@@ -55,3 +57,18 @@ def test_a_good_file_keeps_its_values_and_sorts_meals_by_time():
     assert config.privacy.desk_fields == ("code", "name", "category")
     assert config.privacy.desk_unmasked == ("phone",)
     assert config.alerts.words == ("轮椅",) and config.alerts.acknowledge
+
+
+def test_the_kiosk_section_is_checked_and_survives_the_trip_to_the_desks():
+    from checkin.config import config_from_json, config_to_json
+    from checkin.model import Kiosk
+
+    config = config_from_dict({"kiosk": {"confirm": "id_tail", "idle_seconds": 30}})
+    assert config.kiosk == Kiosk(confirm="id_tail", auto_print_seconds=3, idle_seconds=30)
+    assert config_from_json(config_to_json(config)) == config
+    assert "kiosk" not in config_to_json(config_from_dict({}))  # defaults: the JSON of before
+    for bad, words in [({"confirm": "sms"}, "confirm is one of none, id_tail, code"),
+                       ({"idle_seconds": -1}, "a whole number of seconds"),
+                       ({"idle": 3}, "unknown setting idle (confirm, auto_print_seconds")]:
+        with pytest.raises(ConfigError, match=re.escape(words)):
+            config_from_dict({"kiosk": bad})
