@@ -37,6 +37,10 @@ APT_PACKAGES=(
   cups printer-driver-cups-pdf
   postgresql
 )
+# Headless Chromium and its driver: the welcome wall's page is tested in a real browser
+# (tests/sync/test_wall_browser.py). Installed where apt has them (Debian); Ubuntu ships
+# Chromium as a snap, and there the browser test is skipped, saying why.
+TEST_APT_PACKAGES=(chromium chromium-driver)
 if command -v apt-get >/dev/null 2>&1; then
   pg_running=0
   if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1; then pg_running=1; fi
@@ -46,9 +50,22 @@ if command -v apt-get >/dev/null 2>&1; then
     if [ "$pkg" = postgresql ] && [ "$pg_running" = 1 ]; then continue; fi
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
+  missing_tests=()
+  for pkg in "${TEST_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing_tests+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ] || [ ${#missing_tests[@]} -gt 0 ]; then
+    $SUDO apt-get update -qq
+    for pkg in ${missing_tests[@]+"${missing_tests[@]}"}; do
+      if apt-cache show "$pkg" >/dev/null 2>&1; then
+        missing+=("$pkg")
+      else
+        say "$pkg is not in this system's apt: the welcome wall's browser test will be skipped"
+      fi
+    done
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing system packages: ${missing[*]}"
-    $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
   else
     say "system packages already installed"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from dataclasses import asdict
 from pathlib import Path
@@ -25,6 +26,7 @@ from .masking import MASKED_FIELDS, NEVER_UNMASKED
 from .model import (
     KIOSK_CONFIRMATIONS,
     REGISTRANT_FIELDS,
+    WALL_SHOWS,
     Alerts,
     Category,
     CheckinList,
@@ -35,6 +37,7 @@ from .model import (
     Kiosk,
     MealSlot,
     Privacy,
+    Wall,
     untitled_event,
 )
 from .pin import check_pin_hash
@@ -266,6 +269,70 @@ class _Kiosk(_Table):
         return confirm
 
 
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_DATA_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+$")
+MAX_LOGO_CHARS = 1 << 20  # a data: URL of a logo up to about 750 KiB
+
+
+class _Wall(_Table):
+    """`[wall]`: the welcome wall (签到大屏) on a projector, /wall/<event>. Its colours and
+    logo go into the page as they are, so they are checked strictly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    show: Text = "masked"
+    public: bool = False
+    title: Text = ""
+    logo: Text = ""
+    colour: Text = ""
+    background: Text = ""
+
+    @field_validator("show")
+    @classmethod
+    def _show(cls, show: str) -> str:
+        if show not in WALL_SHOWS:
+            raise ValueError(f'show is "name" (full names), "masked" (张*明) or "counts" '
+                             f"(no names), not {show!r}")
+        return show
+
+    @field_validator("public", mode="before")
+    @classmethod
+    def _yes_no(cls, value):
+        if not isinstance(value, bool):
+            raise ValueError("public is true (no token needed) or false")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, title: str) -> str:
+        title = " ".join(title.split())
+        if len(title) > 120:
+            raise ValueError(f"title is at most 120 characters (this one has {len(title)})")
+        return title
+
+    @field_validator("logo")
+    @classmethod
+    def _logo(cls, logo: str) -> str:
+        logo = logo.strip()
+        if len(logo) > MAX_LOGO_CHARS:
+            raise ValueError("logo is too large for the event file: use a picture under "
+                             "750 KB, or an https: address")
+        if logo and not (logo.startswith("https://") and not re.search(r"[\s\"'<>]", logo)
+                         or _DATA_IMAGE.match(logo)):
+            raise ValueError("logo is an https:// address of a picture or a data:image/...;"
+                             "base64,... URL (the venue may have no internet: a data URL "
+                             "always shows), or empty")
+        return logo
+
+    @field_validator("colour", "background")
+    @classmethod
+    def _colour(cls, value: str, info) -> str:
+        value = value.strip()
+        if value and not _COLOUR.match(value):
+            raise ValueError(f'{info.field_name} is a colour written "#1565c0" or "#fff", '
+                             f"not {value!r}")
+        return value
+
+
 # Fields a desk cannot work without: always stored, whatever `desk_fields` says.
 ALWAYS_STORED = ("code", "name")
 
@@ -404,13 +471,15 @@ class _EventFile(_Table):
     lists: list[_List] = []
     registration: _Registration = _Registration()
     kiosk: _Kiosk = _Kiosk()
+    wall: _Wall = _Wall()
     categories: list[_Category] = []
     tickets: _Tickets = _Tickets()
     privacy: _Privacy = _Privacy()
     alerts: _Alerts = _Alerts()
     cme: _Cme | None = None
 
-    @field_validator("tickets", "privacy", "alerts", "registration", "kiosk", mode="before")
+    @field_validator("tickets", "privacy", "alerts", "registration", "kiosk", "wall",
+                     mode="before")
     @classmethod
     def _a_table(cls, value, info):
         if value is None:
@@ -435,7 +504,8 @@ def _explain(error: ValidationError) -> str:
     if first["type"] == "extra_forbidden":
         allowed = {"privacy": "organiser_pin_hash, desk_fields, desk_unmasked",
                    "kiosk": "confirm, auto_print_seconds, idle_seconds",
-                   "alerts": "words, categories, fields, acknowledge"}.get(where[0] if where else "")
+                   "alerts": "words, categories, fields, acknowledge",
+                   "wall": "show, public, title, logo, colour, background"}.get(where[0] if where else "")
         message = f"unknown setting {loc[-1]}" + (f" ({allowed})" if allowed else "")
     elif first["type"] in ("bool_type", "bool_parsing"):
         message = f"{loc[-1]} is true or false"
@@ -499,6 +569,7 @@ def config_from_dict(raw: dict) -> EventConfig:
         lists=lists, registration_rule=file.registration.rule,
         kiosk=Kiosk(confirm=file.kiosk.confirm, auto_print_seconds=file.kiosk.auto_print_seconds,
                     idle_seconds=file.kiosk.idle_seconds),
+        wall=Wall(**file.wall.model_dump()),
     )
 
 
@@ -571,6 +642,8 @@ def config_to_json(config: EventConfig) -> str:
             del item[key]
     if data["kiosk"] == asdict(Kiosk()):
         del data["kiosk"]  # the defaults: the same JSON as before kiosks
+    if data["wall"] == asdict(Wall()):
+        del data["wall"]  # the defaults: the same JSON as before the welcome wall
     rule = data.pop("registration_rule")
     if rule:
         data["registration"] = {"rule": rule}

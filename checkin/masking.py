@@ -15,7 +15,8 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from .model import REGISTRANT_FIELDS, Privacy, Registrant
+from .model import ALWAYS_KEPT, REGISTRANT_FIELDS, Privacy, Registrant
+from .pinyin import is_cjk
 
 # What a desk token receives masked unless `[privacy] desk_unmasked` names it.
 MASKED_FIELDS = ("phone", "email", "remarks", "extra")
@@ -84,6 +85,45 @@ def mask_id(number: str | None) -> str | None:
     return "****"
 
 
+# Two-character surnames (欧阳娜娜 is 欧阳 + 娜娜): the common ones.
+COMPOUND_SURNAMES = frozenset((
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "长孙",
+    "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台",
+    "公冶", "太史", "申屠", "钟离", "闻人", "赫连", "东郭", "万俟", "濮阳", "淳于", "单于",
+    "拓跋", "司空", "左丘", "第五"))
+_NAME_DOTS = re.compile(r"\s*[·•・.]\s*")
+
+
+def _masked_part(part: str) -> str:
+    """阿依古丽 -> 阿**丽: the first and last characters of a long part, the first of a
+    short one."""
+    if len(part) <= 2:
+        return part[:1] + "*" * (len(part) - 1)
+    return f"{part[0]}{'*' * (len(part) - 2)}{part[-1]}"
+
+
+def mask_name(name: str | None) -> str:
+    """A name as the welcome wall shows it when it may not show it whole: the surname, the
+    given name masked. 张三明 -> 张*明, 张明 -> 张*, 欧阳娜娜 -> 欧阳*娜, 阿依古丽·买买提 ->
+    阿**丽·买*提, John Smith -> J. Smith (the surname kept, given names as initials)."""
+    text = " ".join(str(name or "").split())
+    if not text:
+        return ""
+    if is_cjk(text[0]):
+        if _NAME_DOTS.search(text):  # a minority name: mask each part
+            return "·".join(_masked_part(p) for p in _NAME_DOTS.split(text) if p)
+        compact = text.replace(" ", "")
+        surname = compact[:2] if compact[:2] in COMPOUND_SURNAMES else compact[:1]
+        given = compact[len(surname):]
+        if len(given) <= 1:
+            return surname + "*" * len(given)
+        return f"{surname}{'*' * (len(given) - 1)}{given[-1]}"
+    words = text.split(" ")
+    if len(words) == 1:
+        return _masked_part(words[0])
+    return " ".join(f"{w[0]}." for w in words[:-1]) + f" {words[-1]}"
+
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 _PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d){8}(?!\d)"
@@ -124,7 +164,7 @@ def minimise_record(record: dict, desk_fields: Iterable[str] | None) -> dict:
     `current`) without the fields `desk_fields` leaves out (a copy; None: unchanged)."""
     if desk_fields is None or not isinstance(record, dict):
         return record
-    keep = set(desk_fields) | {"code", "name"}
+    keep = set(desk_fields) | set(ALWAYS_KEPT)
     out = {}
     for key, value in record.items():
         if key in REGISTRANT_FIELDS and key not in keep:
@@ -175,7 +215,7 @@ def minimise(reg: Registrant, desk_fields: Iterable[str] | None) -> Registrant:
         return reg
     keep = set(desk_fields)
     for name in REGISTRANT_FIELDS:
-        if name not in keep and name not in ("code", "name"):
+        if name not in keep and name not in ALWAYS_KEPT:
             setattr(reg, name, list(_EMPTY[name]) if name in _EMPTY else None)
     if "extra" not in keep and reg.extra:
         reg.extra = {k: v for k, v in reg.extra.items() if f"extra.{k}" in keep}

@@ -89,7 +89,12 @@ REGISTRANT_FIELDS = (
     "remarks",
     "id_number",
     "cme_card",
+    "wall_hidden",
 )
+# Kept on every desk whatever `[privacy] desk_fields` says: a desk cannot work without the
+# code and the name, and dropping `wall_hidden` would put a person who asked not to be
+# shown on a desk's welcome wall.
+ALWAYS_KEPT = ("code", "name", "wall_hidden")
 
 
 @dataclass
@@ -114,6 +119,8 @@ class Registrant:
     # desk tokens, never printed (checkin/masking.py NEVER_UNMASKED).
     id_number: str | None = None
     cme_card: str | None = None
+    # A privacy request: never named on the welcome wall (still counted in its total).
+    wall_hidden: bool = False
     extra: dict[str, str] = field(default_factory=dict)
     source: str = "import"  # import | walk_in | central
     missing: bool = False  # vanished from the latest export (kept, never deleted)
@@ -227,6 +234,24 @@ class Kiosk:
     idle_seconds: int = 20  # back to the start, the screen cleared, after this without input
 
 
+# How the welcome wall names arrivals: the full name, the surname with the given name
+# masked (张*明), or no names at all (the counts only).
+WALL_SHOWS = ("name", "masked", "counts")
+
+
+@dataclass(frozen=True)
+class Wall:
+    """The event file's `[wall]`: the welcome wall (签到大屏) the central service shows on a
+    projector, /wall/<event> (checkin/server/wall.py)."""
+
+    show: str = "masked"  # one of WALL_SHOWS
+    public: bool = False  # True: no token needed to open it
+    title: str = ""  # above the names (default: the event's name)
+    logo: str = ""  # an https: or data: URL of an image ("": none)
+    colour: str = ""  # the accent colour, "#1565c0" ("": the default)
+    background: str = ""  # the page's background colour ("": the default)
+
+
 @dataclass(frozen=True)
 class CmeSession:
     """One session that earns CME credit: a forum door's time slot (继续医学教育)."""
@@ -278,6 +303,7 @@ class EventConfig:
     cme: Cme | None = None
     lists: list[CheckinList] = field(default_factory=list)
     kiosk: Kiosk = field(default_factory=Kiosk)
+    wall: Wall = field(default_factory=Wall)
     registration_rule: str = ""  # JSON Logic for the registration desk ([registration] rule)
 
     def meal(self, key: str) -> MealSlot | None:

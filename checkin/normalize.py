@@ -218,6 +218,22 @@ def truthy(value) -> bool:
     return text(value).lower() in _TRUTHY
 
 
+_FALSY = {"否", "n", "no", "0", "false", "不", "无", "×", "-"}
+
+
+def flag(value) -> tuple[bool, str | None]:
+    """A yes/no cell or typed value (是/否, yes/no, 1/0, ✓, true): an empty one is no."""
+    if isinstance(value, bool):
+        return value, None
+    word = text(value).lower()
+    if not word or word in _FALSY:
+        return False, None
+    if word in _TRUTHY:
+        return True, None
+    return False, _("{value!r} is not yes or no ({yes}/{no})").format(
+        value=text(value), yes="是", no="否")
+
+
 @lru_cache(maxsize=65536)  # organisations, titles, teams repeat from row to row
 def optional(value) -> tuple[str | None, str | None]:
     raw = " ".join(text(value).split())
@@ -310,4 +326,5 @@ FIELD_NORMALISERS = {
     "name": name, "phone": phone, "email": email, "payment": payment, "amount": amount,
     "gender": gender, "organisation": optional, "title": optional, "track": optional,
     "team": optional, "remarks": optional, "id_number": id_number, "cme_card": cme_card,
+    "wall_hidden": flag,
 }

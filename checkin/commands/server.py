@@ -14,6 +14,7 @@ so `checkin --help` and the desk commands start fast.
     checkin server undo ADMISSION --event ID --reason TEXT
     checkin server rejected | audit --event ID
     checkin server cme --event ID [-o FILE.xlsx]
+    checkin server wall-token --event ID [--revoke]
 """
 
 from __future__ import annotations
@@ -135,6 +136,12 @@ def register(cli: CommandLine) -> None:
     q = subcommand("audit", cmd_audit, _("every desk's refused scans and audit trail"))
     q.add_argument("--event", required=True, help=_("the event's id"))
     q.add_argument("--kind", choices=("refused", "audit"), help=_("only one of the two"))
+    q = subcommand("wall-token", cmd_wall_token,
+                   _("the welcome wall's address with a read-only token, for the projector"))
+    q.add_argument("--event", required=True, help=_("the event's id"))
+    q.add_argument("--revoke", action="store_true",
+                   help=_("stop every wall token of the event (a link that was photographed)"))
+    q.add_argument("--no-qr", action="store_true", help=_("do not draw the QR in the terminal"))
     q = subcommand("cme", cmd_cme, _("CME credit over every desk's door scans; with -o, the "
                                      "CME office's sheet (ID numbers and phones whole, audited)"))
     q.add_argument("--event", required=True, help=_("the event's id"))
@@ -175,11 +182,10 @@ def _needs_subcommand(_args) -> int:  # argparse requires the subcommand; never 
 
 # -- on the server machine ------------------------------------------------------------------------
 def cmd_serve(args) -> int:
-    import uvicorn
-
     from ..certs import shown
     from ..server.app import create_app
     from ..server.db import default_url, display_url, normalise_url
+    from ..server.serving import run
 
     url = normalise_url(args.db_url) if args.db_url else default_url()
     scheme = "http" if args.plain_http else "https"
@@ -208,8 +214,8 @@ def cmd_serve(args) -> int:
               .format("0.0.0.0"))
     options = {"ssl_certfile": str(tls.cert_file), "ssl_keyfile": str(tls.key_file)} \
         if tls else {}
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False,
-                timeout_graceful_shutdown=10, **options)
+    run(app, host=args.host, port=args.port, log_level="info", access_log=False,
+        timeout_graceful_shutdown=10, **options)
     return 0
 
 
@@ -573,6 +579,30 @@ def cmd_cme(args) -> int:
     emit(args, {"file": str(args.output), "rows": rows},
          _("wrote {rows} person(s) with CME credit to {file}").format(rows=rows,
                                                                       file=args.output))
+    return 0
+
+
+def cmd_wall_token(args) -> int:
+    path = f"/events/{_seg(args.event)}/wall-tokens"
+    if args.revoke:
+        done = _call(args, "POST", f"{path}/revoke")
+        emit(args, done, _("{count} wall token(s) of {event} no longer work; a wall already "
+                           "open keeps its page until it reconnects").format(
+            count=done["revoked"], event=args.event))
+        return 0
+    made = _call(args, "POST", path)
+    lines = [made["url"], "",
+             _("Open it on the projector's computer (full screen: F11). The token reads this "
+               "event's welcome wall and nothing else; `--revoke` stops it.")]
+    if made.get("public"):
+        lines.append(_("This wall is public ([wall] public = true): its address works without "
+                       "the token too."))
+    if made.get("fingerprint"):
+        lines.append(_("With the service's own certificate the browser warns once before it "
+                       "shows the page (accept it: the token reads the wall only)."))
+    if not args.no_qr and not getattr(args, "json", False):
+        lines += ["", terminal_qr(made["url"])]
+    emit(args, made, "\n".join(lines))
     return 0
 
 

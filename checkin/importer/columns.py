@@ -45,6 +45,9 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
                   "idnumber", "idcard", "idcardno", "idcardnumber", "idno"),
     "cme_card": ("学分卡号", "继教卡号", "继续教育卡号", "学分卡", "继教卡", "学分卡号码",
                  "cmecard", "cmecardno", "cmecardnumber"),
+    # A privacy request: yes keeps the person off the welcome wall (still counted).
+    "wall_hidden": ("不上墙", "大屏隐藏", "不上大屏", "隐藏姓名", "大屏不显示", "hideonwall",
+                    "notonwall", "wallhidden"),
 }
 FIELDS = tuple(FIELD_HEADERS)
 _LOOKUP = {h: f for f, heads in FIELD_HEADERS.items() for h in heads}

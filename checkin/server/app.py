@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
@@ -26,11 +27,23 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..clock import HybridClock
 from ..enrol_link import enrol_link
-from . import auth, cme, conferences, events, feeds, imports, live, registrants, stats
+from . import (
+    auth,
+    cme,
+    conferences,
+    events,
+    feeds,
+    imports,
+    live,
+    registrants,
+    stats,
+    wall_page,
+)
 from .auth import Principal
 from .db import Database, default_url
 from .db import registrants as registrant_rows
-from .errors import ApiError
+from .errors import ApiError, not_found
+from .wall_feed import WallFeed
 from .wire import Enrol, EventBatch, NewEnrolment, NewEvent, OrganiserUndo, RegistrantEdit
 
 log = logging.getLogger("checkin.server")
@@ -40,6 +53,12 @@ MAX_JSON_BYTES = 1 << 20  # 1 MiB
 MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB, an import's file
 LIVE_CACHE_SECONDS = 5.0
 ROWS_HEADER = "X-Checkin-Rows"  # how many rows a file the service answers with holds
+WALL_COOKIE = "checkin_wall"  # the wall's token, kept by the projector's browser
+# The wall page loads nothing from elsewhere but the event's logo (an https: or data: URL)
+# and sends no Referer, so a logo's server never sees the token in the page's address.
+WALL_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
+                "style-src 'unsafe-inline'; img-src https: data:; connect-src 'self'"}
 
 _WORDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large",
@@ -66,10 +85,12 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     db = Database(db_url or default_url())
     clock = HybridClock(events.CENTRAL_DEVICE, wall=wall)
     live_cache: dict[str, tuple[float, str]] = {}
+    wall_feed = WallFeed(db)
 
     @asynccontextmanager
     async def lifespan(_app):
         yield
+        await wall_feed.close()
         db.dispose()
 
     app = FastAPI(
@@ -77,6 +98,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         description="Registrants flow down to desks, events flow up and across. "
                     "The protocol: docs/sync-protocol.md.")
     app.state.db = db
+    app.state.wall_feed = wall_feed
     app.add_middleware(BodyLimit, limits=(("/imports", max_upload_bytes),),
                        default=max_json_bytes)
     app.add_middleware(ServerTime, wall=wall)
@@ -138,6 +160,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         data = await request.body()
         report = await run_in_threadpool(imports.run_import, db, event, data, filename,
                                          mark_missing, dry_run)
+        wall_feed.notify(event)  # the expected count moved
         return JSONResponse(report)
 
     @api.post("/events/{event}/enrolments", status_code=201, tags=["organiser"])
@@ -178,8 +201,10 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     @api.put("/events/{event}/registrants/{code:path}", tags=["organiser"])
     def edit_registrant(event: EventId, code: str, body: RegistrantEdit, who: Who) -> dict:
         event_for(who, event, organiser=True)
-        return events.organiser_edit(db, event, code, body.base_version, body.fields, who,
-                                     clock, body.reason)
+        edited = events.organiser_edit(db, event, code, body.base_version, body.fields, who,
+                                       clock, body.reason)
+        wall_feed.notify(event)
+        return edited
 
     # -- events ---------------------------------------------------------------------------------
     @api.post("/events/{event}/events", tags=["desk"])
@@ -188,14 +213,17 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         batch = [e.model_dump() for e in body.events]
         results = events.upload(db, event, who, batch, unsent=body.unsent,
                                 now_ms=int(wall() * 1000))
+        wall_feed.notify(event)  # arrivals reach the welcome wall at once
         return {"results": events.as_granted(results, events.grant_for(db, event, who))}
 
     @api.post("/events/{event}/events/{uuid}/undo", tags=["organiser"])
     def undo_admission(event: EventId, uuid: Annotated[str, Path(max_length=64)],
                        body: OrganiserUndo, who: Who) -> dict:
         event_for(who, event, organiser=True)
-        return events.organiser_undo(db, event, uuid, who, clock, body.reason,
-                                     now_ms=int(wall() * 1000))
+        undone = events.organiser_undo(db, event, uuid, who, clock, body.reason,
+                                       now_ms=int(wall() * 1000))
+        wall_feed.notify(event)
+        return undone
 
     @api.get("/events/{event}/events", tags=["desk"])
     def event_feed(event: EventId, who: Who, after: After = 0,
@@ -251,7 +279,75 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
             "Content-Disposition": f'attachment; filename="cme-{event}.xlsx"',
             ROWS_HEADER: str(rows)})
 
+    # -- the welcome wall's tokens (read the wall, nothing else) ---------------------------
+    @api.post("/events/{event}/wall-tokens", status_code=201, tags=["organiser"])
+    def create_wall_token(event: EventId, request: Request, who: Who) -> dict:
+        """A read-only token for the event's welcome wall and the wall's address with it."""
+        event_for(who, event, organiser=True)
+        token = auth.create_wall_token(db, event)
+        with db.read() as conn:
+            public = conferences.config(conn, event).wall.public
+        base = (public_url or str(request.base_url)).rstrip("/")
+        return {"event": event, "token": token, "public": public, "fingerprint": fingerprint,
+                "url": f"{base}/wall/{quote(event, safe='')}?token={token}"}
+
+    @api.post("/events/{event}/wall-tokens/revoke", tags=["organiser"])
+    def revoke_wall_tokens(event: EventId, who: Who) -> dict:
+        event_for(who, event, organiser=True)
+        return {"event": event, "revoked": auth.revoke_wall_tokens(db, event)}
+
     app.include_router(api)
+
+    # -- the welcome wall (签到大屏) ----------------------------------------------------------------
+    def wall_config(event: str, request: Request, token: str | None):
+        """The event's configuration when this request may see its wall (None: unknown
+        event); 401 without the wall's token unless the wall is public."""
+        with db.read() as conn:
+            if not conferences.exists(conn, event):
+                return None
+            config = conferences.config(conn, event)
+        if config.wall.public:
+            return config
+        header = request.headers.get("authorization", "")
+        given = token or request.cookies.get(WALL_COOKIE) or (
+            header[7:].strip() if header.lower().startswith("bearer ") else None)
+        if auth.wall_event(db, given) != event:
+            raise ApiError(401, "unauthorized", "this welcome wall needs its token: "
+                           "`checkin server wall-token --event ID` prints its address")
+        return config
+
+    WallToken = Annotated[str | None, Query(max_length=200, description="a wall token")]
+
+    @app.get("/wall/{event}", response_class=HTMLResponse, tags=["service"])
+    def wall_screen(event: EventId, request: Request, token: WallToken = None) -> HTMLResponse:
+        """The welcome wall for a projector: names pushed as they arrive (no token when the
+        event's [wall] is public)."""
+        try:
+            config = wall_config(event, request, token)
+        except ApiError:
+            return HTMLResponse(wall_page.locked(event), status_code=401, headers=WALL_HEADERS)
+        if config is None:
+            return HTMLResponse(live.not_found(event), status_code=404)
+        page = HTMLResponse(wall_page.render(config.name, config.wall), headers=WALL_HEADERS)
+        if token and not config.wall.public:  # the page's stream and reloads need no ?token
+            page.set_cookie(WALL_COOKIE, token, path=f"/wall/{event}", httponly=True,
+                            samesite="strict", max_age=14 * 24 * 3600,
+                            secure=request.url.scheme == "https")
+        return page
+
+    @app.get("/wall/{event}/stream", tags=["service"], response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}}})
+    async def wall_stream(event: EventId, request: Request,
+                          token: WallToken = None) -> StreamingResponse:
+        """Server-Sent Events: `snapshot` on connecting, `update` as arrivals come (names
+        as the event's [wall] shows them and organisations; nothing else)."""
+        config = await run_in_threadpool(wall_config, event, request, token)
+        if config is None:
+            raise not_found(f"event {event!r}")
+        await wall_feed.join(event)  # a database that cannot be read answers 503 here
+        return StreamingResponse(wall_feed.stream(event), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store",
+                                          "X-Accel-Buffering": "no"})  # nginx: don't buffer
 
     # -- the public live page -------------------------------------------------------------------
     @app.get("/live/{event}", response_class=HTMLResponse, tags=["service"])

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from .db import Database, conferences, devices, enrolments, organiser_tokens, utcnow
+from .db import Database, conferences, devices, enrolments, organiser_tokens, utcnow, wall_tokens
 from .errors import ApiError, not_found
 
 ORGANISER, DESK = "organiser", "desk"
+WALL_PREFIX = "wall"  # wall_...: a welcome wall's read-only token (create_wall_token)
 # Enrolment codes: no 0/O, 1/I/L, so they can be read out and typed; 31^8 ≈ 8.5e11 codes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -80,6 +81,9 @@ def authenticate(db: Database, header: str | None, *, allow_revoked: bool = Fals
             return Principal(ORGANISER, label=org.label)
         desk = conn.execute(select(devices).where(devices.c.token_hash == digest)).first()
     if desk is None:
+        if wall_event(db, token_digest=digest) is not None:
+            raise ApiError(403, "forbidden", "this is a welcome-wall token: it opens the wall "
+                           "page (/wall/<event>) and nothing else")
         raise ApiError(401, "unauthorized", "this token is not known to the server")
     if desk.revoked_at is not None and not allow_revoked:
         raise ApiError(401, "revoked", f"this desk ({desk.name}) was revoked by an organiser on "
@@ -201,3 +205,36 @@ def revoke_device(db: Database, event_id: str, device_id: str) -> dict:
     # this moment, at its next round, before it wipes itself.
     return {"device_id": device_id, "name": row.name, "revoked": True, "revoked_at": revoked_at,
             "unsent": row.unsent, "last_upload": row.last_upload, "last_seen": row.last_seen}
+
+
+# -- welcome-wall tokens --------------------------------------------------------------------------
+# A separate kind of token, not a role: authenticate() never lets one in, so no route of the
+# API can be reached with it; only the wall's own page and stream ask wall_event().
+def create_wall_token(db: Database, event_id: str) -> str:
+    """A new read-only token for `event_id`'s welcome wall; only its hash is kept."""
+    token = new_token(WALL_PREFIX)
+    with db.write() as conn:
+        conn.execute(wall_tokens.insert().values(
+            event_id=event_id, token_hash=hash_secret(token), created_at=utcnow()))
+    return token
+
+
+def revoke_wall_tokens(db: Database, event_id: str) -> int:
+    """Every wall token of the event stops working (a link that was photographed)."""
+    with db.write() as conn:
+        done = conn.execute(update(wall_tokens).values(revoked_at=utcnow()).where(
+            wall_tokens.c.event_id == event_id, wall_tokens.c.revoked_at.is_(None)))
+    return done.rowcount
+
+
+def wall_event(db: Database, token: str | None = None, *,
+               token_digest: str | None = None) -> str | None:
+    """The event whose wall this (unrevoked) wall token opens, or None."""
+    if token_digest is None:
+        if not token or len(token) > 200:
+            return None
+        token_digest = hash_secret(token)
+    with db.read() as conn:
+        return conn.execute(select(wall_tokens.c.event_id).where(
+            wall_tokens.c.token_hash == token_digest,
+            wall_tokens.c.revoked_at.is_(None))).scalar_one_or_none()

@@ -32,6 +32,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     make_url,
     select,
 )
@@ -88,6 +89,8 @@ registrants = Table(
     Column("remarks", Text),
     Column("id_number", Text),  # 身份证号 and 学分卡号: never sent whole to a desk token
     Column("cme_card", Text),
+    # A privacy request: never named on the welcome wall (checkin/server/wall.py)
+    Column("wall_hidden", Boolean, nullable=False, server_default=false()),
     Column("extra", Text, nullable=False),  # JSON object: columns the importer kept aside
     Column("source", String(16), nullable=False),  # import | walk_in
     Column("missing", Boolean, nullable=False),
@@ -183,6 +186,17 @@ organiser_tokens = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("label", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+)
+
+# Read-only tokens of a welcome wall (/wall/<event> on a projector): each reads that one
+# event's wall and nothing else (checkin/server/auth.py refuses it everywhere else).
+wall_tokens = Table(
+    "wall_tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), ForeignKey("conferences.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", String(40), nullable=False),
     Column("revoked_at", String(40)),
 )

@@ -388,7 +388,7 @@ def _apply_walk_in(conn: Connection, event_id: str, ev: dict) -> dict | None:
         regs.insert(conn, event_id, [Registrant(code=code, **values)], source="walk_in")
         return None
     now = regs.current(row)
-    wanted = {f: values.get(f, [] if f in ("meals", "forums") else None) for f in regs.EDITABLE}
+    wanted = {f: values.get(f, regs.unset(f)) for f in regs.EDITABLE}
     if all(regs.same(now[f], wanted[f]) for f in regs.EDITABLE):
         return None  # the same person, already known
     return {"type": "code_taken", "current": regs.to_item(row)}

@@ -51,6 +51,11 @@ def master_values(reg: Registrant) -> dict:
     return values
 
 
+def unset(field: str):
+    """A field's value when a walk-in does not give it."""
+    return [] if field in _LISTS else False if field == "wall_hidden" else None
+
+
 def column_value(field: str, value):
     return dumps(list(value or [])) if field in _LISTS else value
 
@@ -113,6 +118,8 @@ def value_problem(field: str, value) -> str | None:
         return None if ok else "amount must be a number"
     if field == "name":
         return None if isinstance(value, str) and value.strip() else "the name cannot be empty"
+    if field == "wall_hidden":
+        return None if isinstance(value, bool) else "wall_hidden must be true or false"
     return None if value is None or isinstance(value, str) else f"{field} must be a text"
 
 

@@ -49,6 +49,7 @@ class ServerThread:
         import uvicorn
 
         from .app import create_app
+        from .serving import Server
 
         app = create_app(self.db_url, **self.app_options)  # migrates; raises if it cannot
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -64,7 +65,7 @@ class ServerThread:
                 "ssl_keyfile": str(self.certificate.key_file)} if self.certificate else {})
         config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
                                 timeout_graceful_shutdown=5, timeout_keep_alive=5, **tls)
-        self._server = uvicorn.Server(config)
+        self._server = Server(config)
 
         def run():
             try:

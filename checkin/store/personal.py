@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 
 from ..jsonutil import dumps
-from ..model import REGISTRANT_FIELDS
+from ..model import ALWAYS_KEPT, REGISTRANT_FIELDS
 
 _EMPTY = {"meals": [], "forums": []}
 # The sync download cursor: after a wipe, enrolling again downloads the list again.
@@ -22,7 +22,7 @@ def apply_desk_fields(conn, desk_fields: Iterable[str] | None) -> int:
     if desk_fields is None:
         return 0
     keep = set(desk_fields)
-    dropped = [f for f in REGISTRANT_FIELDS if f not in keep and f not in ("code", "name")]
+    dropped = [f for f in REGISTRANT_FIELDS if f not in keep and f not in ALWAYS_KEPT]
     changed: set[str] = set()
     for name in dropped:
         empty = "'[]'" if name in _EMPTY else "NULL"

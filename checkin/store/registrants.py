@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ..clock import now_iso
@@ -15,7 +15,7 @@ from ..pinyin import name_keys
 _COLUMNS = (
     "code", "name", "gender", "phone", "email", "organisation", "title",
     "category", "track", "team", "payment", "amount", "meals", "forums", "remarks", "extra",
-    "source", "missing", "version", "id_number", "cme_card",
+    "source", "missing", "version", "id_number", "cme_card", "wall_hidden",
 )
 
 
@@ -34,6 +34,7 @@ def from_row(row: sqlite3.Row) -> Registrant:
     data["forums"] = json.loads(data["forums"])
     data["extra"] = json.loads(data["extra"])
     data["missing"] = bool(data["missing"])
+    data["wall_hidden"] = bool(data["wall_hidden"])
     return Registrant(**data)
 
 
@@ -49,7 +50,7 @@ def to_row(reg: Registrant) -> tuple:
             reg.category, reg.track, reg.team, reg.payment, reg.amount,
             _list_json(tuple(reg.meals)), _list_json(tuple(reg.forums)), reg.remarks,
             dumps(reg.extra), reg.source, int(reg.missing), reg.version, reg.id_number,
-            reg.cme_card)
+            reg.cme_card, int(bool(reg.wall_hidden)))
 
 
 def get(conn: sqlite3.Connection, code: str) -> Registrant | None:
@@ -65,10 +66,28 @@ def server_version(conn: sqlite3.Connection, code: str) -> int | None:
 
 
 def search_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    """What the name search indexes, every registrant, in pinyin order."""
+    """What the name search shows, every registrant, in pinyin order."""
     return conn.execute(
         "SELECT code, name, organisation, category, phone, missing, pinyin, initials "
         "FROM registrants ORDER BY pinyin, code").fetchall()
+
+
+def index_rows(conn: sqlite3.Connection) -> Iterator[tuple]:
+    """What the name search indexes, every registrant, in pinyin order: (code, name,
+    organisation, phone, pinyin, initials), streamed (the index keeps only its own form)."""
+    return conn.execute(
+        "SELECT code, name, organisation, phone, pinyin, initials "
+        "FROM registrants ORDER BY pinyin, code")
+
+
+def search_hits(conn: sqlite3.Connection, codes: list[str]) -> dict[str, sqlite3.Row]:
+    """What a search shows of these registrants (code, name, organisation, category, phone,
+    missing), by upper-case code."""
+    marks = ",".join("?" * len(codes))
+    rows = conn.execute(
+        "SELECT code, name, organisation, category, phone, missing FROM registrants "
+        f"WHERE code IN ({marks})", codes)
+    return {r["code"].upper(): r for r in rows}
 
 
 def rows_by_code(conn: sqlite3.Connection) -> list[sqlite3.Row]:

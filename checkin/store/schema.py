@@ -237,3 +237,9 @@ ALTER TABLE registrants ADD COLUMN id_number TEXT;
 ALTER TABLE registrants ADD COLUMN cme_card TEXT;
 """,
     )
+
+
+@migrations(name="0008_wall_hidden")
+def wall_hidden(db: Database) -> None:
+    """A privacy request: the person is never named on a welcome wall (still counted)."""
+    _run(db, "ALTER TABLE registrants ADD COLUMN wall_hidden INTEGER NOT NULL DEFAULT 0;")

@@ -18,6 +18,7 @@ def registrant_from_wire(item: dict) -> Registrant:
     fields = {f: item.get(f) for f in REGISTRANT_FIELDS}
     fields["meals"] = list(fields["meals"] or [])
     fields["forums"] = list(fields["forums"] or [])
+    fields["wall_hidden"] = bool(fields["wall_hidden"])  # absent from an older service
     extra = item.get("extra") or {}
     if isinstance(extra, str):
         extra = json.loads(extra)

@@ -86,12 +86,15 @@ def field_labels() -> dict[str, str]:
         "remarks": translate("ImportDialog", "Remarks"),
         "id_number": translate("ImportDialog", "ID number"),
         "cme_card": translate("ImportDialog", "CME card number"),
+        "wall_hidden": translate("ImportDialog", "Not on the welcome wall"),
     }
 
 
 def _shown(value) -> str:
-    if value is None:
+    if value is None or value is False:  # a flag that is not set (wall_hidden) shows nothing
         return ""
+    if value is True:
+        return "✓"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if isinstance(value, float) and value.is_integer():

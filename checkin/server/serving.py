@@ -1,0 +1,30 @@
+"""uvicorn's server, stopping without waiting for the welcome walls.
+
+A wall's stream (/wall/<event>/stream) never ends by itself, so on a stop uvicorn would wait
+out its whole graceful-shutdown time for each projector and then cancel it with an error in
+the log. This server ends those streams first; uploads under way still finish as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+import uvicorn
+
+
+class Server(uvicorn.Server):
+    async def shutdown(self, sockets=None) -> None:
+        feed = getattr(getattr(self.config.app, "state", None), "wall_feed", None)
+        if feed is not None:
+            feed.end_streams()
+        await super().shutdown(sockets=sockets)
+
+
+def run(app, **options) -> None:
+    """uvicorn.run(app, **options) with this server (one process, no reload)."""
+    server = Server(uvicorn.Config(app, **options))
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:  # the port was taken ...: uvicorn has said why
+        sys.exit(3)
