@@ -32,10 +32,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path,
                         help=_("folder for settings, the demo event and saved PDFs (default: "
                                "$CHECKIN_HOME, else the user data folder)"))
+    parser.add_argument("--kiosk", action="store_true",
+                        help=_("open the event as a self check-in kiosk for attendees: full "
+                               "screen, touch first; leaving it needs the organiser PIN"))
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help=_("write PNGs of every screen in Chinese and English (DIR/zh, "
                                "DIR/en) from a demo event in a temporary folder, then exit; "
-                               "runs headless"))
+                               "runs headless (with --kiosk: the kiosk's screens, portrait "
+                               "and landscape)"))
     args = parser.parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)  # before anything reads the data folder
@@ -62,12 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     if not _window_installed():
         return 1
     if args.screenshots is not None:
+        if args.kiosk:
+            from .ui.kiosk_screenshots import main as kiosk_screenshots
+
+            return kiosk_screenshots([str(args.screenshots)])
         from .ui.screenshots import main as screenshots
 
         return screenshots([str(args.screenshots)])
     from .ui.launcher import run
 
-    return run(db=args.db, demo=args.demo, station=args.station, operator=args.operator)
+    return run(db=args.db, demo=args.demo, station=args.station, operator=args.operator,
+               kiosk=args.kiosk)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 DOCUMENTS = ("badge", "vouchers")
 LANGUAGES = ("system", "zh", "en")
+PRINTER_SIDES = ("left", "right", "below")  # where a kiosk's printer is, as attendees face it
 PDF_FOLDER = "@pdf-folder"  # a document's printer: save PDFs to `pdf_folder` instead
 NO_CAMERA = -1  # camera_index: handheld scanner and typing only
 MAX_RECENT = 10
@@ -62,6 +63,10 @@ class Settings(BaseModel):
     # far apart its keys may be; learnt from a test code in Settings.
     scanner_terminator: Literal[TERMINATORS] = "enter"  # enter | tab | none
     scanner_max_gap_ms: Size = 35
+    # A self check-in kiosk (checkin/ui/kiosk): `checkin-desk` opens the event full screen for
+    # attendees; turned on and off in Settings with the organiser PIN, left with it too.
+    kiosk: bool = False
+    kiosk_printer_side: Literal[PRINTER_SIDES] = "left"  # where attendees collect the badge
 
     @field_validator("*", mode="wrap")
     @classmethod

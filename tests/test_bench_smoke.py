@@ -1,5 +1,6 @@
 """The benchmark command keeps working (tiny size; figures are printed, never asserted)."""
 
+import os
 import subprocess
 import sys
 
@@ -32,3 +33,14 @@ def test_sync_bench_prints_every_row():
                    "3 desks syncing every"):
         assert metric in result.stdout
     assert "lost 0 (missing at desks 0), doubled 0" in result.stdout
+
+
+def test_kiosk_bench_prints_every_row():
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-m", "bench.kiosk", "--attendees", "6",
+                             "--people", "300"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("| metric")
+    for metric in ("scan -> badge spooled", "phone path", "whole self check-in"):
+        assert metric in result.stdout

@@ -33,6 +33,25 @@ def pdf_to_pngs(pdf: bytes, out_stem: Path, dpi: int = 150) -> list[Path]:
     return files
 
 
+def badge_png(store: Store, code: str, template: str = "badge-a6", dpi: int = 110) -> bytes:
+    """One person's badge as a PNG, drawn from the very PDF a print would send (the same
+    template, fonts and fitting): what a self check-in kiosk shows before it prints."""
+    from .documents import badge_items, select
+    from .templates import load_template
+
+    items = badge_items(store, select(store, codes=[code]), load_template(template))
+    buffer = io.BytesIO()
+    render_pdf(items[:1], buffer, title=f"badge {code}")
+    document = pypdfium2.PdfDocument(buffer.getvalue())
+    try:
+        image = document[0].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=1)  # shown at once, never stored: speed over size
+    return out.getvalue()
+
+
 def write_previews(store: Store, folder: str | Path, code: str | None = None) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -110,11 +110,36 @@ def print_system(qt: Callable[[], PrintSystem] | None = None, *, platform: str |
     return qt()
 
 
+def printer_problem(printer: Printer) -> str:
+    """Why `printer` cannot take a job now, in English, or "" when nothing is known against
+    it: a self check-in kiosk asks before it takes scans it could not serve. A printer says it
+    through its own `problem()` (CUPS: lpstat's state; a folder: that it can be written); one
+    without (Qt's) is taken as ready. May run a command: call it off the GUI thread."""
+    check = getattr(printer, "problem", None)
+    if not callable(check):
+        return ""
+    try:
+        return check() or ""
+    except Exception as exc:  # a check that breaks says so rather than stopping the kiosk
+        return f"{type(exc).__name__}: {exc}"
+
+
 class FolderPrinter:
     """'Print to PDF': each job becomes a file (a fallback, and for later printing)."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
+
+    def problem(self) -> str:
+        """"" when a PDF can be saved: the folder is one and can be written (or can be made)."""
+        folder = self.folder
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent  # the nearest existing one is where it would be made
+        if not folder.is_dir():
+            return f"cannot save to {self.folder}: {folder} is not a folder"
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return f"cannot save to {self.folder}: {folder} cannot be written"
+        return ""
 
     @property
     def name(self) -> str:
@@ -160,6 +185,12 @@ _LP_HINTS = (  # what lp or lpstat said -> (our sentence, its reason code)
     ("scheduler is not running", "the print service (CUPS) is not running",
      "printer_no_scheduler"),
 )
+
+
+# lpstat's words for a queue that cannot print now (a printer out of labels reports
+# media-empty where its driver knows; stopped: `cupsdisable`, or CUPS after an error).
+_NOT_READY = ("disabled", "stopped", "paused", "media-empty", "media-needed", "out of paper",
+              "offline")
 
 
 def media_for(width_mm: float, height_mm: float) -> str:
@@ -251,6 +282,20 @@ class CupsPrinter:
                                    name=self.name, said=said)
         raise PrinterError(f"printer {self.name!r} refused the job: {said}", "printer_refused",
                            name=self.name, said=said)
+
+    def problem(self) -> str:
+        """"" when lpstat says nothing against this queue; else what it says (missing,
+        disabled, out of paper or labels)."""
+        status = self.status()
+        state = self.state()
+        if not status:
+            return f"printer {self.name!r}: the print service did not answer"
+        if not status.startswith(f"printer {self.name}"):  # "Invalid destination name" ...
+            return f"printer {self.name!r}: {status}"
+        for needle in _NOT_READY:
+            if needle in state:
+                return f"printer {self.name!r} {state.strip()}"
+        return ""
 
     def state(self) -> str:
         """lpstat's state words for this printer ('is idle.', 'disabled since ...'),

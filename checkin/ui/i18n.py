@@ -27,7 +27,7 @@ from .. import i18n as catalogue
 from ..i18n import CHINESE, ENGLISH, ENV, is_chinese
 
 __all__ = ["CHINESE", "ENGLISH", "ENV", "CatalogueTranslator", "chinese", "install",
-           "language", "resolve", "system_language"]
+           "language", "resolve", "switch", "system_language"]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,13 @@ def install(setting: str = "system") -> str:
     installed before) and return the language now shown: "zh" or "en". Qt's own
     translations (qtbase: standard buttons, file dialogs) come along when Qt has them. The
     Qt-free gettext()/_() of checkin.i18n speak the same language from then on."""
+    return switch(resolve(setting))
+
+
+def switch(language: str) -> str:
+    """Show `language` ("zh" or "en") from now on, whatever CHECKIN_LANG says: install()'s
+    work once the language is decided, and a self check-in kiosk's language button (a
+    person's own choice). Windows retranslate their words themselves."""
     global _language
     app = QCoreApplication.instance()
     if app is None:
@@ -85,7 +92,7 @@ def install(setting: str = "system") -> str:
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
-    language = resolve(setting)
+    language = CHINESE if language == CHINESE else ENGLISH
     if language == CHINESE:
         words = catalogue.translator(CHINESE)
         if words.catalogue:

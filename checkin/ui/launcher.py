@@ -5,6 +5,8 @@ and the desk window built from the settings (camera, printers, sounds, language)
     --demo            the demo event, made on first use
     neither           the event opened last time, if it is still there; else the start
                       screen (with a word about the missing event)
+    --kiosk           the event as a self check-in kiosk (checkin/ui/kiosk), full screen;
+                      also whenever the `kiosk` setting is on (Settings, organiser PIN)
 
 A data folder that cannot be written is said at once, in a dialog that offers another
 folder; the desk keeps working with events stored elsewhere, and settings changed in
@@ -20,11 +22,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from .. import paths
+from .. import paths, privacy
 from ..printing.printers import Printer
 from ..scanner.sources import FrameSource
 from ..settings import SettingsFile
@@ -33,6 +35,7 @@ from . import i18n
 from .changes import Changes
 from .desk_name import DeskNameDialog, needs_a_name
 from .import_dialog import ImportDialog
+from .kiosk import KioskWindow
 from .main_window import DeskWindow
 from .settings_dialog import (
     apply_printing,
@@ -71,7 +74,8 @@ class Launcher(QObject):
     def __init__(self, *, db: Path | None = None, demo: bool = False,
                  station: str | None = None, operator: str | None = None,
                  open_source: Callable[[], FrameSource] | None = None,
-                 printer: Printer | None = None, demo_people: int = DEMO_PEOPLE):
+                 printer: Printer | None = None, demo_people: int = DEMO_PEOPLE,
+                 kiosk: bool = False):
         super().__init__()
         self.db = Path(db) if db else None
         self.demo = demo
@@ -81,7 +85,9 @@ class Launcher(QObject):
         self.printer = printer  # tests: a folder or a fake printer
         self.demo_people = demo_people
         self.settings_file = SettingsFile()
-        self.window: DeskWindow | None = None
+        # A self check-in kiosk: asked for this run, or this computer is one (the setting).
+        self.kiosk = kiosk or self.settings_file.settings.kiosk
+        self.window: DeskWindow | KioskWindow | None = None
         self.start_dialog: StartDialog | None = None
         self.message_box: QMessageBox | None = None  # the last problem said
         self.data_dir_box: QMessageBox | None = None
@@ -134,8 +140,8 @@ class Launcher(QObject):
                 return None
         return self.open_event(path)
 
-    def open_event(self, path: Path) -> DeskWindow | None:
-        """Open an event database in a desk window (replacing the current one)."""
+    def open_event(self, path: Path) -> DeskWindow | KioskWindow | None:
+        """Open an event database in a desk window, or a kiosk (replacing the current one)."""
         path = Path(path).expanduser().absolute()
         if not path.is_file():
             self.say(self.tr("Event file not found"), str(path))
@@ -146,13 +152,21 @@ class Launcher(QObject):
             self.cannot_open(path, str(exc))
             return None
         self._apply_device_name(store)
-        window = self.build_window(store)
+        kiosk = self.kiosk and privacy.has_organiser_pin(store)
+        window = self.build_kiosk(store) if kiosk else self.build_window(store)
         old, self.window = self.window, window
-        window.show()
-        self._ask_desk_name(window)
+        if kiosk:
+            window.showFullScreen()
+        else:
+            window.show()
+            self._ask_desk_name(window)
+        if self.kiosk and not kiosk:
+            self.say(self.tr("No self check-in kiosk without an organiser PIN"), self.tr(
+                "Only the organiser PIN lets staff leave a kiosk, and this event has none, so "
+                "the desk window opened instead. To set one, run on this computer:\n"
+                "checkin privacy pin --save --db \"{0}\"").format(store.path))
         if old is not None:
-            old.close()
-            old.store.close()
+            self._close(old)
         if self.start_dialog is not None:
             self.start_dialog.close()
         settings = self.settings_file.settings
@@ -160,6 +174,39 @@ class Launcher(QObject):
         if not self.settings_file.save():
             log.warning("the event to reopen was not remembered: %s", self.settings_file.error)
         return window
+
+    def build_kiosk(self, store: Store) -> KioskWindow:
+        """The event as a self check-in kiosk, with this computer's camera, printer, scanner
+        and sounds; the organiser leaves it for the desk window or quits (with the PIN)."""
+        settings = self.settings_file.settings
+        audio_output_available()  # before the window's threads start (see sounds.py)
+        kiosk = KioskWindow(store, settings=settings, operator=self.operator,
+                            chinese=i18n.chinese(),
+                            open_source=self.open_source or camera_opener(settings),
+                            printer=self.printer or printer_from_settings(settings))
+        kiosk.leave.connect(lambda how: self._left_kiosk(kiosk, how))
+        return kiosk
+
+    def _left_kiosk(self, kiosk: KioskWindow, how: str) -> None:
+        """The organiser left the kiosk: the desk window from now on (the setting too), or
+        nothing more (quit: the kiosk closes itself, and the app with it)."""
+        if how != "desk":
+            return
+        self.kiosk = False
+        self.settings_file.settings.kiosk = False
+        self.settings_file.save()
+        self.open_event(Path(kiosk.store.path))
+
+    def enter_kiosk(self, window: DeskWindow) -> None:
+        """Settings turned this desk into a kiosk (the organiser PIN was given there)."""
+        self.kiosk = True
+        QTimer.singleShot(0, lambda: self.open_event(Path(window.store.path)))
+
+    @staticmethod
+    def _close(window) -> None:
+        """Close a window for good and its event database (a kiosk without its PIN)."""
+        getattr(window, "shutdown", window.close)()
+        window.store.close()
 
     def build_window(self, store: Store) -> DeskWindow:
         settings = self.settings_file.settings
@@ -185,6 +232,7 @@ class Launcher(QObject):
         quit_action.triggered.connect(window.close)
         install_sounds(window, settings.sounds)
         window.wedge.use_profile(settings.scanner_profile())
+        window.start_kiosk = lambda: self.enter_kiosk(window)  # Settings: "kiosk" turned on
         screen = window.screen().availableGeometry() if window.screen() else None
         width, height = 1366, 768
         if screen is not None and screen.width() > 0:
@@ -352,16 +400,15 @@ class Launcher(QObject):
         if self.start_dialog is not None:
             self.start_dialog.close()
         if self.window is not None:
-            self.window.close()
-            self.window.store.close()
+            self._close(self.window)
             self.window = None
 
 
 def run(db: Path | None = None, *, demo: bool = False, station: str | None = None,
-        operator: str | None = None) -> int:
+        operator: str | None = None, kiosk: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Checkin Desk")
-    launcher = Launcher(db=db, demo=demo, station=station, operator=operator)
+    launcher = Launcher(db=db, demo=demo, station=station, operator=operator, kiosk=kiosk)
     # The language before any window is built: the settings' choice (or the system's).
     i18n.install(launcher.settings_file.settings.language)
     app.setApplicationDisplayName(QCoreApplication.translate("Launcher", "Checkin Desk"))

@@ -85,10 +85,16 @@ class PrintPanel(QWidget):
         return self.queue.submit(code, document, reason=reason,
                                  template=self.templates.get(document))
 
-    def print(self, code: str, document: str = "badge", reason: str = "") -> None:
-        self.runner.run(lambda: self._submit(code, document, reason),
-                        lambda job: None, lambda message: self.state.setText(
-                            self.tr("Printer: {0}").format(message)))
+    def print(self, code: str, document: str = "badge", reason: str = "",
+              failed: Callable[[str], None] | None = None) -> None:
+        """Queue a document; a job the queue refuses (printed already) is said in the status
+        bar, and to `failed(message)` (a kiosk sends the attendee to the desk)."""
+        def refused(message: str) -> None:
+            self.state.setText(self.tr("Printer: {0}").format(message))
+            if failed is not None:
+                failed(message)
+
+        self.runner.run(lambda: self._submit(code, document, reason), lambda job: None, refused)
 
     def reprint(self, code: str, document: str, reason: str,
                 done: Callable[[], None] | None = None,

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from ..printing.printers import ACTUAL_SIZE, FIT_TO_PAGE, FolderPrinter, Printer, PrintSystem
 from ..printing.templates import list_templates
 from ..scanner.sources import CameraSource, FrameSource
-from ..settings import DOCUMENTS, NO_CAMERA, PDF_FOLDER, Settings, SettingsFile
+from ..settings import DOCUMENTS, NO_CAMERA, PDF_FOLDER, PRINTER_SIDES, Settings, SettingsFile
 from ..store import Store
 from .scanner_settings import ScannerSection
 
@@ -182,6 +182,7 @@ class SettingsDialog(QDialog):
             self.language.currentData() != settings.language))
         desk_form.addRow("", self.language_note)
         desk_form.addRow("", self.sounds)
+        self._kiosk_rows(settings, desk_form)
 
         # Camera
         self.camera = QComboBox()
@@ -303,6 +304,31 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(920, self.sizeHint().height())
 
+    def _kiosk_rows(self, settings: Settings, form: QFormLayout) -> None:
+        """This computer as a self check-in kiosk: switched on and off only while organiser
+        mode is unlocked (the PIN that also leaves the kiosk), and where its printer is."""
+        organiser = getattr(self.window_, "organiser", None)
+        allowed = bool(organiser is not None and organiser.unlocked)
+        self.kiosk = QCheckBox(self.tr("Self check-in kiosk (full screen, for attendees)"))
+        self.kiosk.setChecked(settings.kiosk)
+        self.kiosk.setEnabled(allowed)
+        self.kiosk_side = QComboBox()
+        sides = {"left": self.tr("on the attendee's left"),
+                 "right": self.tr("on the attendee's right"), "below": self.tr("below the screen")}
+        for side in PRINTER_SIDES:
+            self.kiosk_side.addItem(sides[side], side)
+        self.kiosk_side.setCurrentIndex(max(0, self.kiosk_side.findData(
+            settings.kiosk_printer_side)))
+        self.kiosk_side.setEnabled(allowed)
+        self.kiosk_note = QLabel(self.tr("Leaving the kiosk needs the organiser PIN.") if allowed
+                                 else self.tr("Unlock organiser mode (Ctrl+Shift+P) to change "
+                                              "this."))
+        self.kiosk_note.setStyleSheet("color:#666")
+        self.kiosk_note.setWordWrap(True)
+        form.addRow(self.tr("Kiosk:"), self.kiosk)
+        form.addRow(self.tr("Kiosk printer:"), self.kiosk_side)
+        form.addRow("", self.kiosk_note)
+
     def _current_device_name(self) -> str:
         store = getattr(self.window_, "store", None)
         if store is not None:
@@ -339,6 +365,9 @@ class SettingsDialog(QDialog):
         new.camera_index = self.camera.currentData()
         new.camera_width, new.camera_height = width, height
         new.scanner_terminator, new.scanner_max_gap_ms = self.scanner.profile()
+        if self.kiosk.isEnabled():  # only an unlocked organiser changes it
+            new.kiosk = self.kiosk.isChecked()
+            new.kiosk_printer_side = self.kiosk_side.currentData()
         for document in DOCUMENTS:
             new.set_document(document, printer=self.printer[document].currentData(),
                              template=self.template[document].currentData(),
@@ -392,6 +421,9 @@ def apply_to_window(window, new: Settings, old: Settings | None = None) -> None:
         sounds.set_enabled(new.sounds)
     if old is None or new.scanner_profile() != old.scanner_profile():
         window.wedge.use_profile(new.scanner_profile())
+    start_kiosk = getattr(window, "start_kiosk", None)  # the launcher's: the kiosk window
+    if new.kiosk and (old is None or not old.kiosk) and start_kiosk is not None:
+        start_kiosk()
 
 
 def open_settings(window, settings_file: SettingsFile | None = None) -> SettingsDialog:
