@@ -35,6 +35,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--kiosk", action="store_true",
                         help=_("open the event as a self check-in kiosk for attendees: full "
                                "screen, touch first; leaving it needs the organiser PIN"))
+    parser.add_argument("--wall", action="store_true",
+                        help=_("also open the event's welcome wall, full screen on a "
+                               "second screen when there is one (Ctrl+Shift+W in the window)"))
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help=_("write PNGs of every screen in Chinese and English (DIR/zh, "
                                "DIR/en) from a demo event in a temporary folder, then exit; "
@@ -76,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     from .ui.launcher import run
 
     return run(db=args.db, demo=args.demo, station=args.station, operator=args.operator,
-               kiosk=args.kiosk)
+               kiosk=args.kiosk, wall=args.wall)
 
 
 if __name__ == "__main__":

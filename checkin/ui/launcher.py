@@ -7,6 +7,8 @@ and the desk window built from the settings (camera, printers, sounds, language)
                       screen (with a word about the missing event)
     --kiosk           the event as a self check-in kiosk (checkin/ui/kiosk), full screen;
                       also whenever the `kiosk` setting is on (Settings, organiser PIN)
+    --wall            the desk window and its welcome wall, full screen on a second screen
+                      (also Ctrl+Shift+W in the desk window)
 
 A data folder that cannot be written is said at once, in a dialog that offers another
 folder; the desk keeps working with events stored elsewhere, and settings changed in
@@ -47,6 +49,7 @@ from .settings_dialog import (
 )
 from .sounds import audio_output_available, install_sounds
 from .start_dialog import DEMO_PEOPLE, StartDialog, create_demo_event
+from .wall_window import WallWindow, show_on_another_screen
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +78,7 @@ class Launcher(QObject):
                  station: str | None = None, operator: str | None = None,
                  open_source: Callable[[], FrameSource] | None = None,
                  printer: Printer | None = None, demo_people: int = DEMO_PEOPLE,
-                 kiosk: bool = False):
+                 kiosk: bool = False, wall: bool = False):
         super().__init__()
         self.db = Path(db) if db else None
         self.demo = demo
@@ -88,6 +91,8 @@ class Launcher(QObject):
         # A self check-in kiosk: asked for this run, or this computer is one (the setting).
         self.kiosk = kiosk or self.settings_file.settings.kiosk
         self.window: DeskWindow | KioskWindow | None = None
+        self.wall_at_start = wall  # --wall: the welcome wall opens with the desk window
+        self.wall: WallWindow | None = None
         self.start_dialog: StartDialog | None = None
         self.message_box: QMessageBox | None = None  # the last problem said
         self.data_dir_box: QMessageBox | None = None
@@ -159,6 +164,8 @@ class Launcher(QObject):
             window.showFullScreen()
         else:
             window.show()
+            if self.wall_at_start:
+                self.open_wall(window)
             self._ask_desk_name(window)
         if self.kiosk and not kiosk:
             self.say(self.tr("No self check-in kiosk without an organiser PIN"), self.tr(
@@ -226,6 +233,11 @@ class Launcher(QObject):
         menu = desk_menu(window)
         menu.addAction(window.organiser_action)  # Ctrl+Shift+P: phone numbers whole (PIN)
         menu.addAction(window.backfill_action)  # Ctrl+Shift+B: a paper sheet (organiser)
+        wall_action = QAction(self.tr("Welcome wall (second screen)"), window)
+        wall_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        wall_action.triggered.connect(lambda: self.open_wall(window))
+        menu.addAction(wall_action)
+        window.addAction(wall_action)  # the shortcut also in full screen
         menu.addSeparator()
         quit_action = menu.addAction(self.tr("Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -239,6 +251,16 @@ class Launcher(QObject):
             width, height = min(width, screen.width()), min(height, screen.height())
         window.resize(width, height)
         return window
+
+    def open_wall(self, window: DeskWindow) -> WallWindow:
+        """The welcome wall of the desk's event: full screen on another screen when there is
+        one. It follows the desk's scans and syncs, and closes with the desk window."""
+        if self.wall is None or self.wall.store is not window.store:
+            self.wall = WallWindow(window.store, changes=window.changes, runner=window.runner)
+            window.closed.connect(self.wall.close)
+        show_on_another_screen(self.wall, beside=window)
+        self.wall.raise_()
+        return self.wall
 
     def _event_menu(self, window: DeskWindow) -> None:
         menu = desk_menu(window)
@@ -405,10 +427,11 @@ class Launcher(QObject):
 
 
 def run(db: Path | None = None, *, demo: bool = False, station: str | None = None,
-        operator: str | None = None, kiosk: bool = False) -> int:
+        operator: str | None = None, kiosk: bool = False, wall: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Checkin Desk")
-    launcher = Launcher(db=db, demo=demo, station=station, operator=operator, kiosk=kiosk)
+    launcher = Launcher(db=db, demo=demo, station=station, operator=operator, kiosk=kiosk,
+                        wall=wall)
     # The language before any window is built: the settings' choice (or the system's).
     i18n.install(launcher.settings_file.settings.language)
     app.setApplicationDisplayName(QCoreApplication.translate("Launcher", "Checkin Desk"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -80,6 +80,8 @@ def stations(store: Store) -> list[tuple[str, str]]:
 
 
 class DeskWindow(QMainWindow):
+    closed = Signal()  # after its threads stopped: windows that read its event close too
+
     def __init__(self, store: Store, *, operator: str | None = None, chinese: bool | None = None,
                  open_source: Callable[[], FrameSource] | None = None,
                  printer: Printer | None = None, sync_interval: float = 2.0,
@@ -533,4 +535,5 @@ class DeskWindow(QMainWindow):
         gc.unfreeze()  # what was frozen (SearchPanel._index_built) may be collected again
         self.printing.close_queue()
         super().closeEvent(event)
+        self.closed.emit()
 

@@ -4,7 +4,7 @@ service: the arrivals this desk recorded and those its syncs brought, named by t
 against expected. A person marked wall_hidden is never shown, and still counted.
 
     wall = WallWindow(store, changes=window.changes, runner=window.runner)
-    wall.show()  # F11: full screen on the screen it was moved to; Esc leaves it
+    show_on_another_screen(wall, beside=window)  # or wall.show(); F11 full screen, Esc leaves
 
 It refreshes on the window's change bus (a scan, an undo, a walk-in, a sync round) and every
 `refresh_ms` as well, for a wall opened on its own. Sizes follow the window's height, as the
@@ -14,7 +14,7 @@ web page's follow the screen's.
 from __future__ import annotations
 
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsOpacityEffect,
@@ -136,6 +136,16 @@ class WallWindow(QWidget):
         if changes.admissions or changes.registrants:
             self.refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._timer.isActive():  # shown again after it was closed
+            self._timer.start()
+            self.refresh()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._timer.stop()  # a closed wall reads nothing (its event may be closing too)
+        super().closeEvent(event)
+
     def refresh(self) -> None:
         """Read the wall (on the DbRunner when there is one) and show it."""
         store, show = self.store, self.wall.show
@@ -230,3 +240,14 @@ class WallWindow(QWidget):
             self.showNormal()
         else:
             self.showFullScreen()
+
+
+def show_on_another_screen(wall: QWidget, beside: QWidget) -> None:
+    """Full screen on a screen other than the desk window's (the projector or the second
+    monitor the desk's laptop drives); in a window of its own when there is only one."""
+    others = [s for s in QGuiApplication.screens() if s is not beside.screen()]
+    if others:
+        wall.setGeometry(others[0].geometry())
+        wall.showFullScreen()
+    else:
+        wall.show()
