@@ -189,6 +189,22 @@ def test_edit_a_name_is_audited_and_found_by_search(qtbot, window):
     window.person.dialog.reject()
 
 
+def test_the_edit_form_keeps_someone_off_the_welcome_wall_and_back_on(qtbot, window):
+    select(window, "fanjun", PAID)
+    assert window.person.values["wall"].text() == "shown"
+    for hidden in (True, False):
+        window.person.edit_button.click()
+        dialog = window.person.dialog
+        assert dialog.wall_hidden.isChecked() is not hidden
+        dialog.wall_hidden.setChecked(hidden)
+        dialog.reason.setText("asked at the desk")
+        dialog.action.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+        assert reg_store.get(window.store.reader(), PAID).wall_hidden is hidden
+        assert window.person.values["wall"].text() == (
+            "not shown (asked not to be)" if hidden else "shown")
+
+
 def test_a_stale_edit_is_refused_with_a_clear_message(qtbot, window, event_store):
     select(window, "fanjun", PAID)
     window.person.edit_button.click()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -136,6 +137,9 @@ class EditDialog(_Form):
             else:
                 self.fields[key] = QLineEdit()
                 self.form.addRow(labels[key], self.fields[key])
+        # someone who asked not to be named on the projector (counted all the same)
+        self.wall_hidden = QCheckBox(self.tr("Not on the welcome wall"))
+        self.form.addRow("", self.wall_hidden)
         self.reason = QLineEdit(placeholderText=self.tr("e.g. typo on badge"))
         self.form.addRow(self.tr("Reason"), self.reason)
         self.masked_note = QLabel(self.tr(
@@ -169,6 +173,7 @@ class EditDialog(_Form):
                 box.addItem(value or "—", value)
                 index = box.count() - 1
             box.setCurrentIndex(index)
+        self.wall_hidden.setChecked(reg.wall_hidden)
 
     def changes(self) -> dict:
         typed = {key: field.text().strip() for key, field in self.fields.items()}
@@ -177,8 +182,11 @@ class EditDialog(_Form):
                 del typed[key]
         typed["category"] = self.category.currentData()
         typed["payment"] = self.payment.currentData()
-        return {key: value for key, value in typed.items()
-                if (value or "") != (getattr(self.registrant, key) or "")}
+        changed = {key: value for key, value in typed.items()
+                   if (value or "") != (getattr(self.registrant, key) or "")}
+        if self.wall_hidden.isChecked() != self.registrant.wall_hidden:
+            changed["wall_hidden"] = self.wall_hidden.isChecked()
+        return changed
 
     def _submit(self) -> None:
         problems = []

@@ -106,7 +106,8 @@ class PersonPanel(QWidget):
         left = [("code", self.tr("Code")), ("organisation", self.tr("Organisation")),
                 ("title", self.tr("Title")), ("phone", self.tr("Phone")),
                 ("email", self.tr("E-mail")), ("team", self.tr("Team")),
-                ("remarks", self.tr("Remarks")), ("id_number", self.tr("ID number"))]
+                ("remarks", self.tr("Remarks")), ("id_number", self.tr("ID number")),
+                ("wall", self.tr("Welcome wall"))]
         right = [("payment", self.tr("Payment")), ("meals", self.tr("Meals")),
                  ("forums", self.tr("Forums")), ("extra", self.tr("Extra data")),
                  ("source", self.tr("Source")), ("missing", self.tr("On the list")),
@@ -310,6 +311,8 @@ class PersonPanel(QWidget):
             "id_number": reg.id_number, "cme_card": reg.cme_card,  # masked for the desk role
             "missing": (self.tr("✗ Not in the latest export") if reg.missing
                         else self.tr("yes")),
+            "wall": (self.tr("not shown (asked not to be)") if reg.wall_hidden
+                     else self.tr("shown")),
         }
         for key, label in self.values.items():
             label.setText(text.get(key) or "—")
