@@ -199,7 +199,7 @@ def test_the_edit_form_keeps_someone_off_the_welcome_wall_and_back_on(qtbot, win
         dialog.wall_hidden.setChecked(hidden)
         dialog.reason.setText("asked at the desk")
         dialog.action.click()
-        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=WAIT)
         assert reg_store.get(window.store.reader(), PAID).wall_hidden is hidden
         assert window.person.values["wall"].text() == (
             "not shown (asked not to be)" if hidden else "shown")
