@@ -25,7 +25,16 @@ from dataclasses import dataclass, field
 from .desk import Desk, StaffChoice
 from .i18n import _
 from .masking import mask_name
-from .model import KIOSK_CONFIRMATIONS, REGISTRATION, Decision, EventConfig, Outcome, Registrant
+from .model import (
+    KIOSK_CLOSED,
+    KIOSK_CONFIRMATIONS,
+    KIOSK_REOPENED,
+    REGISTRATION,
+    Decision,
+    EventConfig,
+    Outcome,
+    Registrant,
+)
 from .pinyin import is_cjk
 from .store import Store, audit
 from .store import registrants as reg_store
@@ -298,3 +307,11 @@ class SelfCheckIn:
                          details={"number": number, "group": group, "reason": reason,
                                   "station": self.station})
         return Answer(referral=group, number=number)
+
+
+def record_closed(store: Store, operator: str, problem: str) -> None:
+    """The kiosk closed itself for `problem` (its printer), or opened again (""): an audit
+    entry, which the next sync round takes to the central list for the staffed desks."""
+    with store.transaction() as conn:
+        audit.record(store, conn, KIOSK_CLOSED if problem else KIOSK_REOPENED,
+                     operator=operator, details={"problem": problem} if problem else {})

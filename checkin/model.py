@@ -223,6 +223,10 @@ class Alerts:
 # How a self check-in kiosk confirms a person found by the last digits of their phone
 # (checkin/ui/kiosk): nothing more, the last four of the ID number, or the registration code.
 KIOSK_CONFIRMATIONS = ("none", "id_tail", "code")
+# The audit actions of a kiosk that closed itself (its printer cannot print: details.problem)
+# and opened again: the central list keeps each kiosk's latest, and every desk's status bar
+# says which kiosks are closed (checkin/server/events.py, checkin/ui/sync_panel.py).
+KIOSK_CLOSED, KIOSK_REOPENED = "kiosk_closed", "kiosk_reopened"
 
 
 @dataclass(frozen=True)

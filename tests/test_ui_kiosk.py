@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 
 from checkin import kiosk, privacy  # noqa: E402
-from checkin.model import Alerts, Kiosk  # noqa: E402
+from checkin.model import KIOSK_CLOSED, KIOSK_REOPENED, Alerts, Kiosk  # noqa: E402  # noqa: E402
 from checkin.printing.printers import FolderPrinter  # noqa: E402
 from checkin.scanner.sources import ImageFolderSource  # noqa: E402
 from checkin.settings import Settings  # noqa: E402
@@ -264,15 +264,23 @@ def test_a_printer_that_goes_off_mid_morning_closes_self_check_in(qtbot, make_ki
 
 
 def test_a_printer_found_off_before_anyone_scans_closes_and_reopens_by_itself(
-        qtbot, make_kiosk, tmp_path):
+        qtbot, make_kiosk, tmp_path, event_store):
     folder = tmp_path / "printed"
     folder.write_text("not a folder")
     window = make_kiosk()
     qtbot.waitUntil(lambda: window.screen_now is window.paused, timeout=WAIT)  # first probe
     assert "not a folder" in window.paused.staff.text()
+    # in the audit trail, which the sync takes to the staffed desks' status bars
+    said = lambda: [(e.action, e.details.get("problem", "")) for e in audit.entries(  # noqa: E731
+        event_store.reader()) if e.action in (KIOSK_CLOSED, KIOSK_REOPENED)]
+    qtbot.waitUntil(lambda: said() == [(KIOSK_CLOSED, window.watch.problem)], timeout=WAIT)
     folder.unlink()
     window.watch.probe()
     qtbot.waitUntil(lambda: window.screen_now is window.flow.start, timeout=WAIT)
+    qtbot.waitUntil(lambda: said()[-1] == (KIOSK_REOPENED, ""), timeout=WAIT)
+    window.watch.probe()  # nothing changed: nothing more said
+    qtbot.wait(200)
+    assert len(said()) == 2
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])

@@ -268,6 +268,34 @@ def test_desk_on_its_own_says_not_connected_and_starts_no_thread(qtbot, event_st
         window.close()
 
 
+def test_a_kiosk_that_closed_itself_is_said_on_the_desks_status_bar(qtbot, central, tmp_path):
+    from checkin import kiosk
+
+    booth_path = enrol_desk(tmp_path / "booth.db", central.base_url, central.code("自助1"),
+                            "自助1")
+    path = enrol_desk(tmp_path / "desk1.db", central.base_url, central.code("报到处1"),
+                      "报到处1")
+    with Store(booth_path) as booth, Store(path) as store:
+        window = open_window(qtbot, store, tmp_path)
+        try:
+            wait_online_and_loaded(qtbot, window)
+            assert not window.sync_state.kiosks.isVisibleTo(window)
+            kiosk.record_closed(booth, "kiosk", "printer 'QL-820NWB' is out of labels")
+            with client_for(booth) as client:
+                assert sync_once(booth, client).ok
+            label = window.sync_state.kiosks
+            qtbot.waitUntil(lambda: label.isVisibleTo(window), timeout=10_000)
+            assert label.text() == "⚠ Self check-in closed: 自助1"
+            assert "自助1: closed since" in label.toolTip() and "out of labels" in label.toolTip()
+            shot(window, "kiosk_closed")
+            kiosk.record_closed(booth, "kiosk", "")  # the printer fixed
+            with client_for(booth) as client:
+                assert sync_once(booth, client).ok
+            qtbot.waitUntil(lambda: not label.isVisibleTo(window), timeout=10_000)
+        finally:
+            window.close()
+
+
 def test_status_line_words():
     from checkin.ui.sync_panel import short_error, status_text
 

@@ -162,6 +162,9 @@ devices = Table(
     Column("last_upload", String(40)),
     Column("revoked_at", String(40)),
     Column("unsent", Integer),  # events the desk said were still in its outbox (last upload)
+    # a self check-in kiosk that closed itself (its printer cannot print): why, and since when
+    Column("kiosk_problem", Text),
+    Column("kiosk_problem_at", String(40)),
 )
 
 # Events the service refused (checkin/server/vetting.py): kept for the organiser, never in

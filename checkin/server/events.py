@@ -18,7 +18,14 @@ from .. import masking
 from ..clock import HybridClock, now_iso
 from ..config import config_from_json
 from ..jsonutil import dumps
-from ..model import ADMISSION_KINDS, CENTRAL_DEVICE, Privacy, Registrant
+from ..model import (
+    ADMISSION_KINDS,
+    CENTRAL_DEVICE,
+    KIOSK_CLOSED,
+    KIOSK_REOPENED,
+    Privacy,
+    Registrant,
+)
 from . import feeds, vetting
 from . import registrants as regs
 from .auth import Principal
@@ -73,9 +80,25 @@ def upload(db: Database, event_id: str, who: Principal, batch: list[dict], *,
             seen = {"last_upload": utcnow()}
             if unsent is not None:
                 seen["unsent"] = unsent
+            seen.update(_kiosk_state(batch, results))
             conn.execute(update(devices).values(**seen).where(
                 devices.c.event_id == event_id, devices.c.device_id == who.device_id))
     return results
+
+
+def _kiosk_state(batch: list[dict], results: list[dict]) -> dict:
+    """A kiosk that closed itself or opened again in this batch (its audit entries, stored
+    now or before): the devices row's kiosk_problem, which desks see in the events feed."""
+    kept = {r["uuid"] for r in results if r["status"] in ("stored", "duplicate")}
+    said = [ev for ev in batch if ev["kind"] == "audit" and ev["uuid"] in kept
+            and (ev.get("data") or {}).get("action") in (KIOSK_CLOSED, KIOSK_REOPENED)]
+    if not said:
+        return {}
+    last = max(said, key=lambda ev: ev["hlc"])
+    problem = str((last["data"].get("details") or {}).get("problem") or "")[:300]
+    closed = last["data"]["action"] == KIOSK_CLOSED and bool(problem)
+    return {"kiosk_problem": problem if closed else None,
+            "kiosk_problem_at": last["wall_time"] if closed else None}
 
 
 def _is_admission(ev: dict) -> bool:
@@ -465,7 +488,23 @@ def feed(db: Database, event_id: str, after: int, limit: int,
     condition.append(events.c.kind.in_(ORGANISER_ONLY) if records
                      else events.c.kind.not_in(ORGANISER_ONLY))
     with db.read() as conn:
-        return feeds.page(conn, events, event_id, after, limit, to_item, *condition)
+        page = feeds.page(conn, events, event_id, after, limit, to_item, *condition)
+        if not records:
+            page["kiosks_closed"] = kiosks_closed(conn, event_id)
+        return page
+
+
+def kiosks_closed(conn, event_id: str) -> list[dict]:
+    """The self check-in kiosks that closed themselves (a printer that cannot print), for
+    every desk's status bar: the staffed desks take their queue."""
+    rows = conn.execute(
+        select(devices.c.device_id, devices.c.name, devices.c.kiosk_problem,
+               devices.c.kiosk_problem_at)
+        .where(devices.c.event_id == event_id, devices.c.kiosk_problem.is_not(None),
+               devices.c.revoked_at.is_(None))
+        .order_by(devices.c.name)).all()
+    return [{"device_id": r.device_id, "name": r.name, "problem": r.kiosk_problem,
+             "since": r.kiosk_problem_at} for r in rows]
 
 
 def rejected(db: Database, event_id: str) -> list[dict]:

@@ -27,7 +27,8 @@ def headcounts(db: Database, event_id: str, *, with_devices: bool = True) -> dic
               **figures(config, rows), "conflicts": open_conflicts, "generated_at": utcnow()}
     if with_devices:
         result["devices"] = [{"device_id": d.device_id, "name": d.name, "last_seen": d.last_seen,
-                              "last_upload": d.last_upload, "revoked": d.revoked_at is not None}
+                              "last_upload": d.last_upload, "revoked": d.revoked_at is not None,
+                              "kiosk_problem": d.kiosk_problem}
                              for d in desk_rows]
     return result
 

@@ -4,6 +4,7 @@ transaction that stores the page it covers, so an interrupted download loses not
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from typing import Protocol
@@ -80,6 +81,8 @@ def download_events(store: Store, client: SyncClient, event: str, report: Downlo
                     report.events += 1
                 store.clock.observe(ev.hlc)
             store.set_meta(conn, st.EVENT_CURSOR, str(cursor))
+            store.set_meta(conn, st.KIOSKS_CLOSED,
+                           json.dumps(st.kiosks_closed(page), ensure_ascii=False))
         if not page.get("more") or (not items and cursor == after):
             return
 

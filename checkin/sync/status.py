@@ -23,6 +23,7 @@ SERVER_ID = "sync.server_id"
 REGISTRANT_CURSOR = "sync.registrant_cursor"
 EVENT_CURSOR = "sync.event_cursor"
 STATUS = "sync.status"
+KIOSKS_CLOSED = "sync.kiosks_closed"  # the event's kiosks that closed themselves (the feed's)
 SERVER_CERT = "sync.server_cert"  # the server's TLS certificate (PEM), pinned at enrolment
 
 NOT_ENROLLED = "not_enrolled"  # no server yet: a desk on its own
@@ -91,6 +92,9 @@ class SyncStatus:
     failures: int = 0  # failed rounds in a row
     server_url: str | None = None
     event: str | None = None
+    # self check-in kiosks of the event that closed themselves, as the last round heard:
+    # [{"name": "自助1", "problem": "...", "since": wall time}]
+    kiosks_closed: list = dataclasses.field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -116,6 +120,10 @@ class SyncStatus:
             parts.append(_("last error: {0}").format(self.last_error))
         if self.next_attempt and not self.stopped:
             parts.append(_("next attempt {0}").format(shown_in(self.next_attempt, zone)))
+        for kiosk in self.kiosks_closed:
+            parts.append(_("self check-in kiosk {name} closed since {since}: {problem}").format(
+                name=kiosk["name"], since=shown_in(kiosk["since"], zone),
+                problem=kiosk["problem"]))
         return "\n".join(parts)
 
 
@@ -134,7 +142,16 @@ def load(store: Store) -> SyncStatus:
     elif status.state == ONLINE and store.meta(WIPED):  # purged since the last round
         status.state = PURGED
     status.pending = outbox.size(conn)
+    status.kiosks_closed = json.loads(store.meta(KIOSKS_CLOSED) or "[]")
     return status
+
+
+def kiosks_closed(page: dict) -> list[dict]:
+    """The feed page's closed kiosks, kept to the words the status bar shows."""
+    listed = page.get("kiosks_closed")
+    return [{key: str(kiosk.get(key) or "")[:300] for key in ("name", "problem", "since")}
+            for kiosk in (listed if isinstance(listed, list) else [])
+            if isinstance(kiosk, dict)][:20]
 
 
 def save(store: Store, conn, status: SyncStatus) -> None:

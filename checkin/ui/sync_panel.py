@@ -100,6 +100,20 @@ def clock_text(stamp: str | None, now: dt.datetime | None = None,
     return moment.strftime("%H:%M:%S" if moment.date() == now.date() else "%m-%d %H:%M")
 
 
+def kiosks_text(status: st.SyncStatus) -> str:
+    """The event's self check-in kiosks that closed themselves: their queue comes here."""
+    if not status.kiosks_closed:
+        return ""
+    return translate("SyncStatus", "⚠ Self check-in closed: {0}").format(
+        "、".join(kiosk["name"] for kiosk in status.kiosks_closed))
+
+
+def kiosks_tooltip(status: st.SyncStatus, zone: dt.tzinfo | None = None) -> str:
+    return "\n".join(translate("SyncStatus", "{name}: closed since {since} ({problem})").format(
+        name=k["name"], since=clock_text(k["since"], zone=zone), problem=k["problem"])
+        for k in status.kiosks_closed)
+
+
 def seconds_until(stamp: str | None, now: dt.datetime | None = None) -> int | None:
     moment = _moment(stamp)
     if moment is None:
@@ -373,6 +387,8 @@ class SyncStatusWidget(QWidget):
         self.sync = sync
         self.label = ElidedLabel()
         self.label.setMaximumWidth(MAX_WIDTH)
+        self.kiosks = QLabel()  # kiosks that closed themselves: their queue comes to the desk
+        self.kiosks.setStyleSheet("color:#c62828; font-weight:bold")
         self.button = QPushButton(self.tr("Sync now"))
         self.button.setToolTip(self.tr("Sync now ({0})").format(SYNC_SHORTCUT))
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scanner's keys stay put
@@ -382,6 +398,7 @@ class SyncStatusWidget(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
+        layout.addWidget(self.kiosks)
         layout.addWidget(self.label)
         layout.addWidget(self.button)
         self.zone = event_zone(sync.store)  # times as the banner and histories show them
@@ -419,6 +436,9 @@ class SyncStatusWidget(QWidget):
         self.label.set_full_text(status_text(status, syncing=self._syncing(status), zone=zone,
                                              wiped=wiped))
         self.label.setStyleSheet(f"color:{_COLOURS.get(status.state, '#757575')};")
+        self.kiosks.setText(kiosks_text(status))
+        self.kiosks.setToolTip(kiosks_tooltip(status, zone))
+        self.kiosks.setVisible(bool(status.kiosks_closed))
         self.setToolTip(status_tooltip(status, zone, wiped) if status.state != st.NOT_ENROLLED else
                         self.tr("This desk is not connected to a central list"))
         self.button.setVisible(self.sync.running)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ...desk import Desk
-from ...kiosk import SelfCheckIn, phone_path_open
+from ...kiosk import SelfCheckIn, phone_path_open, record_closed
 from ...printing.printers import Printer
 from ...scanner.sources import CameraSource, FrameSource
 from ...settings import DOCUMENTS, Settings
@@ -132,6 +132,7 @@ class KioskWindow(QWidget):
         self.idle = IdleWatch(idle, self._idle, self)
         self.idle.start()
         self.sync = DeskSync(store, self, interval=sync_interval)
+        self._told = ""  # the printer problem the desks were last told of ("" : open)
         self._camera = self._camera_thread = None
         self.start_camera(open_source or (lambda: CameraSource(0)))
         self.retranslate()
@@ -228,11 +229,20 @@ class KioskWindow(QWidget):
         """Closed while the printer cannot print; an attendee already checked in finishes
         (their referral says so) and the kiosk closes after them."""
         self.paused.show_problem(self.watch.problem)
+        self._tell_the_desks("" if self.watch.ready else self.watch.problem)
         if not self.watch.ready and self.flow.may_interrupt():
             self.flow.reset()
             self.show_screen(self.paused)
         elif self.watch.ready and self.screen_now is self.paused:
             self.go_home()
+
+    def _tell_the_desks(self, problem: str) -> None:
+        """Closed (why) or open again, in the audit trail: the sync takes it to the central
+        list, and the staffed desks' status bars say it."""
+        if problem != self._told:
+            self._told = problem
+            store, operator = self.store, self.desk.operator
+            self.runner.run(lambda: record_closed(store, operator, problem), lambda _: None)
 
     def _resume(self) -> None:
         self.watch.resume()
@@ -309,6 +319,9 @@ class KioskWindow(QWidget):
         self.organiser.lock("closed")
         self.flow.reset()
         self.watch.stop()
+        if self._told:  # a kiosk that is gone is not a closed one: the desks stop saying it
+            self._told = ""
+            record_closed(self.store, self.desk.operator, "")
         self.sync.stop()
         self.stop_camera()
         self.runner.stop()
