@@ -7,7 +7,10 @@ is shown and a code scanned at once has been answered; the search index builds m
 its own thread and the time until it is ready is shown too. The stall is the
 longest gap between ticks of a 5 ms GUI timer while the camera worker decodes a recorded
 video of a code and the desk answers scans. Reference: the same start-up with an empty
-event. Timings are never asserted; the exit status is 0.
+event. With `--memory-people` (200,000) a third start measures the desk's peak RSS and one
+full gc.collect() once the window has settled (it freezes what it keeps after building the
+search index, so a collection no longer walks it). Timings are never asserted; the exit
+status is 0.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 from .table import print_table
 
 PROBE = r"""
-import sys, time
+import gc, resource, sys, time
 start = time.perf_counter()
 from PySide6.QtWidgets import QApplication
 from checkin.scanner.sources import ImageFolderSource
@@ -41,20 +44,28 @@ while window.scan.banner.outcome is None:
 scanned = time.perf_counter() - start
 while window.search.index.generation < 0:  # the Find tab's index, built in the background
     app.processEvents()
-print(f"{scanned:.3f} {time.perf_counter() - start:.3f}")
+searchable = time.perf_counter() - start
+while gc.get_freeze_count() == 0:  # the window froze what it keeps (SearchPanel._index_built)
+    app.processEvents()
+collect = time.perf_counter()
+gc.collect()  # what a full collection costs the GUI thread from now on
+collect = time.perf_counter() - collect
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+print(f"{scanned:.3f} {searchable:.3f} {peak_mb:.0f} {collect:.4f}")
 window.close()
 """
 
 
-def cold_start(db: Path, code: str, work: Path) -> tuple[float, float]:
-    """Seconds from launch to the first scan answered, and to the search index built."""
+def cold_start(db: Path, code: str, work: Path) -> tuple[float, float, float, float]:
+    """Seconds from launch to the first scan answered and to the search index built; the
+    process's peak RSS (MB) by then; one full gc.collect() (s) once the window settled."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([sys.executable, "-c", PROBE, str(db), str(work / "printed"), code],
                             capture_output=True, text=True, env=env, timeout=600)
     if result.returncode != 0 and not result.stdout.strip():
         raise RuntimeError(result.stderr[-2000:])
-    scanned, searchable = result.stdout.strip().splitlines()[-1].split()
-    return float(scanned), float(searchable)
+    scanned, searchable, peak, collect = result.stdout.strip().splitlines()[-1].split()
+    return float(scanned), float(searchable), float(peak), float(collect)
 
 
 def gui_stall(db: Path, work: Path) -> tuple[float, int]:
@@ -108,18 +119,23 @@ def gui_stall(db: Path, work: Path) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.desk", description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--memory-people", type=int, default=200_000,
+                        help="registrants for the memory and gc rows (0: skip them)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        db, empty = work / "event.db", work / "empty.db"
-        print(f"building a {args.people:,}-person demo event ...", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "checkin.cli", "--db", str(db), "demo", "--people",
-                        str(args.people)], check=True, capture_output=True)
-        subprocess.run([sys.executable, "-m", "checkin.cli", "--db", str(empty), "demo",
-                        "--people", "1"], check=True, capture_output=True)
+        db, empty, big = work / "event.db", work / "empty.db", work / "big.db"
+        sizes = [(db, args.people), (empty, 1)]
+        if args.memory_people:
+            sizes.append((big, args.memory_people))
+        for path, people in sizes:
+            print(f"building a {people:,}-person demo event ...", file=sys.stderr)
+            subprocess.run([sys.executable, "-m", "checkin.cli", "--db", str(path), "demo",
+                            "--people", str(people)], check=True, capture_output=True)
         print("cold starts ...", file=sys.stderr)
-        start, searchable = cold_start(db, "DEMO-000002", work)
-        reference, _ = cold_start(empty, "DEMO-000001", work)
+        start, searchable, _, _ = cold_start(db, "DEMO-000002", work)
+        reference, _, empty_peak, empty_gc = cold_start(empty, "DEMO-000001", work)
+        memory = cold_start(big, "DEMO-000002", work) if args.memory_people else None
         print("scanning session ...", file=sys.stderr)
         stall, answered = gui_stall(db, work)
     rows = [
@@ -130,6 +146,16 @@ def main(argv: list[str] | None = None) -> int:
         ["longest GUI-thread stall while scanning", f"{stall * 1000:.0f} ms", "<= 50 ms",
          f"{answered} scans answered in the session", "within" if stall <= 0.05 else "MISSED"],
     ]
+    if memory is not None:
+        _, _, peak, collect = memory
+        people = f"{args.memory_people:,} people"
+        rows += [
+            [f"desk peak memory (RSS), {people}", f"{peak:.0f} MB", "<= 500 MB",
+             f"same with 1 person: {empty_peak:.0f} MB", "within" if peak <= 500 else "MISSED"],
+            [f"full gc.collect() in the desk, {people}", f"{collect * 1000:.1f} ms", "<= 50 ms",
+             f"same with 1 person: {empty_gc * 1000:.1f} ms",
+             "within" if collect <= 0.05 else "MISSED"],
+        ]
     print_table(rows)
     return 0
 

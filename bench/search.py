@@ -7,8 +7,9 @@ bench.foundation (surname, full name, pinyin, initials, phone tail, organisation
 code fragment) through the desk's SearchIndex and, in the same run, through the search it
 replaced (testkit/search_reference.py, same answers): p95 by kind, the index's memory per
 registrant (tracemalloc, what the index keeps once built) and a full gc.collect() with it
-loaded. A second process decodes webcam-like frames with the desk's pipeline meanwhile, as a
-desk does while staff type (`--idle` leaves it out). Timings are never asserted.
+loaded, after gc.freeze() as the desk window does once its index is built (and without). A
+second process decodes webcam-like frames with the desk's pipeline meanwhile, as a desk does
+while staff type (`--idle` leaves it out). Timings are never asserted.
 """
 
 from __future__ import annotations
@@ -81,7 +82,10 @@ def run(people: int, work: Path, idle: bool) -> None:
         index, kept = index_bytes(store)
         build, _ = timed(index.refresh, True)
         # with the index alone loaded (the old one, built next, made 2 objects a person)
+        gc_thawed = min(timed(gc.collect)[0] for _ in range(3))
+        gc.freeze()  # as the desk window does once the index is built (SearchPanel)
         gc_seconds = min(timed(gc.collect)[0] for _ in range(3))
+        gc.unfreeze()
         reference = ReferenceSearch(store)
         reference.refresh()
         queries = search_queries(store, random.Random(2026))
@@ -109,8 +113,10 @@ def run(people: int, work: Path, idle: bool) -> None:
             f"previous: p95 {p95(theirs[worst]) * 1e3:.2f} ms", p95(ours[worst]) <= 0.005),
         row("search index memory per registrant", f"{kept / people:.0f} B", "<= 512 B", "-",
             kept / people <= 512),
-        row("full gc.collect() with the index loaded", f"{gc_seconds * 1e3:.0f} ms",
-            "<= 50 ms", f"before the index: {gc_before * 1e3:.0f} ms", gc_seconds <= 0.050),
+        row("full gc.collect() with the index loaded, frozen as the desk does",
+            f"{gc_seconds * 1e3:.1f} ms", "<= 50 ms",
+            f"not frozen: {gc_thawed * 1e3:.0f} ms; before the index: {gc_before * 1e3:.0f} ms",
+            gc_seconds <= 0.050),
         row("search index build", f"{build:.2f} s", "-", "-", None),
     ])
     print("\nsearch p95 by kind: " + ", ".join(

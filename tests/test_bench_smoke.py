@@ -44,3 +44,19 @@ def test_kiosk_bench_prints_every_row():
     assert result.stdout.splitlines()[0].startswith("| metric")
     for metric in ("scan -> badge spooled", "phone path", "whole self check-in"):
         assert metric in result.stdout
+
+
+def test_desk_and_search_benches_print_every_row():
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    desk = subprocess.run([sys.executable, "-m", "bench.desk", "--people", "300",
+                           "--memory-people", "300"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert desk.returncode == 0, desk.stderr
+    for metric in ("cold start to ready-to-scan", "longest GUI-thread stall",
+                   "desk peak memory (RSS)", "full gc.collect() in the desk"):
+        assert metric in desk.stdout
+    search = subprocess.run([sys.executable, "-m", "bench.search", "--people", "500", "--idle"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert search.returncode == 0, search.stderr
+    for metric in ("search, ", "slowest kind", "memory per registrant", "full gc.collect()"):
+        assert metric in search.stdout
