@@ -174,7 +174,7 @@ def test_events_feed_excludes_own_device_and_pages(central):
     # nothing new: same cursor back, no items
     page = central.ok(b.get(f"/events/{event}/events",
                             params={"after": after, "exclude_device": "desk-b"}))
-    assert page == {"items": [], "cursor": after, "more": False}
+    assert page == {"items": [], "cursor": after, "more": False, "kiosks_closed": []}
     everything = central.pages(f"/events/{event}/events", limit=1000)
     assert len(everything) == 10
     for limit in (0, 5001):
