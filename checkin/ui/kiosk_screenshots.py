@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -162,36 +161,9 @@ def shoot(language: str, folder: Path, work: Path) -> list[Path]:
 
 
 def run(folder: str | Path, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
-    from .screenshots import _cjk_font, _headless, _quiet_offscreen
+    from .screenshots import run_shots
 
-    _headless()
-    from PySide6.QtWidgets import QApplication
-
-    from . import i18n
-
-    folder = Path(folder).expanduser().absolute()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setApplicationName("Checkin Desk")
-    _cjk_font()
-    saved_env = {key: os.environ.get(key) for key in (i18n.ENV, "CHECKIN_HOME")}
-    previous = _quiet_offscreen() if app.platformName() == "offscreen" else False
-    shots: list[Path] = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="checkin-kiosk-shots-") as tmp:
-            for language in languages:
-                shots += shoot(language, folder, Path(tmp))
-    finally:
-        for key, value in saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        i18n.install()
-        if previous is not False:
-            from PySide6.QtCore import qInstallMessageHandler
-
-            qInstallMessageHandler(previous)
-    return shots
+    return run_shots(shoot, folder, languages, prefix="checkin-kiosk-shots-")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -381,6 +381,13 @@ def _quiet_offscreen():
 
 def run(folder: str | Path, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
     """Write the screenshots into `folder` (made if missing); returns the files."""
+    return run_shots(shoot, folder, languages, prefix="checkin-screenshots-")
+
+
+def run_shots(shoot_language, folder: str | Path, languages: tuple[str, ...],
+              prefix: str) -> list[Path]:
+    """Headless, each language in turn: shoot_language(language, folder, tmp) -> files, with
+    a demo event in a temporary folder; the language and data folder put back after."""
     _headless()
     from PySide6.QtWidgets import QApplication
 
@@ -394,9 +401,9 @@ def run(folder: str | Path, languages: tuple[str, ...] = LANGUAGES) -> list[Path
     previous = _quiet_offscreen() if app.platformName() == "offscreen" else False
     shots: list[Path] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="checkin-screenshots-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
             for language in languages:
-                shots += shoot(language, folder, Path(tmp))
+                shots += shoot_language(language, folder, Path(tmp))
     finally:
         for key, value in saved_env.items():
             if value is None:

@@ -5,14 +5,14 @@ checked on the DB thread (checkin.kiosk.confirms); this screen never knows it.""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from ...kiosk import CODE, ID_TAIL, PHONE_TAIL
-from .keypad import DIGITS, Keypad
+from .keypad import DIGITS, Keypad, prompt_and_keys
 from .keypad import ID_TAIL as ID_KEYS
 from .phone_screen import shown_digits
 from .screen import Screen
-from .style import Flip, Metrics, button, label
+from .style import Metrics, button, label
 
 MAX_CODE_DIGITS = 10
 
@@ -42,22 +42,11 @@ class ConfirmScreen(Screen):
         for widget in (self.title, self.name, self.hint, self.digits, self.error):
             prompt.addWidget(widget)
         prompt.addStretch(1)
-        keys = QVBoxLayout()
-        keys.addStretch(1)
         for keypad in self.keypads.values():
             keypad.typed.connect(self._typed)
             keypad.erased.connect(self._erase)
-            keys.addWidget(keypad)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button)
-        row.addWidget(self.ok_button)
-        keys.addSpacing(24)
-        keys.addLayout(row)
-        keys.addStretch(1)
-        self.flip = Flip(self)
-        self.flip.setSpacing(40)
-        self.flip.addLayout(prompt, stretch=1)
-        self.flip.addLayout(keys, stretch=1)
+        self.flip = prompt_and_keys(self, prompt, list(self.keypads.values()),
+                                    [self.back_button, self.ok_button])
         self.ask(ID_TAIL, "")
 
     def ask(self, mode: str, who: str) -> None:

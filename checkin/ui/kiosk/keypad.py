@@ -5,9 +5,9 @@ organiser PIN. `typed(str)` for a key, `erased()` for ⌫."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from .style import button
+from .style import Flip, button
 
 ERASE = "⌫"
 SHIFT = "⇧"  # the next letter in upper case (the PIN screen reads it)
@@ -44,3 +44,24 @@ class Keypad(QWidget):
         """Tap these keys in turn (tests, the screenshots)."""
         for key in keys:
             self.keys[key].click()
+
+
+def prompt_and_keys(parent: QWidget, prompt: QVBoxLayout, keypads: list[QWidget],
+                    buttons: list[QWidget]) -> Flip:
+    """A keypad screen: the prompt, and the keys with the screen's buttons under them; side by
+    side in landscape, one above the other in portrait."""
+    keys = QVBoxLayout()
+    keys.addStretch(1)
+    for keypad in keypads:
+        keys.addWidget(keypad)
+    row = QHBoxLayout()
+    for widget in buttons:
+        row.addWidget(widget)
+    keys.addSpacing(24)
+    keys.addLayout(row)
+    keys.addStretch(1)
+    flip = Flip(parent)
+    flip.setSpacing(40)
+    flip.addLayout(prompt, stretch=1)
+    flip.addLayout(keys, stretch=1)
+    return flip

@@ -4,12 +4,12 @@ goes on by itself; Back to the start."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from ...kiosk import PHONE_TAIL
-from .keypad import DIGITS, Keypad
+from .keypad import DIGITS, Keypad, prompt_and_keys
 from .screen import Screen
-from .style import Flip, Metrics, button, label
+from .style import Metrics, button, label
 
 
 def shown_digits(typed: str, length: int = PHONE_TAIL) -> str:
@@ -39,18 +39,7 @@ class PhoneScreen(Screen):
         prompt.addSpacing(24)
         prompt.addWidget(self.digits)
         prompt.addStretch(1)
-        keys = QVBoxLayout()
-        keys.addStretch(1)
-        keys.addWidget(self.keypad)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button)
-        keys.addSpacing(24)
-        keys.addLayout(row)
-        keys.addStretch(1)
-        self.flip = Flip(self)
-        self.flip.setSpacing(40)
-        self.flip.addLayout(prompt, stretch=1)
-        self.flip.addLayout(keys, stretch=1)
+        self.flip = prompt_and_keys(self, prompt, [self.keypad], [self.back_button])
         self.retranslate()
 
     def retranslate(self) -> None:
