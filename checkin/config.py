@@ -285,6 +285,15 @@ class _Wall(_Table):
     logo: Text = ""
     colour: Text = ""
     background: Text = ""
+    language: Text = ""
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, language: str) -> str:
+        if language not in ("", "zh", "en"):
+            raise ValueError(f'language is "zh" or "en" (the page\'s own words), not '
+                             f"{language!r}")
+        return language
 
     @field_validator("show")
     @classmethod
@@ -505,7 +514,8 @@ def _explain(error: ValidationError) -> str:
         allowed = {"privacy": "organiser_pin_hash, desk_fields, desk_unmasked",
                    "kiosk": "confirm, auto_print_seconds, idle_seconds",
                    "alerts": "words, categories, fields, acknowledge",
-                   "wall": "show, public, title, logo, colour, background"}.get(where[0] if where else "")
+                   "wall": "show, public, title, logo, colour, background, language",
+                   }.get(where[0] if where else "")
         message = f"unknown setting {loc[-1]}" + (f" ({allowed})" if allowed else "")
     elif first["type"] in ("bool_type", "bool_parsing"):
         message = f"{loc[-1]} is true or false"

@@ -254,6 +254,7 @@ class Wall:
     logo: str = ""  # an https: or data: URL of an image ("": none)
     colour: str = ""  # the accent colour, "#1565c0" ("": the default)
     background: str = ""  # the page's background colour ("": the default)
+    language: str = ""  # "zh" or "en": the page's words ("Welcome"); "": the service's
 
 
 @dataclass(frozen=True)

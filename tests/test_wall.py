@@ -60,11 +60,11 @@ def test_the_wall_section_of_the_event_file():
     raw = tomllib.loads(EVENT_TOML.read_text(encoding="utf-8"))
     raw["wall"] = {"show": "name", "public": True, "title": "  欢迎  参会 ",
                    "logo": "data:image/png;base64,iVBORw0KGgo=", "colour": "#C62828",
-                   "background": "#fff"}
+                   "background": "#fff", "language": "zh"}
     config = config_from_dict(raw)
     assert config.wall == Wall(show="name", public=True, title="欢迎 参会",
                                logo="data:image/png;base64,iVBORw0KGgo=", colour="#C62828",
-                               background="#fff")
+                               background="#fff", language="zh")
     assert config_from_json(config_to_json(config)) == config
     # the central list writes the configuration anew as TOML after an import: it survives
     again = config_from_dict(tomllib.loads(to_toml(json.loads(config_to_json(config)))))
@@ -80,12 +80,22 @@ def test_the_wall_section_of_the_event_file():
     ({"logo": 'https://x.org/a.png" onerror="alert(1)'}, "logo is an https:// address"),
     ({"logo": "data:text/html;base64,PHNjcmlwdD4="}, "a data:image/...;base64"),
     ({"title": "会" * 121}, "title is at most 120 characters"),
-    ({"tokens": 3}, "unknown setting tokens (show, public, title, logo, colour, background)"),
+    ({"language": "fr"}, 'language is "zh" or "en"'),
+    ({"tokens": 3}, "unknown setting tokens (show, public, title, logo, colour, background, "
+                    "language)"),
 ])
 def test_a_wrong_wall_section_is_refused_in_words(wall, words):
     with pytest.raises(ConfigError, match="^wall: ") as caught:
         config_from_dict({"wall": wall})
     assert words in str(caught.value)
+
+
+def test_the_wall_speaks_the_events_language_whatever_the_services():
+    from checkin.server import wall_page
+
+    for language, hello, checked_in in (("zh", "欢迎", "已签到"), ("en", "Welcome", "Checked in")):
+        page = wall_page.render("第二届医疗行业数字创新大会", Wall(language=language))
+        assert f'<div class="hello">{hello}</div>' in page and checked_in in page
 
 
 def test_yes_and_no_as_exports_and_staff_write_them():

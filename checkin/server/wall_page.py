@@ -198,7 +198,9 @@ def _colours(wall: Wall) -> str:
 
 
 def render(event_name: str, wall: Wall, language: str | None = None) -> str:
-    """The page for one event's wall, in `language` ("zh" or "en"; default: the service's)."""
+    """The page for one event's wall, in `language` ("zh" or "en"; default: the event's
+    [wall] language, else the service's)."""
+    language = language or wall.language
     words = i18n.translator(language) if language else i18n.current()
     title = escape(wall.title or event_name)
     logo = f'<img src="{escape(wall.logo)}" alt="">' if wall.logo else ""
