@@ -163,20 +163,35 @@ class SearchIndex:
         generation = self.store.registrant_generation()
         if generation == self.generation and not force:
             return
-        rows = reg_store.index_rows(self.store.reader()).fetchall()  # let go of once built
-        code, name, organisation, phone, pinyin, initials = (
-            list(column) for column in (zip(*rows, strict=True) if rows else [()] * 6))
-        del rows
-        fields = {
-            "code": _FieldIndex([c.lower() for c in code], piece=LATIN_PIECE),
-            "name": _FieldIndex([search_key(n) for n in name], piece=CJK_PIECE),
-            "organisation": _FieldIndex([search_key(o) for o in organisation], piece=CJK_PIECE),
-            "phone": _FieldIndex([p or "" for p in phone]),
-            "pinyin": _FieldIndex(pinyin, piece=LATIN_PIECE),
-            "initials": _FieldIndex(initials),
-        }
-        tails = _FieldIndex([(p or "")[::-1] for p in phone])
+        # One column at a time, each let go of once its field is built: the desk's peak
+        # memory at 200,000 people is the index plus one column, not plus every row.
+        code, name, organisation, phone, pinyin, initials = self._columns()
+        fields = {"code": _FieldIndex([c.lower() for c in code], piece=LATIN_PIECE)}
+        del code
+        fields["name"] = _FieldIndex([search_key(n) for n in name], piece=CJK_PIECE)
+        del name
+        fields["organisation"] = _FieldIndex([search_key(o) for o in organisation],
+                                             piece=CJK_PIECE)
+        del organisation
+        phone = [p or "" for p in phone]
+        fields["phone"] = _FieldIndex(phone)
+        tails = _FieldIndex([p[::-1] for p in phone])
+        del phone
+        fields["pinyin"] = _FieldIndex(pinyin, piece=LATIN_PIECE)
+        del pinyin
+        fields["initials"] = _FieldIndex(initials)
+        del initials
         self._snapshot = _Snapshot(generation, fields, tails)
+
+    def _columns(self) -> list[list]:
+        """code, name, organisation, phone, pinyin, initials of every registrant, in the
+        index's entry order, read in chunks (no list of 200,000 row tuples)."""
+        cursor = reg_store.index_rows(self.store.reader())
+        columns: list[list] = [[] for _ in range(6)]
+        while chunk := cursor.fetchmany(20_000):
+            for column, values in zip(columns, zip(*chunk, strict=True), strict=True):
+                column.extend(values)
+        return columns
 
     def _lookups(self, snap: _Snapshot, query: str,
                  limit: int) -> Iterator[tuple[int, str, Iterator[int]]]:

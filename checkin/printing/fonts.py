@@ -22,7 +22,7 @@ draws them with a synthetic bold (the glyphs are filled and stroked in the fill 
 Fonts are embedded as subsets (reportlab's TTFont; tag 'AAAAAA+' in /BaseFont), and no
 other font is named: `new_canvas` replaces reportlab's initial Helvetica. The module
 keeps no state of its own beyond reportlab's font registry and a per-process cache of the
-two default chains.
+two default chains, whose faces load when a text first needs them.
 """
 
 from __future__ import annotations
@@ -228,24 +228,28 @@ class FontChain:
             raise ValueError(f"duplicate face names in chain: {names}")
         self._by_name = {face.name: face for face in self.faces}
         self._lock = threading.Lock()
-        self._covered: list[frozenset[int]] | None = None
+        # each face's characters, read when the chain first needs that face: the rare-character
+        # faces (HanaMin, 53 MB of font files, ~100 MB once parsed) load only for a name that
+        # needs them, not for every desk that prints a badge
+        self._covered: list[frozenset[int] | None] = [None] * len(self.faces)
 
     def register(self) -> None:
         """Register every face with reportlab; idempotent, and cheap after the first call."""
-        self._coverage_sets()
+        for index in range(len(self.faces)):
+            self._coverage(index)
 
-    def _coverage_sets(self) -> list[frozenset[int]]:
-        covered = self._covered
+    def _coverage(self, index: int) -> frozenset[int]:
+        covered = self._covered[index]
         if covered is None:
             with self._lock:
-                if self._covered is None:
-                    self._covered = [_coverage(_register(face)) for face in self.faces]
-                covered = self._covered
+                if self._covered[index] is None:
+                    self._covered[index] = _coverage(_register(self.faces[index]))
+                covered = self._covered[index]
         return covered
 
     def _first_face(self, code: int) -> int | None:
-        for index, covered in enumerate(self._coverage_sets()):
-            if code in covered:
+        for index in range(len(self.faces)):
+            if code in self._coverage(index):
                 return index
         return None
 
@@ -278,13 +282,12 @@ class FontChain:
         chars = _prepare(text)
         if not chars:
             return []
-        covered = self._coverage_sets()
         missing = [c for c in dict.fromkeys(chars) if not c.isspace() and not self.covers(c)]
         if missing:
             raise MissingGlyphs(missing, [text])
 
         def has(index: int | None, char: str) -> bool:
-            return index is not None and ord(char) in covered[index]
+            return index is not None and ord(char) in self._coverage(index)
 
         # 1. Strong characters (letters) get a face; words of narrow letters as a whole.
         assigned: list[int | None] = [None] * len(chars)
@@ -303,8 +306,8 @@ class FontChain:
                     and not _is_wide(chars[j]):
                 j += 1
             word = chars[i:j]
-            whole = next((k for k in range(len(covered))
-                          if all(ord(c) in covered[k] for c in word)), None)
+            whole = next((k for k in range(len(self.faces))
+                          if all(ord(c) in self._coverage(k) for c in word)), None)
             for k in range(i, j):
                 if unicodedata.category(chars[k])[0] == "M":
                     continue  # marks follow their base below
@@ -411,7 +414,8 @@ def new_canvas(out, **kwargs) -> Canvas:
 
 @functools.cache
 def default_chain(bold: bool = False) -> FontChain:
-    """The bundled chain (registered with reportlab), one per process and weight."""
+    """The bundled chain, one per process and weight; its primary face registered with
+    reportlab (a canvas starts in it), the others when a text first needs them."""
     chain = FontChain(bold=bold)
-    chain.register()
+    chain._coverage(0)
     return chain
