@@ -7,9 +7,11 @@ missing system library (pyzbar needs libzbar0) costs that decoder only, with a r
 
 What each library needs to be told, found by measuring on the ZXing black-box photos:
 - zxing-cpp 3.x: `BarcodeFormat.QRCode` is the whole QR family (Model 1, Model 2, Micro QR,
-  rMQR: see `barcode_formats_list`), and restricting to it finds exactly what an unrestricted
-  read finds, 8x faster. TextMode.Plain keeps control characters as they are (the default HRI
-  mode renders 0x01 as "<SOH>", which lost one black-box image). The bytes are raw unless the
+  rMQR: see `barcode_formats_list`). Only the symbologies the event uses are read, full-size QR
+  by default (`SYMBOLOGIES`): a Micro QR symbol is small enough to be "found" in the grain of a
+  table top (a phone frame once read as `14996`), and a wrong text is worse than none.
+  TextMode.Plain keeps control characters as they are (the default HRI mode renders 0x01 as
+  "<SOH>", which lost one black-box image). The bytes are raw unless the
   symbol declared an ECI, in which case zxing-cpp's text is the transcoded truth.
 - pyzbar: only the QR symbology is enabled (zbar scans every symbology it knows by default).
   zbar transcodes to UTF-8 itself, guessing Big5 or Shift_JIS for other bytes; a GB18030 payload
@@ -31,6 +33,15 @@ if TYPE_CHECKING:
     import numpy as np
 
 Points = tuple[tuple[int, int], ...]
+
+# What an event can ask the scanner to read, as zxing-cpp format names. zbar and OpenCV read
+# full-size QR only, whatever is asked.
+SYMBOLOGIES = {
+    "qr": ("QRCodeModel1", "QRCodeModel2"),
+    "micro-qr": ("MicroQRCode",),
+    "rmqr": ("RMQRCode",),
+}
+DEFAULT_SYMBOLOGIES = ("qr",)
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,7 @@ class _Base:
 
 
 class ZxingDecoder(_Base):
-    """zxing-cpp's multi-symbol reader, QR family only.
+    """zxing-cpp's multi-symbol reader, of the symbologies asked for (full-size QR by default).
 
     try_downscale and try_invert are zxing-cpp's own extra passes (a pyramid of smaller copies,
     and light-on-dark symbols); the pipeline turns them off for passes that already did that.
@@ -82,11 +93,14 @@ class ZxingDecoder(_Base):
     _ECI_IDS = frozenset({"]Q2", "]Q4", "]Q6"})  # symbology ids of QR symbols with an ECI
 
     def __init__(self, *, try_downscale: bool = True, try_invert: bool = True,
-                 binarizer: str = "LocalAverage") -> None:
+                 binarizer: str = "LocalAverage",
+                 symbologies: tuple[str, ...] = DEFAULT_SYMBOLOGIES) -> None:
         super().__init__()
         self._zx = importlib.import_module("zxingcpp")
+        self.symbologies = symbologies
+        formats = [getattr(self._zx.BarcodeFormat, f) for s in symbologies for f in SYMBOLOGIES[s]]
         self._options = {
-            "formats": self._zx.BarcodeFormat.QRCode,
+            "formats": formats,
             "text_mode": self._zx.TextMode.Plain,
             "try_downscale": try_downscale,
             "try_invert": try_invert,
@@ -219,13 +233,15 @@ _HINTS = {
 }
 
 
-def available_decoders() -> tuple[dict[str, Decoder], dict[str, str]]:
+def available_decoders(symbologies: tuple[str, ...] = DEFAULT_SYMBOLOGIES,
+                       ) -> tuple[dict[str, Decoder], dict[str, str]]:
     """(usable decoders by name, {name: why not} for the others). Never raises."""
     usable: dict[str, Decoder] = {}
     missing: dict[str, str] = {}
     for name, factory in _FACTORIES.items():
         try:
-            usable[name] = factory()
+            usable[name] = (ZxingDecoder(symbologies=symbologies) if factory is ZxingDecoder
+                            else factory())
         except ImportError as exc:  # ModuleNotFoundError, or zbar's "Unable to find zbar"
             missing[name] = _why(name, exc)
         except Exception as exc:  # a broken install: wrong ABI, missing symbol

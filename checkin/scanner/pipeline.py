@@ -1,47 +1,57 @@
-"""Decode a camera frame with ordered passes under a time budget, first success wins.
+"""Decode a camera frame with ordered passes under a CPU-work budget, first success wins.
 
-zxing-cpp on the plain frame reads most codes in ~1.5 ms (1280x720), so it always runs first.
-When it finds nothing, cheap variants of the frame go to zxing-cpp again, each rescuing a kind
-of frame the plain pass misses, then pyzbar and OpenCV, until a pass finds a code or the budget
-is spent. The order is greedy by codes rescued per millisecond, measured on the ZXing photos
-and two synthetic sets (bench/decoding.py --passes; figures in bench/README.md):
+zxing-cpp on the plain frame reads most codes in ~1 ms (1280x720), so it always runs first.
+When it finds nothing, prepared copies of the frame go to zxing-cpp again, each rescuing a kind
+of frame the earlier passes miss, until a pass finds a code or the budget is spent. The order
+is greedy by codes rescued per millisecond over 715 images: the ZXing photos, frame_set(240,
+seed=7), 200 two-problem frames and 150 low-contrast/dark/blurred/small/glare frames
+(bench/decoding.py --passes; figures in bench/README.md):
 
-    pass                  rescues (photos + 520 synthetic frames)   cost at 1280x720
-    zxing                 -                                         ~1.5 ms
-    zxing gamma 0.7       dim screens, dark mode (11)               ~1.5 ms
-    zxing GH half         photos with coarse modules (2)            ~0.3 ms
-    zxing GH stretch      low-contrast photos (3)                   ~0.8 ms
-    zxing gamma 2         glare: darkening pulls washed-out modules apart (4)  ~1.5 ms
-    zxing sharpened       defocus (unsharp mask) (4)                ~2.5 ms
-    zxing 2x              small, far codes (5)                      ~7 ms
-    pyzbar                (2) over budget at 1280x720; leads without zxing-cpp  ~18 ms
-    pyzbar half inverted  dark mode and glare, which zbar reads differently (2)  ~5 ms
-    opencv                last resort, on a copy at most 800 px wide  ~8 ms
+    pass                    rescues                                          ms at 1280x720
+    zxing                   -                                                ~1
+    zxing sharpened         defocus, motion, small codes (34)                ~2
+    zxing threshold 11      low contrast, dim and dark screens, glare (30)   ~3.3
+    zxing gamma 0.7         dim screens, dark mode (7)                       ~1.2
+    zxing GH stretch        low-contrast photos (3)                          ~0.7
+    zxing 1.5x sharpened    small, far codes; blur (13)                      ~6
+    zxing threshold 7       small codes in low contrast (5, added last)      ~3.3
+    zxing threshold 21      coarser modules in low contrast (4)              ~3.3
+    zxing sharpened strong  heavier defocus (3)                              ~3.3
+    zxing 2x sharpened      the smallest codes (4); over budget at 1280x720  ~11
 
-("GH" is zxing-cpp's global-histogram binarizer; the default is a local-average one.) The
-zxing passes add up to ~15 ms on a 1280x720 frame, so plain pyzbar is then over the default
-budget and left out; it still runs on smaller images and leads when zxing-cpp is missing.
-Frames larger than 1280 px are decoded as they are by the first pass and downscaled to 1280 px
-for the others. Crops around likely codes were measured too: cropping and upscaling around the
-true position of each missed code rescued one frame in 26 beyond these passes, so there is no
-localiser.
+"threshold N" is OpenCV's mean adaptive threshold over N px after a light blur: it normalises
+contrast locally, so a code at 20 grey levels on a dim or half-glared screen becomes black and
+white. "GH" is zxing-cpp's global-histogram binarizer. Frames larger than 1280 px are decoded
+as they are by the first pass and downscaled to 1280 px for the others.
 
-A pass is skipped when its expected cost (a running mean of its earlier runs on frames of the
-same size; before that, a per-megapixel guess measured on a 2-core laptop) would overrun the
-budget; the first pass always runs. A frame without a code costs every pass the budget
-allows: ~24 ms at 1280x720 with the default 25 ms budget.
+Only zxing-cpp is used when it is installed: pyzbar and OpenCV rescued nothing beyond these
+passes and read wrong texts (zbar repeats or mis-transcodes Chinese segments, OpenCV reads
+GB18030 as another charset), and a wrong text is worse than none. They are the fallback when
+zxing-cpp is missing (`FALLBACK_PASSES`).
+
+The budget counts work, not wall time: each pass has a fixed cost per megapixel (measured on
+the 2-core reference laptop), and a pass runs only while the sum of the costs of the passes run
+so far stays within `budget_ms`. The first pass always runs. So the same frame gets the same
+passes, and the same answer, however busy the machine is; a slower machine takes longer
+instead of reading less. A frame without a code costs every pass that fits: ~24 ms of
+work at 1280x720 with the default 25 ms budget (all but the 2x pass).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .decoders import DecodedCode, Decoder, ZxingDecoder, available_decoders
+from .decoders import (
+    DEFAULT_SYMBOLOGIES,
+    DecodedCode,
+    Decoder,
+    ZxingDecoder,
+    available_decoders,
+)
 
 try:
     import cv2
@@ -52,14 +62,14 @@ log = logging.getLogger(__name__)
 
 WORK_MAX_SIDE = 1280  # the variant passes work on a copy no larger than this
 OPENCV_MAX_SIDE = 800  # OpenCV's detector is slow: it gets a smaller copy
-UPSCALE_MAX_SIDE = 2600  # no 2x pass on a copy that would grow beyond this
+UPSCALE_MAX_SIDE = 2600  # no upscaled pass on a copy that would grow beyond this
 
 _GAMMA_07 = np.array([255 * (i / 255) ** 0.7 for i in range(256)], np.uint8)
-_GAMMA_2 = np.array([255 * (i / 255) ** 2.0 for i in range(256)], np.uint8)
 
 
-def _resize(gray: np.ndarray, scale: float) -> np.ndarray:
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+def _resize(gray: np.ndarray, scale: float, interp: int | None = None) -> np.ndarray:
+    if interp is None:
+        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interp)
 
 
@@ -98,12 +108,26 @@ def _stretch(gray):
     return cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX), 1.0
 
 
-def _sharpened(gray):
-    return _sharpen(gray, 1.0, 1.5), 1.0
+def _sharpened(sigma: float, amount: float):
+    return lambda gray: (_sharpen(gray, sigma, amount), 1.0)
 
 
-def _double(gray):
-    return (_resize(gray, 2.0), 2.0) if 2 * max(gray.shape[:2]) <= UPSCALE_MAX_SIDE else None
+def _threshold(block: int, sigma: float):
+    """Local mean threshold after a light blur (the blur keeps sensor noise out of it)."""
+    def prepare(gray):
+        smooth = cv2.GaussianBlur(gray, (0, 0), sigma)
+        return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                     cv2.THRESH_BINARY, block, 0), 1.0
+    return prepare
+
+
+def _upscaled(scale: float):
+    """Bicubic upscale, then an unsharp mask as wide as the scale: small, soft modules."""
+    def prepare(gray):
+        if scale * max(gray.shape[:2]) > UPSCALE_MAX_SIDE:
+            return None
+        return _sharpen(_resize(gray, scale, cv2.INTER_CUBIC), scale, 2.0), scale
+    return prepare
 
 
 def _half_inverted(gray):
@@ -120,21 +144,28 @@ class Pass:
     name: str
     decoder: str  # "zxing-cpp" | "pyzbar" | "opencv"
     prepare: Callable[[np.ndarray], Prepared]
-    ms_per_mpx: float  # cost guess before the pass has run (2-core laptop; megapixels in)
+    ms_per_mpx: float  # its work per megapixel in (2-core reference laptop): what it costs
     zxing: dict = field(default_factory=dict)  # ZxingDecoder options for this pass
     on_frame: bool = False  # True: the full-size frame, not the working copy
 
 
 _GH = {"binarizer": "GlobalHistogram"}
+_NO_PYRAMID = {"try_downscale": False}  # an upscaled copy must not be shrunk back
 PASSES: tuple[Pass, ...] = (
-    Pass("zxing", "zxing-cpp", _plain, 1.5, on_frame=True),
-    Pass("zxing gamma 0.7", "zxing-cpp", _gamma(_GAMMA_07), 1.6),
-    Pass("zxing GH half", "zxing-cpp", _half, 0.4, _GH),
-    Pass("zxing GH stretch", "zxing-cpp", _stretch, 0.9, _GH),
-    Pass("zxing gamma 2", "zxing-cpp", _gamma(_GAMMA_2), 1.6),
-    Pass("zxing sharpened", "zxing-cpp", _sharpened, 2.7),
-    Pass("zxing 2x", "zxing-cpp", _double, 7.5),
-    Pass("pyzbar", "pyzbar", _plain, 19.0),
+    Pass("zxing", "zxing-cpp", _plain, 1.1, on_frame=True),
+    Pass("zxing sharpened", "zxing-cpp", _sharpened(1.0, 1.5), 2.3),
+    Pass("zxing threshold 11", "zxing-cpp", _threshold(11, 0.7), 3.6),
+    Pass("zxing gamma 0.7", "zxing-cpp", _gamma(_GAMMA_07), 1.3),
+    Pass("zxing GH stretch", "zxing-cpp", _stretch, 0.8, _GH),
+    Pass("zxing 1.5x sharpened", "zxing-cpp", _upscaled(1.5), 6.5, _NO_PYRAMID),
+    Pass("zxing threshold 7", "zxing-cpp", _threshold(7, 0.6), 3.6),
+    Pass("zxing threshold 21", "zxing-cpp", _threshold(21, 1.0), 3.6),
+    Pass("zxing sharpened strong", "zxing-cpp", _sharpened(2.0, 2.0), 3.6),
+    Pass("zxing 2x sharpened", "zxing-cpp", _upscaled(2.0), 12.3, _NO_PYRAMID),
+)
+# Without zxing-cpp: zbar, then OpenCV (pyzbar needs libzbar0; OpenCV is always there).
+FALLBACK_PASSES: tuple[Pass, ...] = (
+    Pass("pyzbar", "pyzbar", _plain, 19.0, on_frame=True),
     Pass("pyzbar half inverted", "pyzbar", _half_inverted, 5.2),
     Pass("opencv", "opencv", _small, 9.0),
 )
@@ -144,30 +175,34 @@ class DecodePipeline:
     """Ordered decoding passes over one frame; one instance per worker thread."""
 
     def __init__(self, budget_ms: float = 25.0, decoders: dict | None = None,
-                 passes: tuple[Pass, ...] = PASSES):
+                 passes: tuple[Pass, ...] | None = None,
+                 symbologies: tuple[str, ...] = DEFAULT_SYMBOLOGIES):
         if decoders is None:
-            decoders, self.missing = available_decoders()
+            decoders, self.missing = available_decoders(symbologies)
         else:
             self.missing = {}
         if cv2 is None:
             self.missing.setdefault("opencv", "opencv-python-headless is not installed")
-        self.budget_ms = budget_ms
+        self.budget_ms = budget_ms  # work per frame, in reference-laptop milliseconds
+        self.symbologies = symbologies
         self._decoders: dict[str, Decoder] = dict(decoders)
         self._variants: dict[tuple, Decoder] = {}
+        if passes is None:
+            passes = PASSES if "zxing-cpp" in self._decoders else FALLBACK_PASSES
         self.passes = tuple(p for p in passes if p.decoder in self._decoders
                             and (cv2 is not None or p.prepare is _plain))
         if decoders and not self.passes:
             self.passes = tuple(Pass(n, n, _plain, 10.0, on_frame=True) for n in self._decoders)
-        self._cost: dict[tuple, float] = {}  # (pass name, frame shape) -> mean ms
         self.last_pass: str | None = None  # the pass that found the last frame's code(s)
         self.last_skipped: list[str] = []  # passes the budget left out on the last frame
+        self.last_work_ms = 0.0  # the budgeted work of the last frame
         self.rejected: list = []  # PayloadErrors of the last frame's refused codes (why)
 
     def decode(self, frame: np.ndarray) -> list[DecodedCode]:
         """Codes in a BGR or grayscale uint8 frame, unique by text, in the order found."""
-        start = time.perf_counter()
         gray = _grayscale(frame)
         work = None
+        spent = self.last_work_ms = 0.0
         self.last_pass, self.last_skipped, self.rejected = None, [], []
         for index, step in enumerate(self.passes):
             if step.on_frame:
@@ -176,17 +211,14 @@ class DecodePipeline:
                 if work is None:
                     work = _fit(gray, WORK_MAX_SIDE)
                 source, base_scale = work
-            key = (step.name, gray.shape)
-            expected = self._cost.get(key, step.ms_per_mpx * source.size / 1e6)
-            elapsed = (time.perf_counter() - start) * 1e3
-            if index and elapsed + expected > self.budget_ms:
+            cost = step.ms_per_mpx * source.size / 1e6
+            if index and spent + cost > self.budget_ms:
                 self.last_skipped.append(step.name)
                 continue
-            began = time.perf_counter()
+            spent += cost
+            self.last_work_ms = spent
             refused = len(self.rejected)
             codes = self._run(step, source, base_scale)
-            spent = (time.perf_counter() - began) * 1e3
-            self._cost[key] = 0.7 * self._cost[key] + 0.3 * spent if key in self._cost else spent
             if codes or len(self.rejected) > refused:
                 # Found: good codes, or a garbage one that every further pass would refuse again.
                 self.last_pass = step.name
@@ -219,7 +251,7 @@ class DecodePipeline:
             return base
         key = tuple(sorted(step.zxing.items()))
         if key not in self._variants:
-            self._variants[key] = ZxingDecoder(**step.zxing)
+            self._variants[key] = ZxingDecoder(symbologies=self.symbologies, **step.zxing)
         return self._variants[key]
 
 
