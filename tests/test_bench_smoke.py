@@ -60,3 +60,13 @@ def test_desk_and_search_benches_print_every_row():
     assert search.returncode == 0, search.stderr
     for metric in ("search, ", "slowest kind", "memory per registrant", "full gc.collect()"):
         assert metric in search.stdout
+
+
+def test_service_bench_prints_every_row():
+    result = subprocess.run([sys.executable, "-m", "bench.service", "--quick"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[2].startswith("| metric")
+    for metric in ("upload, 5 desks", "events stored", "nothing lost or doubled"):
+        assert metric in result.stdout
+    assert "lost 0, doubled 0, missing at desks 0" in result.stdout

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 from urllib.parse import quote
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -52,6 +53,9 @@ PROTOCOL_VERSION = 1
 MAX_JSON_BYTES = 1 << 20  # 1 MiB
 MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB, an import's file
 LIVE_CACHE_SECONDS = 5.0
+# Uploads are applied one at a time per event (the feed lock): a few threads keep that
+# queue busy; more would only contend for the GIL with the lock holder.
+UPLOAD_THREADS = 16
 ROWS_HEADER = "X-Checkin-Rows"  # how many rows a file the service answers with holds
 WALL_COOKIE = "checkin_wall"  # the wall's token, kept by the projector's browser
 # The wall page loads nothing from elsewhere but the event's logo (an https: or data: URL)
@@ -117,20 +121,23 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         return auth.authenticate(db, header, allow_revoked=True)
 
     Who = Annotated[Principal, Depends(who)]
-    Uploader = Annotated[Principal, Depends(uploader)]
+
+    known_events: set[str] = set()  # events are never deleted: asked once each
 
     def event_for(who: Principal, event_id: str, *, organiser: bool = False) -> None:
         if organiser:
             auth.require_organiser(who)
         auth.require_event(who, event_id)
-        with db.read() as conn:
-            conferences.require(conn, event_id)
+        if event_id not in known_events:
+            with db.read() as conn:
+                conferences.require(conn, event_id)
+            known_events.add(event_id)
 
     api = APIRouter(prefix="/api/v1")
 
     @app.get("/health", include_in_schema=False)
     @api.get("/health", tags=["service"])
-    def health() -> dict:
+    async def health() -> dict:  # no thread: it touches nothing but memory
         return {"ok": True, "version": PROTOCOL_VERSION, "server_id": db.server_id}
 
     # -- organiser: events, imports, enrolment, devices --------------------------------------
@@ -207,14 +214,27 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         return edited
 
     # -- events ---------------------------------------------------------------------------------
-    @api.post("/events/{event}/events", tags=["desk"])
-    def upload(event: EventId, body: EventBatch, who: Uploader) -> dict:
+    uploading: list[anyio.CapacityLimiter] = []  # made in the event loop, at the first upload
+
+    def store_batch(event: str, body: EventBatch,
+                    creds: HTTPAuthorizationCredentials | None) -> dict:
+        who = uploader(creds)
         event_for(who, event)
         batch = [e.model_dump() for e in body.events]
         results = events.upload(db, event, who, batch, unsent=body.unsent,
                                 now_ms=int(wall() * 1000))
         wall_feed.notify(event)  # arrivals reach the welcome wall at once
-        return {"results": events.as_granted(results, events.grant_for(db, event, who))}
+        return {"results": events.granted(db, event, who, results)}
+
+    @api.post("/events/{event}/events", tags=["desk"])
+    async def upload(event: EventId, body: EventBatch, creds: Annotated[
+            HTTPAuthorizationCredentials | None, Depends(bearer)]) -> dict:
+        """Uploads have threads of their own: they queue on the feed lock, not behind the
+        desks' downloads in the shared pool."""
+        if not uploading:
+            uploading.append(anyio.CapacityLimiter(UPLOAD_THREADS))
+        return await anyio.to_thread.run_sync(store_batch, event, body, creds,
+                                              limiter=uploading[0])
 
     @api.post("/events/{event}/events/{uuid}/undo", tags=["organiser"])
     def undo_admission(event: EventId, uuid: Annotated[str, Path(max_length=64)],
@@ -232,8 +252,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
                    ) -> JSONResponse:
         event_for(who, event)
         page = events.feed(db, event, after, limit, exclude_device)
-        grant = events.grant_for(db, event, who)
-        return JSONResponse({**page, "items": events.as_granted(page["items"], grant)})
+        return JSONResponse({**page, "items": events.granted(db, event, who, page["items"])})
 
     @api.get("/events/{event}/records", tags=["organiser"])
     def record_feed(event: EventId, who: Who, after: After = 0,

@@ -71,15 +71,25 @@ def _bearer(header: str | None) -> str:
 
 def authenticate(db: Database, header: str | None, *, allow_revoked: bool = False) -> Principal:
     """Who sends this token. `allow_revoked`: a revoked desk too (its final upload)."""
-    digest = hash_secret(_bearer(header))
+    token = _bearer(header)
+    digest = hash_secret(token)
     with db.read() as conn:
-        org = conn.execute(
-            select(organiser_tokens.c.label)
-            .where(organiser_tokens.c.token_hash == digest, organiser_tokens.c.revoked_at.is_(None))
-        ).first()
+        def organiser():
+            return conn.execute(
+                select(organiser_tokens.c.label)
+                .where(organiser_tokens.c.token_hash == digest,
+                       organiser_tokens.c.revoked_at.is_(None))).first()
+
+        # Desks ask most, so their table first (desk_...); either kind is still found by
+        # its hash alone, whatever its prefix.
+        org = None if token.startswith(f"{DESK}_") else organiser()
         if org is not None:
             return Principal(ORGANISER, label=org.label)
         desk = conn.execute(select(devices).where(devices.c.token_hash == digest)).first()
+        if desk is None and token.startswith(f"{DESK}_"):
+            org = organiser()
+            if org is not None:
+                return Principal(ORGANISER, label=org.label)
     if desk is None:
         if wall_event(db, token_digest=digest) is not None:
             raise ApiError(403, "forbidden", "this is a welcome-wall token: it opens the wall "
@@ -144,7 +154,7 @@ def enrol(db: Database, code: str, device_id: str, device_name: str, *,
     under one id, their double admissions never seen. A revoked device enrols again (new
     token, no longer revoked)."""
     digest = hash_secret(normalise_code(code))
-    token = new_token("desk")
+    token = new_token(DESK)
     now = utcnow()
     with db.write() as conn:
         row = conn.execute(select(enrolments).where(enrolments.c.code_hash == digest)).first()
