@@ -105,7 +105,8 @@ def read_csv_raw(path: Path) -> int:
 
 
 def bench_import(kind: str, export: Path, db: Path, start: dt.date, target: float,
-                 raw: Callable[[Path], int]) -> list[str]:
+                 raw: Callable[[Path], int], factor: float | None = None) -> list[str]:
+    """`factor`: the import may also take at most this times the raw read (same run)."""
     say(f"importing {export.name} ...")
     with fresh_store(db, start) as store:
         seconds, report = timed(import_file, store, export)
@@ -113,8 +114,11 @@ def bench_import(kind: str, export: Path, db: Path, start: dt.date, target: floa
     reference = f"{secs(ref_seconds)} raw read ({seconds / ref_seconds:.1f}x)"
     if kind == "XLSX":
         reference += f"; openpyxl raw read {secs(timed(read_xlsx_openpyxl, export)[0])}"
-    return row(f"{kind} import, {report.imported:,} rows", secs(seconds), f"<= {target:g} s",
-               reference, seconds <= target)
+    goal, ok = f"<= {target:g} s", seconds <= target
+    if factor is not None:
+        goal += f" and <= {factor:g}x raw read"
+        ok = ok and seconds <= factor * ref_seconds
+    return row(f"{kind} import, {report.imported:,} rows", secs(seconds), goal, reference, ok)
 
 
 def search_queries(store: Store, rng: random.Random) -> list[tuple[str, str]]:
@@ -210,7 +214,7 @@ def run(people: int, work: Path) -> None:
     write_export(csv_file, people, start)
     rows = [
         bench_import("XLSX", xlsx, work / "xlsx.db", start, 15, read_xlsx_raw),
-        bench_import("CSV", csv_file, work / "csv.db", start, 5, read_csv_raw),
+        bench_import("CSV", csv_file, work / "csv.db", start, 5, read_csv_raw, factor=10),
     ]
     with Store(work / "csv.db") as store:
         size = store.reader().execute(

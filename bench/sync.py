@@ -14,7 +14,7 @@ temp dir; with `--db postgresql+psycopg://USER@HOST:PORT/DB` a scratch database
 Rows (targets listed in bench/README.md; every reference measured in the same run):
 - first download: a freshly enrolled desk's first round over an event of --people registrants
   (the demo export imported by the organiser endpoint); reference: the same pages fetched with
-  plain GETs (httpx, JSON parsed, nothing stored);
+  plain GETs (httpx, JSON parsed, nothing stored); target: at most 15 s and 1.3x the GETs;
 - upload: --events check-ins queued in that desk's outbox, sent by one round; references: a
   bare SQLite insert of the same events (one transaction, WAL, synchronous=FULL) and the same
   batches POSTed raw to a twin event;
@@ -56,6 +56,7 @@ import httpx
 from .table import print_table
 
 SERVE_TIMINGS = "/bench/timings"
+PLAIN_FACTOR = 1.3  # the first download may take at most this times the plain GETs (issue 17)
 
 
 def say(text: str) -> None:
@@ -256,9 +257,10 @@ class Bench:
             raise RuntimeError(f"first round failed: {report.error}")
         got = store.counts()["registrants"]
         plain = self.plain_download(event, store.meta("sync.token"), PAGE_SIZE)
-        rows = [row(f"first download, {got:,} registrants", secs(seconds), "<= 15 s",
-                    f"plain GET of the same pages: {secs(plain)}",
-                    seconds <= 15 and got == people)]
+        rows = [row(f"first download, {got:,} registrants", secs(seconds),
+                    f"<= 15 s and <= {PLAIN_FACTOR:g}x plain GETs",
+                    f"plain GET of the same pages: {secs(plain)} ({seconds / plain:.2f}x)",
+                    seconds <= 15 and seconds <= PLAIN_FACTOR * plain and got == people)]
         rows.append(self.upload(store, client))
         rows.append(self.idle(store, client))
         client.close()

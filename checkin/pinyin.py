@@ -82,22 +82,50 @@ def syllables(name: str) -> list[str]:
     punctuation such as the middle dot of minority names dropped. A rare character that
     pypinyin does not know stays as itself, so it can still be typed."""
     result: list[str] = []
-    for run in _RUNS.split(name.strip()):
-        if not has_cjk(run):
+    # split() with a group alternates: other text at even places, Chinese runs at odd ones.
+    for i, run in enumerate(_RUNS.split(name.strip())):
+        if not run:
+            continue
+        if not i & 1:
             result += _latin_words(run)
             continue
         # The first Chinese run starts with the surname, read apart from the given name:
         # pypinyin would otherwise read both as one word (于思 as 'yu sai').
         surname = ""
         if not result:
-            surname = next((s for s in (run[:2], run[:1]) if s in SURNAME_READINGS), run[:1])
+            surname = run[:2] if run[:2] in SURNAME_READINGS else run[:1]
             result += SURNAME_READINGS.get(surname) or _given_name_syllables(surname)
-        result += [p for p in _given_name_syllables(run[len(surname):]) if p.isalnum()]
+        result += _spoken_syllables(run[len(surname):])
     return result
+
+
+@lru_cache(maxsize=65536)
+def _spoken_syllables(text: str) -> tuple[str, ...]:
+    return tuple(p for p in _given_name_syllables(text) if p.isalnum())
+
+
+_ALL_CJK = re.compile(f"{_CJK.pattern}+")
 
 
 @lru_cache(maxsize=262144)
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin without spaces, initials), e.g. '单雄信' -> ('shanxiongxin', 'sxx')."""
-    parts = syllables(name)
+    if _ALL_CJK.fullmatch(name):  # most names: what syllables() does, from cached halves
+        surname = name[:2] if name[:2] in SURNAME_READINGS else name[:1]
+        family, given = _surname_keys(surname), _given_keys(name[len(surname):])
+        return family[0] + given[0], family[1] + given[1]
+    return _keys(syllables(name))
+
+
+@lru_cache(maxsize=4096)
+def _surname_keys(surname: str) -> tuple[str, str]:
+    return _keys(SURNAME_READINGS.get(surname) or _given_name_syllables(surname))
+
+
+@lru_cache(maxsize=65536)
+def _given_keys(text: str) -> tuple[str, str]:
+    return _keys(_spoken_syllables(text))
+
+
+def _keys(parts) -> tuple[str, str]:
     return "".join(parts), "".join(p[0] for p in parts if p)

@@ -6,9 +6,11 @@ import dataclasses
 import gc
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 from .. import masking
@@ -26,10 +28,13 @@ HEADER_SEARCH_ROWS = 30
 # A totals row starts with one of these words; English ones must be the whole cell, so
 # that "Sumner Li" or a code "SUM-001" stays a person.
 _TOTAL_WORDS = re.compile(r"^(合计|总计|小计|汇总|共计)|^(grand\s+)?(total|sum)\s*[:：]?\s*$", re.I)
+# A first cell starting otherwise is a data row's, without asking _is_blank and _is_total.
+_TOTAL_STARTS = frozenset("合总小汇共gGtTsSſ")  # ſ: re.I takes it for s
 # An import that would mark more than this share of the list as gone is probably a
 # partial export (one day's registrations): then nobody is marked unless asked.
 MAX_MISSING_SHARE = 0.2
 PROGRESS_EVERY = 500  # rows between two calls of an import's progress(done, total)
+BATCH_ROWS = 1000  # rows normalised together, column by column (_RowParser.parse_many)
 # A column mapping: a mapping file (TOML/JSON) or {field: header} ("" leaves a field out).
 Mapping = str | Path | dict[str, str] | None
 Progress = Callable[[int, int], None]
@@ -111,21 +116,26 @@ class _RowParser:
         self.width = len(cmap.headers)
         self.plan = [(fld, col, norm.FIELD_NORMALISERS[fld], cmap.headers[col])
                      for fld, col in cmap.fields.items() if fld in norm.FIELD_NORMALISERS]
-        self.col = {fld: cmap.fields.get(fld) for fld in ("code", "category", "meals", "forums")}
+        self.code_col, self.category_col, self.meals_col, self.forums_col = (
+            cmap.fields.get(fld) for fld in ("code", "category", "meals", "forums"))
+        self.categories_seen: dict[tuple, str | None] = {}
+        self.meals_seen: dict[tuple, tuple[str, ...]] = {}
+        self.forums_seen: dict[tuple, tuple[str, ...]] = {}
 
     def parse(self, number: int, row: list) -> Registrant | None:
         if len(row) < self.width:
             row = row + [None] * (self.width - len(row))
-        code, problem = norm.code(row[self.col["code"]])
+        code, problem = norm.code(row[self.code_col])
         if problem:
-            self.report.problem(number, self.cmap.headers[self.col["code"]],
+            self.report.problem(number, self.cmap.headers[self.code_col],
                                 f"{problem}: row not imported", "error")
             return None
         extra: dict[str, str] = {}
         values: dict = {}
+        long = _has_long_cell(row)
         for fld, col, normalise, header in self.plan:
             cell = row[col]
-            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            if long and isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
                 if fld == "name":  # a 200,000-character "name" is damage or an attack
                     self.report.problem(number, header, f"{len(cell)} characters is not a name: "
                                         "row not imported", "error")
@@ -134,40 +144,94 @@ class _RowParser:
                                     f"{MAX_CELL_CHARS}")
                 cell = cell[:MAX_CELL_CHARS]
             value, problem = normalise(cell)
-            if problem and fld == "name":
-                self.report.problem(number, header, f"{problem}: row not imported", "error")
-                return None
-            if problem and fld in masking.NEVER_UNMASKED:
-                # An ID number that is not one is left out, never kept aside in extra data
-                # (extra columns are not masked as ID numbers are).
-                self.report.problem(number, header, _(
-                    "{problem} (the person is imported without it)").format(problem=problem))
-            elif problem:
-                self.report.problem(number, header, problem)
-                extra[header] = norm.text(cell)
+            if problem:
+                if fld == "name":
+                    self.report.problem(number, header, f"{problem}: row not imported", "error")
+                    return None
+                if fld in masking.NEVER_UNMASKED:
+                    # An ID number that is not one is left out, never kept aside in extra
+                    # data (extra columns are not masked as ID numbers are).
+                    self.report.problem(number, header, _(
+                        "{problem} (the person is imported without it)").format(problem=problem))
+                else:
+                    self.report.problem(number, header, problem)
+                    extra[header] = norm.text(cell)
             values[fld] = value
         if "name" not in values:
             self.report.problem(number, "", "no name column: row not imported", "error")
             return None
+        return self._finish(code, row, values, extra)
+
+    def parse_many(self, rows: list[tuple[int, list]]) -> Iterator[Registrant | None]:
+        """parse() of each row, in order. The rows are normalised column by column (each
+        normaliser mapped over a column runs in C: ~3x faster than cell by cell); a row
+        with anything to report (a problem, a long cell) goes through parse() itself."""
+        if not rows:
+            return
+        try:
+            clean = self._by_columns([row for _, row in rows])
+        except Exception:  # noqa: BLE001 - a cell no normaliser expected: parse() says how
+            clean = [None] * len(rows)
+        for (number, row), fast in zip(rows, clean, strict=True):
+            yield self.parse(number, row) if fast is None else self._finish(*fast, {})
+
+    def _by_columns(self, rows: list[list]) -> list[tuple | None]:
+        """(code, padded row, values) of each row with nothing to report, else None."""
+        fields = [fld for fld, _c, _n, _h in self.plan]
+        if "name" not in fields:
+            return [None] * len(rows)  # parse() reports it on every row
+        width, count = self.width, len(rows)
+        rows = [r if len(r) >= width else r + [None] * (width - len(r)) for r in rows]
+        columns = list(zip(*rows, strict=False))  # rows may run past the headers
+        codes = list(map(norm.code, columns[self.code_col]))
+        results = [list(map(normalise, columns[col])) for _f, col, normalise, _h in self.plan]
+        flagged = set(compress(range(count), map(_has_long_cell, rows)))
+        for found in (codes, *results):
+            flagged.update(compress(range(count), map(itemgetter(1), found)))
+        values = zip(*[map(itemgetter(0), found) for found in results], strict=True)
+        return [None if i in flagged else
+                (codes[i][0], rows[i], dict(zip(fields, row_values, strict=True)))
+                for i, row_values in enumerate(values)]
+
+    def _finish(self, code: str, row: list, values: dict, extra: dict) -> Registrant:
+        """The registrant of a row whose normalised fields are `values`: its category,
+        meals, forums and extra columns added."""
         category = None
-        if self.col["category"] is not None:
-            category, _problem = norm.category(row[self.col["category"]], self.category_words)
-            if category and category not in self.known_categories:
-                self.new_categories.setdefault(category)
+        if self.category_col is not None:
+            category = self._category(row[self.category_col])
         meals = []
-        if self.col["meals"] is not None:
-            meals = [self._meal_id(m) for m in norm.items(row[self.col["meals"]])]
+        if self.meals_col is not None:
+            meals = [*self._listed(row[self.meals_col], self.meals_seen, self._meal_id)]
         for col, slot_name in self.cmap.meal_columns.items():
             if norm.truthy(row[col]):
                 meals.append(self._meal_id(slot_name))
         forums = []
-        if self.col["forums"] is not None:
-            forums = [self._forum_id(f) for f in norm.items(row[self.col["forums"]])]
+        if self.forums_col is not None:
+            forums = [*self._listed(row[self.forums_col], self.forums_seen, self._forum_id)]
         for col, header in self.cmap.extra.items():
             if row[col] not in (None, ""):
                 extra[header] = norm.text(row[col])[:MAX_CELL_CHARS]
         return Registrant(code=code, category=category, meals=list(dict.fromkeys(meals)),
-                          forums=forums, extra=extra, **{"name": "", **values})
+                          forums=forums, extra=extra, **values)
+
+    @staticmethod
+    def _listed(cell, seen: dict, to_id: Callable[[str], str]) -> tuple[str, ...]:
+        """The ids a meals or forums cell names; lists repeat from row to row: each
+        distinct cell is split and looked up once (new names noted on first sight)."""
+        key = (type(cell), cell)  # typed: 1 and 1.0 are one dict key but not one text
+        if key not in seen:
+            seen[key] = tuple(to_id(name) for name in norm.items(cell))
+        return seen[key]
+
+    def _category(self, cell) -> str | None:
+        """Categories repeat from row to row: each distinct cell is looked up once."""
+        key = (type(cell), cell)  # typed: 1 and 1.0 are one dict key but not one text
+        if key not in self.categories_seen:
+            category, _problem = norm.category(cell, self.category_words)
+            if category and category not in self.known_categories:
+                self.new_categories.setdefault(category)
+            self.categories_seen[key] = category
+        return self.categories_seen[key]
 
     def _meal_id(self, name: str) -> str:
         if name not in self.meal_ids:
@@ -192,6 +256,13 @@ class _RowParser:
                 Category(name=n, colour=DEFAULT_COLOURS.get(n, "#607d8b")) for n in self.new_categories
             ],
         )
+
+
+def _has_long_cell(row: list) -> bool:
+    try:  # a CSV row is all text: its longest cell in one C call
+        return max(map(len, row), default=0) > MAX_CELL_CHARS
+    except TypeError:  # numbers, dates, empty cells of a workbook
+        return any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in row)
 
 
 def _is_blank(row: list) -> bool:
@@ -242,30 +313,36 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: Mapping = Non
         parser = _RowParser(cmap, config, report)
         people: list[Registrant] = []
         first_row_of: dict[str, int] = {}
-        rows = [*head[header_idx + 1:]]
-        for number, row in itertools.chain(rows, table.rows):
-            if progress is not None and number % PROGRESS_EVERY == 0:
-                progress(number, table.total)
-            if _is_blank(row):
-                report.skipped_blank += 1
-                continue
-            if _is_total(row):
-                report.skipped_total += 1
-                continue
-            report.rows_read += 1
-            person = parser.parse(number, row)
-            if person is None:
-                report.skipped_error += 1
-                continue
-            key = person.code.upper()
-            if key in first_row_of:
-                report.problem(number, headers[cmap.fields["code"]],
-                               f"code {person.code} already used on row {first_row_of[key]}: "
-                               "row not imported", "error")
-                report.skipped_error += 1
-                continue
-            first_row_of[key] = number
-            people.append(person)
+        rows = itertools.chain(head[header_idx + 1:], table.rows)
+        while batch := list(itertools.islice(rows, BATCH_ROWS)):
+            kept = []
+            for number, row in batch:
+                if progress is not None and number % PROGRESS_EVERY == 0:
+                    progress(number, table.total)
+                first = row[0] if row else None
+                if type(first) is str and first and first[0] not in _TOTAL_STARTS \
+                        and not first[0].isspace():
+                    kept.append((number, row))  # the usual row: neither blank nor totals
+                elif _is_blank(row):
+                    report.skipped_blank += 1
+                elif _is_total(row):
+                    report.skipped_total += 1
+                else:
+                    kept.append((number, row))
+            report.rows_read += len(kept)
+            for (number, _row), person in zip(kept, parser.parse_many(kept), strict=True):
+                if person is None:
+                    report.skipped_error += 1
+                    continue
+                key = person.code.upper()
+                if key in first_row_of:
+                    report.problem(number, headers[cmap.fields["code"]],
+                                   f"code {person.code} already used on row "
+                                   f"{first_row_of[key]}: row not imported", "error")
+                    report.skipped_error += 1
+                    continue
+                first_row_of[key] = number
+                people.append(person)
     finally:
         if handle is not None:
             handle.close()

@@ -14,16 +14,20 @@ def wire_event(event: LoggedEvent) -> dict:
             "wall_time": event.wall_time, "hlc": event.hlc, "ref": event.ref, "data": event.data}
 
 
+_PLAIN = tuple(f for f in REGISTRANT_FIELDS if f not in ("meals", "forums", "wall_hidden"))
+
+
 def registrant_from_wire(item: dict) -> Registrant:
-    fields = {f: item.get(f) for f in REGISTRANT_FIELDS}
-    fields["meals"] = list(fields["meals"] or [])
-    fields["forums"] = list(fields["forums"] or [])
-    fields["wall_hidden"] = bool(fields["wall_hidden"])  # absent from an older service
-    extra = item.get("extra") or {}
+    get = item.get
+    extra = get("extra") or {}
     if isinstance(extra, str):
         extra = json.loads(extra)
-    return Registrant(**fields, extra=extra, source=item.get("source") or "central",
-                      missing=bool(item.get("missing")), version=int(item.get("version") or 1))
+    return Registrant(**dict(zip(_PLAIN, map(get, _PLAIN), strict=True)),
+                      meals=list(get("meals") or []),
+                      forums=list(get("forums") or []),
+                      wall_hidden=bool(get("wall_hidden")),  # absent from an older service
+                      extra=extra, source=get("source") or "central",
+                      missing=bool(get("missing")), version=int(get("version") or 1))
 
 
 def event_from_wire(item: dict) -> LoggedEvent:
