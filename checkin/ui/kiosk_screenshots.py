@@ -10,12 +10,10 @@ desk, closed for a printer out of labels, the staff PIN and the staff screen. He
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import os
 import sys
-import time
 from pathlib import Path
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
@@ -167,19 +165,10 @@ def run(folder: str | Path, languages: tuple[str, ...] = LANGUAGES) -> list[Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m checkin.ui.kiosk_screenshots",
-        description="PNG screenshots of every self check-in kiosk screen")
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--language", choices=LANGUAGES, action="append",
-                        help="only this language (repeatable; default: both)")
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    shots = run(args.folder, tuple(args.language or LANGUAGES))
-    for shot in shots:
-        print(shot)
-    print(f"{len(shots)} screenshots in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    return 0
+    from .screenshots import command
+
+    return command(argv, "python -m checkin.ui.kiosk_screenshots",
+                   "PNG screenshots of every self check-in kiosk screen", run)
 
 
 if __name__ == "__main__":

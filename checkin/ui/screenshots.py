@@ -419,15 +419,19 @@ def run_shots(shoot_language, folder: str | Path, languages: tuple[str, ...],
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m checkin.ui.screenshots",
-        description="PNG screenshots of every desk screen, in Chinese and English")
+    return command(argv, "python -m checkin.ui.screenshots",
+                   "PNG screenshots of every desk screen, in Chinese and English", run)
+
+
+def command(argv: list[str] | None, prog: str, description: str, write) -> int:
+    """The screenshot commands' shared line: FOLDER [--language zh|en]..., the files printed."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--language", choices=LANGUAGES, action="append",
                         help="only this language (repeatable; default: both)")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    shots = run(args.folder, tuple(args.language or LANGUAGES))
+    shots = write(args.folder, tuple(args.language or LANGUAGES))
     for shot in shots:
         print(shot)
     print(f"{len(shots)} screenshots in {time.monotonic() - started:.1f} s", file=sys.stderr)
