@@ -1,13 +1,11 @@
 """Start the desk window (`checkin-desk`, `python main.py`).
 
-Qt is imported only by checkin/ui, loaded lazily from here, so the core and the CLI never
-load it.
+Qt is imported only here, lazily, so the core and the CLI never load it.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -55,13 +53,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def _window_installed() -> bool:
     """Qt is in the `desk` extra: a core or server install has the command but no window."""
-    if importlib.util.find_spec("PySide6") is not None:  # found, not imported: Qt loads in ui/
-        return True
-    print("checkin-desk: " + i18n.gettext(
-        "the desk window needs Qt (PySide6), which this installation does not have ({0}); "
-        "install it with: {1}").format("No module named 'PySide6'",
-                                       "pip install 'checkin-desk[desk]'"), file=sys.stderr)
-    return False
+    try:
+        import PySide6  # noqa: F401  (the package only: Qt's libraries load with its modules)
+    except ImportError as exc:
+        print("checkin-desk: " + i18n.gettext(
+            "the desk window needs Qt (PySide6), which this installation does not have ({0}); "
+            "install it with: {1}").format(exc, "pip install 'checkin-desk[desk]'"),
+            file=sys.stderr)
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
