@@ -1,5 +1,5 @@
 """The fast import paths (issue 17) give exactly what the plain ones give: the importer's
-column-by-column normalising (`_RowParser.parse_many`) against parse() row by row, and a first
+column-by-column normalising (`RowParser.parse_many`) against parse() row by row, and a first
 import into an empty table (secondary indexes built after, plain INSERT) against the upsert;
 every stored field, the pinyin and initials, the report. No timings here (bench.foundation)."""
 
@@ -17,6 +17,7 @@ from checkin import normalize as norm
 from checkin.demo import demo_event_config, write_export
 from checkin.importer import import_file, read_export
 from checkin.importer import run as importer
+from checkin.importer.rows import RowParser
 from checkin.pinyin import name_keys, syllables
 from checkin.store import Store
 from checkin.store import registrants as reg_store
@@ -91,7 +92,7 @@ def test_column_by_column_reads_what_row_by_row_reads(export, batch, monkeypatch
     monkeypatch.setattr(importer, "BATCH_ROWS", batch)
     fast, fast_report, fast_parser = read_export(export, config)
     with monkeypatch.context() as m:
-        m.setattr(importer._RowParser, "parse_many", row_by_row)
+        m.setattr(RowParser, "parse_many", row_by_row)
         slow, slow_report, slow_parser = read_export(export, config)
     assert fast == slow  # every field of every registrant, in file order
     assert fast_report.to_json() == slow_report.to_json()  # problems in the same order
@@ -118,9 +119,10 @@ def test_first_import_stores_what_the_plain_upsert_stores(tmp_path, export, monk
     results = []
     for name, bulk in (("fast", 1), ("plain", 10**9)):
         monkeypatch.setattr(reg_store, "BULK", bulk)
+        monkeypatch.setattr(reg_store, "ROWS_PER_INSERT", 7)  # and a last statement of fewer
         with monkeypatch.context() as m:
             if name == "plain":
-                m.setattr(importer._RowParser, "parse_many", row_by_row)
+                m.setattr(RowParser, "parse_many", row_by_row)
             with Store(tmp_path / f"{name}.db") as store:
                 with store.transaction() as conn:
                     store.save_config(conn, config)
@@ -170,3 +172,71 @@ def test_fast_normaliser_paths_agree_with_the_general_ones():
                    "110105194912310021", "１１０１０５１９４９１２３１００２Ｘ"]:
         value, problem = norm.id_number(number)
         assert (value is None) == (problem is not None)
+
+
+def fixture_cells() -> list:
+    """Every cell of the three export fixtures and of the messy file's kinds of row."""
+    from checkin.importer.reader import open_tables
+
+    cells = []
+    for path in (XLSX, CSV_BOM, CSV_GBK):
+        tables, handle = open_tables(path)
+        try:
+            for table in tables:
+                cells += [cell for _number, row in table.rows for cell in row]
+        finally:
+            if handle is not None:
+                handle.close()
+    return cells
+
+
+def random_texts(rng: random.Random, count: int) -> list[str]:
+    """Short texts of the characters the clean patterns must get right: spaces of every
+    kind, full-width forms, other scripts' digits, upper case, the e-mail and code marks."""
+    alphabet = list("aZ09 -._:/#+@%'\u3000\x1c\x85\xa0\n\t\u2028\u200bＢ１٣é中文Xx")
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+             for _ in range(count)]
+    texts += ["1" + "".join(rng.choice("0123456789٣ -") for _ in range(rng.randint(9, 11)))
+              for _ in range(count // 4)]
+    texts += ["".join(rng.choice("abyZ09._%+-@ ") for _ in range(rng.randint(1, 8))) + "@" +
+              "".join(rng.choice("ab9-.") for _ in range(rng.randint(1, 8)))
+              for _ in range(count // 4)]
+    return texts
+
+
+def test_cells_found_already_clean_normalise_to_themselves():
+    """norm.ALREADY_CLEAN lets the importer skip a normaliser: only sound if the normaliser
+    would have given the cell back unchanged, with no problem, for every cell it passes."""
+    rng = random.Random(17)
+    texts = [c for c in fixture_cells() if isinstance(c, str)] + random_texts(rng, 40_000)
+    ids = []
+    for _ in range(3000):
+        first17 = "".join(rng.choice("0123456789") for _ in range(17))
+        right = norm.id_check_digit(first17)
+        ids += [first17 + right, first17 + rng.choice("0123456789X".replace(right, ""))]
+    passed = {}
+    for normalise, already_clean in norm.ALREADY_CLEAN.items():
+        cells = texts + ids
+        flags = list(already_clean(cells))
+        passed[normalise.__name__] = sum(map(bool, flags))
+        for cell, clean in zip(cells, flags, strict=True):
+            if clean:
+                assert normalise(cell) == (cell, None), (normalise.__name__, cell)
+    assert all(count > 100 for count in passed.values()), passed  # each one passes some
+    right_ids = list(norm.ALREADY_CLEAN[norm.id_number](ids))
+    assert right_ids == [norm.id_number(i)[1] is None for i in ids]  # and misses none
+
+
+def test_given_names_read_a_character_at_a_time_read_as_pypinyin_reads_them():
+    from pypinyin import Style, lazy_pinyin
+
+    from checkin import pinyin
+
+    rng = random.Random(17)
+    blocks = [(0x4E00, 0x9FA5)] * 9 + [(0x3400, 0x4DBF), (0x20000, 0x2A6DF)]
+    texts = ["".join(chr(rng.randrange(*rng.choice(blocks))) for _ in range(rng.randint(1, 4)))
+             for _ in range(20_000)]
+    texts += ["长生", "解放", "重庆", "行长", "银行", "乐乐", "·明", "ab中", "中 文", "单单"]
+    for text in texts:
+        expected = tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
+        assert pinyin._given_name_syllables(text) == expected, text

@@ -16,7 +16,8 @@ def test_durability_pragmas_and_migrations(store):
     applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
     assert applied == ["0001_initial", "0002_sync", "0003_privacy",
                        "0004_wipe_reasons", "0005_audit_outbox", "0006_door_crossings",
-                       "0007_id_numbers", "0008_wall_hidden"]
+                       "0007_id_numbers", "0008_wall_hidden",
+                       "0009_unused_registrant_indexes"]
     assert store.integrity_check() == ["ok"]
 
 
@@ -25,7 +26,7 @@ def test_reopening_keeps_device_id_data_and_applies_no_migration_twice(tmp_path)
         device = first.device_id
     with Store(tmp_path / "a.db") as again:
         assert again.device_id == device
-        assert again._writer.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 8
+        assert again._writer.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 9
 
 
 def test_event_log_refuses_update_and_delete(event_store):

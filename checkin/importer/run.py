@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import gc
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter, mod, not_
 from pathlib import Path
 
 from .. import masking
-from .. import normalize as norm
 from ..clock import now_iso
-from ..i18n import _
-from ..model import Category, EventConfig, Forum, MealSlot, Registrant
+from ..model import EventConfig, Registrant
 from ..store import Store, audit
 from ..store import registrants as reg_store
 from .columns import ColumnMap, build_map, find_header, guess_map, load_mapping, missing_columns
 from .reader import ImportFileError, Table, open_tables
 from .report import ImportReport, Problem
+from .rows import RowParser
 
 HEADER_SEARCH_ROWS = 30
 # A totals row starts with one of these words; English ones must be the whole cell, so
@@ -34,16 +33,10 @@ _TOTAL_STARTS = frozenset("合总小汇共gGtTsSſ")  # ſ: re.I takes it for s
 # partial export (one day's registrations): then nobody is marked unless asked.
 MAX_MISSING_SHARE = 0.2
 PROGRESS_EVERY = 500  # rows between two calls of an import's progress(done, total)
-BATCH_ROWS = 1000  # rows normalised together, column by column (_RowParser.parse_many)
+BATCH_ROWS = 1000  # rows normalised together, column by column (RowParser.parse_many)
 # A column mapping: a mapping file (TOML/JSON) or {field: header} ("" leaves a field out).
 Mapping = str | Path | dict[str, str] | None
 Progress = Callable[[int, int], None]
-
-# Badge colours for the categories of Chinese medical-IT events (an event file overrides them).
-DEFAULT_COLOURS = {
-    "嘉宾/专家": "#c62828", "评委": "#6a1b9a", "参赛团队": "#1565c0", "参会代表": "#2e7d32",
-    "学生": "#00838f", "媒体": "#ef6c00", "展商": "#795548", "工作人员": "#37474f",
-}
 
 
 def _peek(table: Table, overrides) -> tuple[list[tuple[int, list]], int | None]:
@@ -75,8 +68,6 @@ def _locate(tables: list[Table], sheet: str | None, overrides: dict | None):
     )
 
 
-MAX_CELL_CHARS = 1000  # longer cells are cut (a name that long refuses its row)
-
 
 def gone_from_list(existing: dict, people: list[Registrant], mark_missing: bool | None,
                    report: ImportReport, how_to_insist: str) -> list:
@@ -97,172 +88,28 @@ def gone_from_list(existing: dict, people: list[Registrant], mark_missing: bool 
     return vanished if mark_missing else []
 
 
-class _RowParser:
-    """Turns one data row into a Registrant, noting every problem in the report."""
-
-    def __init__(self, cmap: ColumnMap, config: EventConfig, report: ImportReport):
-        self.cmap = cmap
-        self.config = config
-        self.report = report
-        self.category_words = norm.event_category_words(config)
-        self.meal_ids = {k: m.id for m in config.meals for k in (m.id, m.name)}
-        self.forum_ids = {k: f.id for f in config.forums for k in (f.id, f.name)}
-        self.known_categories = {c.name for c in config.categories}
-        self.new_meals: dict[str, None] = {}
-        self.new_forums: dict[str, None] = {}
-        self.new_categories: dict[str, None] = {}
-
-        # Which normaliser reads which column, worked out once for the whole file.
-        self.width = len(cmap.headers)
-        self.plan = [(fld, col, norm.FIELD_NORMALISERS[fld], cmap.headers[col])
-                     for fld, col in cmap.fields.items() if fld in norm.FIELD_NORMALISERS]
-        self.code_col, self.category_col, self.meals_col, self.forums_col = (
-            cmap.fields.get(fld) for fld in ("code", "category", "meals", "forums"))
-        self.categories_seen: dict[tuple, str | None] = {}
-        self.meals_seen: dict[tuple, tuple[str, ...]] = {}
-        self.forums_seen: dict[tuple, tuple[str, ...]] = {}
-
-    def parse(self, number: int, row: list) -> Registrant | None:
-        if len(row) < self.width:
-            row = row + [None] * (self.width - len(row))
-        code, problem = norm.code(row[self.code_col])
-        if problem:
-            self.report.problem(number, self.cmap.headers[self.code_col],
-                                f"{problem}: row not imported", "error")
-            return None
-        extra: dict[str, str] = {}
-        values: dict = {}
-        long = _has_long_cell(row)
-        for fld, col, normalise, header in self.plan:
-            cell = row[col]
-            if long and isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
-                if fld == "name":  # a 200,000-character "name" is damage or an attack
-                    self.report.problem(number, header, f"{len(cell)} characters is not a name: "
-                                        "row not imported", "error")
-                    return None
-                self.report.problem(number, header, f"{len(cell)} characters: cut to "
-                                    f"{MAX_CELL_CHARS}")
-                cell = cell[:MAX_CELL_CHARS]
-            value, problem = normalise(cell)
-            if problem:
-                if fld == "name":
-                    self.report.problem(number, header, f"{problem}: row not imported", "error")
-                    return None
-                if fld in masking.NEVER_UNMASKED:
-                    # An ID number that is not one is left out, never kept aside in extra
-                    # data (extra columns are not masked as ID numbers are).
-                    self.report.problem(number, header, _(
-                        "{problem} (the person is imported without it)").format(problem=problem))
-                else:
-                    self.report.problem(number, header, problem)
-                    extra[header] = norm.text(cell)
-            values[fld] = value
-        if "name" not in values:
-            self.report.problem(number, "", "no name column: row not imported", "error")
-            return None
-        return self._finish(code, row, values, extra)
-
-    def parse_many(self, rows: list[tuple[int, list]]) -> Iterator[Registrant | None]:
-        """parse() of each row, in order. The rows are normalised column by column (each
-        normaliser mapped over a column runs in C: ~3x faster than cell by cell); a row
-        with anything to report (a problem, a long cell) goes through parse() itself."""
-        if not rows:
-            return
-        try:
-            clean = self._by_columns([row for _, row in rows])
-        except Exception:  # noqa: BLE001 - a cell no normaliser expected: parse() says how
-            clean = [None] * len(rows)
-        for (number, row), fast in zip(rows, clean, strict=True):
-            yield self.parse(number, row) if fast is None else self._finish(*fast, {})
-
-    def _by_columns(self, rows: list[list]) -> list[tuple | None]:
-        """(code, padded row, values) of each row with nothing to report, else None."""
-        fields = [fld for fld, _c, _n, _h in self.plan]
-        if "name" not in fields:
-            return [None] * len(rows)  # parse() reports it on every row
-        width, count = self.width, len(rows)
-        rows = [r if len(r) >= width else r + [None] * (width - len(r)) for r in rows]
-        columns = list(zip(*rows, strict=False))  # rows may run past the headers
-        codes = list(map(norm.code, columns[self.code_col]))
-        results = [list(map(normalise, columns[col])) for _f, col, normalise, _h in self.plan]
-        flagged = set(compress(range(count), map(_has_long_cell, rows)))
-        for found in (codes, *results):
-            flagged.update(compress(range(count), map(itemgetter(1), found)))
-        values = zip(*[map(itemgetter(0), found) for found in results], strict=True)
-        return [None if i in flagged else
-                (codes[i][0], rows[i], dict(zip(fields, row_values, strict=True)))
-                for i, row_values in enumerate(values)]
-
-    def _finish(self, code: str, row: list, values: dict, extra: dict) -> Registrant:
-        """The registrant of a row whose normalised fields are `values`: its category,
-        meals, forums and extra columns added."""
-        category = None
-        if self.category_col is not None:
-            category = self._category(row[self.category_col])
-        meals = []
-        if self.meals_col is not None:
-            meals = [*self._listed(row[self.meals_col], self.meals_seen, self._meal_id)]
-        for col, slot_name in self.cmap.meal_columns.items():
-            if norm.truthy(row[col]):
-                meals.append(self._meal_id(slot_name))
-        forums = []
-        if self.forums_col is not None:
-            forums = [*self._listed(row[self.forums_col], self.forums_seen, self._forum_id)]
-        for col, header in self.cmap.extra.items():
-            if row[col] not in (None, ""):
-                extra[header] = norm.text(row[col])[:MAX_CELL_CHARS]
-        return Registrant(code=code, category=category, meals=list(dict.fromkeys(meals)),
-                          forums=forums, extra=extra, **values)
-
-    @staticmethod
-    def _listed(cell, seen: dict, to_id: Callable[[str], str]) -> tuple[str, ...]:
-        """The ids a meals or forums cell names; lists repeat from row to row: each
-        distinct cell is split and looked up once (new names noted on first sight)."""
-        key = (type(cell), cell)  # typed: 1 and 1.0 are one dict key but not one text
-        if key not in seen:
-            seen[key] = tuple(to_id(name) for name in norm.items(cell))
-        return seen[key]
-
-    def _category(self, cell) -> str | None:
-        """Categories repeat from row to row: each distinct cell is looked up once."""
-        key = (type(cell), cell)  # typed: 1 and 1.0 are one dict key but not one text
-        if key not in self.categories_seen:
-            category, _problem = norm.category(cell, self.category_words)
-            if category and category not in self.known_categories:
-                self.new_categories.setdefault(category)
-            self.categories_seen[key] = category
-        return self.categories_seen[key]
-
-    def _meal_id(self, name: str) -> str:
-        if name not in self.meal_ids:
-            self.meal_ids[name] = name
-            self.new_meals.setdefault(name)
-        return self.meal_ids[name]
-
-    def _forum_id(self, name: str) -> str:
-        if name not in self.forum_ids:
-            self.forum_ids[name] = name
-            self.new_forums.setdefault(name)
-        return self.forum_ids[name]
-
-    def extended_config(self) -> EventConfig:
-        """The event configuration plus what this export named that it did not know."""
-        cfg = self.config
-        return dataclasses.replace(
-            cfg,
-            meals=cfg.meals + [MealSlot(id=n, name=n) for n in self.new_meals],
-            forums=cfg.forums + [Forum(id=n, name=n) for n in self.new_forums],
-            categories=cfg.categories + [
-                Category(name=n, colour=DEFAULT_COLOURS.get(n, "#607d8b")) for n in self.new_categories
-            ],
-        )
+# A first cell starting with anything else makes a data row (neither blank nor totals).
+_USUAL_START = re.compile(r"[^\s" + "".join(sorted(_TOTAL_STARTS)) + "]")
 
 
-def _has_long_cell(row: list) -> bool:
-    try:  # a CSV row is all text: its longest cell in one C call
-        return max(map(len, row), default=0) > MAX_CELL_CHARS
-    except TypeError:  # numbers, dates, empty cells of a workbook
-        return any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in row)
+def _data_rows(batch: list[tuple[int, list]], report: ImportReport) -> list[tuple[int, list]]:
+    """The rows of `batch` that are neither blank nor totals (counted in the report)."""
+    firsts = [row[0] if row else None for _number, row in batch]
+    with contextlib.suppress(TypeError):  # (a first cell that is no text: looked at below)
+        if all(map(_USUAL_START.match, firsts)):
+            return batch  # the usual batch: told in one C call
+    kept = []
+    for (number, row), first in zip(batch, firsts, strict=True):
+        if type(first) is str and first and first[0] not in _TOTAL_STARTS \
+                and not first[0].isspace():
+            kept.append((number, row))  # the usual row
+        elif _is_blank(row):
+            report.skipped_blank += 1
+        elif _is_total(row):
+            report.skipped_total += 1
+        else:
+            kept.append((number, row))
+    return kept
 
 
 def _is_blank(row: list) -> bool:
@@ -299,7 +146,7 @@ def _overrides(mapping: Mapping) -> dict[str, str] | None:
 
 def read_export(path: str | Path, config: EventConfig, *, mapping: Mapping = None,
                 sheet: str | None = None, progress: Progress | None = None,
-                ) -> tuple[list[Registrant], ImportReport, _RowParser]:
+                ) -> tuple[list[Registrant], ImportReport, RowParser]:
     """Parse an export without touching the store. `progress(row, rows in the file)` is
     called every PROGRESS_EVERY rows (rows: 0 when not known)."""
     overrides = _overrides(mapping)
@@ -310,27 +157,26 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: Mapping = Non
         cmap = build_map(headers, overrides)
         report = ImportReport(file=Path(path).name, table=table.name, header_row=header_number,
                               mapping=cmap.describe())
-        parser = _RowParser(cmap, config, report)
+        parser = RowParser(cmap, config, report)
         people: list[Registrant] = []
         first_row_of: dict[str, int] = {}
         rows = itertools.chain(head[header_idx + 1:], table.rows)
         while batch := list(itertools.islice(rows, BATCH_ROWS)):
-            kept = []
-            for number, row in batch:
-                if progress is not None and number % PROGRESS_EVERY == 0:
+            if progress is not None:
+                numbers = list(map(itemgetter(0), batch))
+                for number in compress(numbers, map(not_, map(mod, numbers, repeat(
+                        PROGRESS_EVERY)))):
                     progress(number, table.total)
-                first = row[0] if row else None
-                if type(first) is str and first and first[0] not in _TOTAL_STARTS \
-                        and not first[0].isspace():
-                    kept.append((number, row))  # the usual row: neither blank nor totals
-                elif _is_blank(row):
-                    report.skipped_blank += 1
-                elif _is_total(row):
-                    report.skipped_total += 1
-                else:
-                    kept.append((number, row))
+            kept = _data_rows(batch, report)
             report.rows_read += len(kept)
-            for (number, _row), person in zip(kept, parser.parse_many(kept), strict=True):
+            found = list(parser.parse_many(kept))
+            keys = list(map(str.upper, map(attrgetter("code"), found))) if all(found) else []
+            if len(keys) == len(found) and len(set(keys)) == len(keys) \
+                    and first_row_of.keys().isdisjoint(keys):  # the usual batch: all new
+                first_row_of.update(zip(keys, map(itemgetter(0), kept), strict=True))
+                people += found
+                continue
+            for (number, _row), person in zip(kept, found, strict=True):
                 if person is None:
                     report.skipped_error += 1
                     continue
@@ -411,7 +257,7 @@ def preview_export(path: str | Path, config: EventConfig, *, mapping: Mapping = 
                 raw.append((number, row))
         people: list[Registrant] = []
         if not error:
-            parser = _RowParser(cmap, config, report)
+            parser = RowParser(cmap, config, report)
             people = [p for p in (parser.parse(n, row) for n, row in raw) if p is not None]
     finally:
         if handle is not None:
@@ -428,6 +274,42 @@ def _changed_fields(old: Registrant, new: Registrant) -> dict:
     if old.extra != new.extra:
         diff["extra"] = (old.extra, new.extra)
     return diff
+
+
+def _to_write(people: list[Registrant], existing: dict[str, Registrant],
+              desk_edits: dict[str, set[str]], report: ImportReport) -> list[Registrant]:
+    """Those of `people` that are new or changed (`existing`: the stored registrants by
+    upper-case code), counted in the report; a field a desk corrected keeps the desk's
+    value (`desk_edits`: the fields, by upper-case code)."""
+    if not existing:  # a first import: everyone is new
+        report.added += len(people)
+        return people
+    to_write: list[Registrant] = []
+    for person in people:
+        key = person.code.upper()
+        old = existing.get(key)
+        if old is None:
+            report.added += 1
+            to_write.append(person)
+            continue
+        person.code = old.code  # keep the stored spelling of the code
+        person.source = old.source
+        for fld in desk_edits.get(key, ()):
+            if getattr(person, fld) != getattr(old, fld):
+                setattr(person, fld, getattr(old, fld))
+                report.kept_desk_edits.append(f"{old.code} ({fld})")
+        diff = _changed_fields(old, person)
+        if old.missing:
+            report.returned += 1
+            diff["missing"] = (True, False)
+        if diff:
+            report.updated += 1
+            to_write.append(person)
+            if len(report.changes) < 200:
+                report.changes.append({"code": old.code, "fields": diff})
+        else:
+            report.unchanged += 1
+    return to_write
 
 
 def import_file(store: Store, path: str | Path, *, mapping: Mapping = None,
@@ -476,31 +358,7 @@ def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
     with nullcontext(store.reader()) if dry_run else store.transaction() as conn:
         existing = {r.code.upper(): r for r in reg_store.all_registrants(conn)}
         desk_edits = {c.upper(): f for c, f in reg_store.edited_fields(conn).items()}
-        to_write: list[Registrant] = []
-        for person in people:
-            key = person.code.upper()
-            old = existing.get(key)
-            if old is None:
-                report.added += 1
-                to_write.append(person)
-                continue
-            person.code = old.code  # keep the stored spelling of the code
-            person.source = old.source
-            for fld in desk_edits.get(key, ()):
-                if getattr(person, fld) != getattr(old, fld):
-                    setattr(person, fld, getattr(old, fld))
-                    report.kept_desk_edits.append(f"{old.code} ({fld})")
-            diff = _changed_fields(old, person)
-            if old.missing:
-                report.returned += 1
-                diff["missing"] = (True, False)
-            if diff:
-                report.updated += 1
-                to_write.append(person)
-                if len(report.changes) < 200:
-                    report.changes.append({"code": old.code, "fields": diff})
-            else:
-                report.unchanged += 1
+        to_write = _to_write(people, existing, desk_edits, report)
         vanished = [r.code for r in gone_from_list(existing, people, mark_missing, report,
                                                    "import with --mark-missing")]
         report.missing = len(vanished)

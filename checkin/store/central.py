@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from operator import attrgetter
 
 from ..model import REGISTRANT_FIELDS, Registrant
-from ..pinyin import name_keys
 from . import outbox
 from . import registrants as reg_store
 
 # The central version is kept as is (a desk's own upsert bumps it) and also as server_version.
-_CENTRAL_COLUMNS = (*reg_store.row_columns(), "pinyin", "initials", "updated_at",
-                    "server_version")
+_CENTRAL_COLUMNS = (*reg_store.WRITTEN_COLUMNS, "server_version")
 _APPLY = (
     f"INSERT INTO registrants ({', '.join(_CENTRAL_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(_CENTRAL_COLUMNS))}) ON CONFLICT(code) DO UPDATE SET "
@@ -26,8 +25,7 @@ _APPLY = (
 def apply_registrants(conn: sqlite3.Connection, regs: list[Registrant], at: str) -> None:
     """Central data replaces the master fields (versions included); edits this desk made and
     has not sent yet stay on top until the server has them (they travel as edit events)."""
-    conn.executemany(_APPLY, [(*reg_store.to_row(r), *name_keys(r.name), at, r.version)
-                              for r in regs])
+    conn.executemany(_APPLY, reg_store.written_rows(regs, at, map(attrgetter("version"), regs)))
     _overlay_pending_edits(conn, [r.code for r in regs])
 
 

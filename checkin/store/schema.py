@@ -243,3 +243,11 @@ ALTER TABLE registrants ADD COLUMN cme_card TEXT;
 def wall_hidden(db: Database) -> None:
     """A privacy request: the person is never named on a welcome wall (still counted)."""
     _run(db, "ALTER TABLE registrants ADD COLUMN wall_hidden INTEGER NOT NULL DEFAULT 0;")
+
+
+@migrations(name="0009_unused_registrant_indexes")
+def unused_registrant_indexes(db: Database) -> None:
+    """No query looks registrants up by phone or by category (the name search keeps its own
+    index in memory; counts read every row): the two indexes only cost every write, a
+    seventh of a 100,000-row import (issue 17)."""
+    _run(db, "DROP INDEX registrants_phone;\nDROP INDEX registrants_category;")
