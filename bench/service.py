@@ -39,6 +39,7 @@ from pathlib import Path
 
 import httpx
 
+from .sync import SERVE_TIMINGS
 from .table import print_table
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -66,7 +67,9 @@ def serve(db_url: str, port: int) -> int:
     from checkin.server.app import create_app
     from checkin.server.serving import run
 
-    run(create_app(db_url), host="127.0.0.1", port=port, log_level="warning",
+    from .sync import Timing  # the server's own time per request, at SERVE_TIMINGS
+
+    run(Timing(create_app(db_url)), host="127.0.0.1", port=port, log_level="warning",
         access_log=False, lifespan="on", timeout_graceful_shutdown=5)
     return 0
 
@@ -180,6 +183,7 @@ class Tally:
     uploads: list[float] = field(default_factory=list)
     gets: list[float] = field(default_factory=list)
     health: list[float] = field(default_factory=list)
+    server: list = field(default_factory=list)  # [kind, seconds]: the service's own time
     answers: dict = field(default_factory=dict)  # uuid -> status
     failures: list[str] = field(default_factory=list)
     first: float = 0.0
@@ -352,7 +356,9 @@ def one_backend(backend: str, args, work: Path) -> dict:
         org, enrolled, reg_end, codes = setup(base, db_url, work, args.events, args.desks)
         say(f"{backend}: {args.events:,} check-ins over {args.duration:g} s at {args.desks} "
             f"desks, a round every {args.interval:g} s ...")
+        httpx.get(f"{base}{SERVE_TIMINGS}", timeout=30)  # the set-up's requests: dropped
         tally = asyncio.run(load(base, enrolled, reg_end, codes, args))
+        tally.server = httpx.get(f"{base}{SERVE_TIMINGS}", timeout=30).json()
         checks, problems = verify(org, tally)
         org.close()
     span = max(tally.last_ack, 1e-9)
@@ -392,8 +398,17 @@ def report(results: list[dict], args) -> None:
         t = r["tally"]
         print(f"\n{label[r['backend']]}: round GETs (registrants + events) p50 "
               f"{ms(pct(t.gets, 50))}, p95 {ms(pct(t.gets, 95))} over {len(t.gets):,}; "
-              f"/health p50 {ms(pct(t.health, 50))} over {len(t.health):,}"
+              f"/health p50 {ms(pct(t.health, 50))} over {len(t.health):,}; the service's "
+              "own time (request to last byte) " + server_times(t.server)
               + (f"; problems: {'; '.join(r['problems'])}" if r["problems"] else ""))
+
+
+def server_times(records: list) -> str:
+    kinds: dict[str, list[float]] = {}
+    for kind, seconds in records:
+        kinds.setdefault(kind, []).append(seconds)
+    return ", ".join(f"{kind} p50 {ms(pct(v, 50))} p95 {ms(pct(v, 95))}"
+                     for kind, v in sorted(kinds.items()))
 
 
 QUICK = {"desks": 5, "events": 150, "duration": 3.0, "interval": 0.5}

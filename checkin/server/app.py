@@ -55,7 +55,10 @@ MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB, an import's file
 LIVE_CACHE_SECONDS = 5.0
 # Uploads are applied one at a time per event (the feed lock): a few threads keep that
 # queue busy; more would only contend for the GIL with the lock holder.
-UPLOAD_THREADS = 16
+UPLOAD_THREADS = 8
+# Threads for the other requests (anyio's default is 40): enough to keep the database busy
+# while one holds the GIL; more only add switching (and connections: db.POOL_SIZE).
+SYNC_THREADS = 16
 ROWS_HEADER = "X-Checkin-Rows"  # how many rows a file the service answers with holds
 WALL_COOKIE = "checkin_wall"  # the wall's token, kept by the projector's browser
 # The wall page loads nothing from elsewhere but the event's logo (an https: or data: URL)
@@ -93,6 +96,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
 
     @asynccontextmanager
     async def lifespan(_app):
+        anyio.to_thread.current_default_thread_limiter().total_tokens = SYNC_THREADS
         yield
         await wall_feed.close()
         db.dispose()
@@ -249,17 +253,16 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     def event_feed(event: EventId, who: Who, after: After = 0,
                    limit: Limit = feeds.DEFAULT_LIMIT,
                    exclude_device: Annotated[str | None, Query(max_length=100)] = None,
-                   ) -> JSONResponse:
+                   ) -> Response:
         event_for(who, event)
-        page = events.feed(db, event, after, limit, exclude_device)
-        return JSONResponse({**page, "items": events.granted(db, event, who, page["items"])})
+        return feeds.json_response(events.feed(db, event, after, limit, exclude_device, who=who))
 
     @api.get("/events/{event}/records", tags=["organiser"])
     def record_feed(event: EventId, who: Who, after: After = 0,
-                    limit: Limit = feeds.DEFAULT_LIMIT) -> JSONResponse:
+                    limit: Limit = feeds.DEFAULT_LIMIT) -> Response:
         """Every desk's refused scans and audit entries, as the events feed pages them."""
         event_for(who, event, organiser=True)
-        return JSONResponse(events.feed(db, event, after, limit, records=True))
+        return feeds.json_response(events.feed(db, event, after, limit, records=True))
 
     @api.get("/events/{event}/rejected", tags=["organiser"])
     def list_rejected(event: EventId, who: Who) -> dict:

@@ -75,11 +75,16 @@ def require(conn: Connection, event_id: str) -> None:
 
 
 def config(conn: Connection, event_id: str) -> EventConfig:
+    return config_from_json(config_json(conn, event_id))
+
+
+def config_json(conn: Connection, event_id: str) -> str:
+    """The event file as stored (JSON): a key for what is parsed from it."""
     text = conn.execute(select(conferences.c.config_json)
                         .where(conferences.c.id == event_id)).scalar_one_or_none()
     if text is None:
         raise not_found(f"event {event_id!r}")
-    return config_from_json(text)
+    return text
 
 
 def name(conn: Connection, event_id: str) -> str | None:

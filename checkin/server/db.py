@@ -240,6 +240,12 @@ def display_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# PostgreSQL connections kept open: more than the service's threads use at once (app.py:
+# SYNC_THREADS + UPLOAD_THREADS), since one past the pool is opened and closed for each
+# request, a new server process every time (a tenth of the service's time under 100 desks).
+POOL_SIZE = 32
+
+
 class Database:
     """One engine and its write discipline.
 
@@ -259,8 +265,8 @@ class Database:
                                                                 "timeout": SQLITE_BUSY_MS / 1000})
             _sqlite_setup(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10,
-                                        max_overflow=20, pool_timeout=30)
+            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=POOL_SIZE,
+                                        max_overflow=POOL_SIZE // 2, pool_timeout=30)
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self.server_id = ""
         if migrate:

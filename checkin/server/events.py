@@ -18,8 +18,23 @@ import time
 import uuid as uuidlib
 from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 
-from sqlalchemy import Integer, Row, bindparam, delete, distinct, exists, func, select, update
+from sqlalchemy import (
+    JSON,
+    Integer,
+    Row,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    distinct,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import masking
@@ -38,6 +53,7 @@ from . import feeds, vetting
 from . import registrants as regs
 from .auth import Principal
 from .conferences import config as event_config
+from .conferences import config_json as event_config_json
 from .db import (
     Connection,
     Database,
@@ -600,17 +616,51 @@ def refresh_admission(conn: Connection, event_id: str, code: str, station: str) 
 
 # -- reading ----------------------------------------------------------------------------------
 def feed(db: Database, event_id: str, after: int, limit: int,
-         exclude_device: str | None = None, *, records: bool = False) -> dict:
+         exclude_device: str | None = None, *, records: bool = False,
+         who: Principal | None = None) -> dict:
     """The events feed: the facts desks act on; or (`records`) only the desks' records,
-    refused scans and audit entries, for the organiser."""
+    refused scans and audit entries, for the organiser. Its items are JSON texts, each the
+    object to_item() makes, written by the database; the registrant data of a walk-in, an
+    edit or a conflict as `who` may see it (None: all of it)."""
     condition = [events.c.device_id != exclude_device] if exclude_device else []
     condition.append(events.c.kind.in_(ORGANISER_ONLY) if records
                      else events.c.kind.not_in(ORGANISER_ONLY))
+    personal = events.c.kind.in_(PERSONAL) | events.c.conflict.is_not(None)
+    columns = [events.c.seq, personal.label("personal"), _item_json(db.is_sqlite).label("item")]
+    grants: list[Privacy | None] = []
+
+    def desk_item(row: Row) -> str:
+        if not row.personal:
+            return row.item
+        if not grants:  # the event's [privacy], read once, only when an item needs it
+            grants.append(grant_for(db, event_id, who))
+        return dumps(masking.desk_event(json.loads(row.item), grants[0]))
+
+    item = itemgetter(2) if who is None or who.is_organiser else desk_item
     with db.read() as conn:
-        page = feeds.page(conn, events, event_id, after, limit, to_item, *condition)
+        page = feeds.page(conn, events, event_id, after, limit, item, *condition,
+                          columns=columns)
         if not records:
             page["kiosks_closed"] = kiosks_closed(conn, event_id)
         return page
+
+
+PERSONAL = ("walk_in", "edit")  # kinds whose data carry registrant fields
+
+
+@lru_cache(maxsize=2)
+def _item_json(on_sqlite: bool):
+    """An events row as to_item() makes it, in JSON text, by the database (json_object on
+    SQLite, json_build_object on PostgreSQL): no Python object per row and field."""
+    pairs = [part for name in ("uuid", "kind", "code", "station", "device_id", "operator",
+                               "wall_time", "hlc", "ref", "seq")
+             for part in (literal(name), events.c[name])]
+    if on_sqlite:
+        return func.json_object(*pairs, literal("data"), func.json(events.c.data),
+                                literal("conflict"), func.json(events.c.conflict))
+    return cast(func.json_build_object(*pairs, literal("data"), cast(events.c.data, JSON),
+                                       literal("conflict"), cast(events.c.conflict, JSON)),
+                Text)
 
 
 def kiosks_closed(conn, event_id: str) -> list[dict]:
@@ -644,8 +694,8 @@ def grant_for(db: Database, event_id: str, who: Principal) -> Privacy | None:
     (an organiser)."""
     if who.is_organiser:
         return None
-    with db.read() as conn:
-        return event_config(conn, event_id).privacy
+    with db.read() as conn:  # (parsed once per version of the event file)
+        return _config(event_config_json(conn, event_id)).privacy
 
 
 def as_granted(items: list[dict], grant: Privacy | None) -> list[dict]:

@@ -13,9 +13,11 @@ registrants counter (an upload may apply an edit; an import touches only registr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlalchemy import Table, select, update
+from starlette.responses import Response
 
 from .db import Connection, counters
 
@@ -47,7 +49,7 @@ def take(conn: Connection, event_id: str, feed: str, count: int = 1) -> range:
 
 
 def page(conn: Connection, table: Table, event_id: str, after: int, limit: int,
-         to_item: Callable, *conditions) -> dict:
+         to_item: Callable, *conditions, columns: list | None = None) -> dict:
     """Rows with a feed number above `after`, in order: {"items", "cursor", "more"}; ask
     again with the cursor. When nothing more is there, the cursor is the end of the feed
     (its counter), also when `conditions` left out the last rows: a desk that asks for the
@@ -57,13 +59,13 @@ def page(conn: Connection, table: Table, event_id: str, after: int, limit: int,
     The counter is read first, and only rows up to it are returned: every number up to it
     was committed with it (feed numbers become visible in order), so the end is never past
     a row this page did not see, even on PostgreSQL where each statement sees the latest
-    commits."""
+    commits. `columns`: what to read of each row (default: all of it; `seq` is needed)."""
     feed = table.name  # the tables are named after their feeds
     top = conn.execute(select(counters.c.value)
                        .where(_where(event_id, feed))).scalar_one_or_none()
     bound = [table.c.seq <= top] if top is not None else []
     rows = conn.execute(
-        select(table).where(table.c.event_id == event_id, table.c.seq > after, *bound,
+        select(*(columns or [table])).where(table.c.event_id == event_id, table.c.seq > after, *bound,
                             *conditions)
         .order_by(table.c.seq).limit(limit + 1)).all()
     more = len(rows) > limit
@@ -73,3 +75,12 @@ def page(conn: Connection, table: Table, event_id: str, after: int, limit: int,
     else:
         cursor = max(after, top if top is not None else rows[-1].seq if rows else after)
     return {"items": [to_item(r) for r in rows], "cursor": cursor, "more": more}
+
+
+def json_response(page: dict) -> Response:
+    """A page whose items are JSON texts already (made by the database), sent without
+    parsing them and writing them again: the events feed is the service's busiest answer
+    (each event goes to every other desk)."""
+    rest = json.dumps({k: v for k, v in page.items() if k != "items"})
+    body = '{"items":[' + ",".join(page["items"]) + "]," + rest[1:]
+    return Response(body.encode(), media_type="application/json")
