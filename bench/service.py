@@ -237,11 +237,13 @@ async def run_desk(desk: Desk, base: str, tally: Tally, interval: float, offset:
         await asyncio.sleep(offset)
         while True:
             started = clock()
+            final = done.is_set()  # every check-in was stored before this round began
             try:
                 await round_(http, desk, tally, clock)
             except httpx.HTTPError as exc:  # a desk tries again at its next round
                 tally.failures.append(f"{type(exc).__name__}: {exc}")
-            if desk.sent == len(desk.plan) and done.is_set():
+                final = False
+            if desk.sent == len(desk.plan) and final:
                 return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait() if desk.sent == len(desk.plan)

@@ -53,9 +53,11 @@ PROTOCOL_VERSION = 1
 MAX_JSON_BYTES = 1 << 20  # 1 MiB
 MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB, an import's file
 LIVE_CACHE_SECONDS = 5.0
-# Uploads are applied one at a time per event (the feed lock): a few threads keep that
-# queue busy; more would only contend for the GIL with the lock holder.
-UPLOAD_THREADS = 8
+# Uploads to one event that arrive while another is written are written together (the
+# group commit, events._Line); a thread waiting in that line holds no database connection,
+# so more threads make bigger groups, not more contention: with 8, groups of 3-4 uploads
+# kept the line busy and upload p95 under 100 desks was 1.2-2.6 s; with 64, 0.46-0.67 s.
+UPLOAD_THREADS = 64
 # Threads for the other requests (anyio's default is 40): enough to keep the database busy
 # while one holds the GIL; more only add switching (and connections: db.POOL_SIZE).
 SYNC_THREADS = 16

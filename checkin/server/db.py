@@ -240,10 +240,12 @@ def display_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-# PostgreSQL connections kept open: more than the service's threads use at once (app.py:
-# SYNC_THREADS + UPLOAD_THREADS), since one past the pool is opened and closed for each
-# request, a new server process every time (a tenth of the service's time under 100 desks).
-POOL_SIZE = 32
+# Database connections kept open: about as many as the service's threads use at once (app.py:
+# SYNC_THREADS, the upload threads while they authenticate, one writer per event; uploads
+# waiting in the group-commit line hold none), since one past the pool is opened and closed
+# for each request (on PostgreSQL a new server process every time: a tenth of the
+# service's time under 100 desks), and a request finding none free waits for one.
+POOL_SIZE = 40
 
 
 class Database:
@@ -262,7 +264,8 @@ class Database:
                 raise ValueError("the central list needs an SQLite file, not an in-memory database")
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(self.url, connect_args={"check_same_thread": False,
-                                                                "timeout": SQLITE_BUSY_MS / 1000})
+                                                                "timeout": SQLITE_BUSY_MS / 1000},
+                                        pool_size=POOL_SIZE, max_overflow=POOL_SIZE // 2)
             _sqlite_setup(self.engine)
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=POOL_SIZE,
