@@ -53,12 +53,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def _window_installed() -> bool:
     """Qt is in the `desk` extra: a core or server install has the command but no window."""
-    try:
-        import PySide6  # noqa: F401  (the package only: Qt's libraries load with its modules)
-    except ImportError as exc:
+    from .ui.installed import qt_missing
+
+    missing = qt_missing()
+    if missing is not None:
         print("checkin-desk: " + i18n.gettext(
             "the desk window needs Qt (PySide6), which this installation does not have ({0}); "
-            "install it with: {1}").format(exc, "pip install 'checkin-desk[desk]'"),
+            "install it with: {1}").format(missing, "pip install 'checkin-desk[desk]'"),
             file=sys.stderr)
         return False
     return True

@@ -68,7 +68,6 @@ def _locate(tables: list[Table], sheet: str | None, overrides: dict | None):
     )
 
 
-
 def gone_from_list(existing: dict, people: list[Registrant], mark_missing: bool | None,
                    report: ImportReport, how_to_insist: str) -> list:
     """Those of `existing` (key: upper-case code -> a row with .missing and .source) that
