@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from .i18n import _
@@ -128,6 +129,35 @@ class Registrant:
 
     def master_fields(self) -> dict:
         return {f: getattr(self, f) for f in REGISTRANT_FIELDS}
+
+
+class RegistrantColumns:
+    """Registrants a field at a time: one list per Registrant field, all as long, in the
+    constructor's order. What an import of 100,000 rows carries from the file to the
+    INSERTs: reading or writing one attribute of 100,000 objects costs ~5 ms a field, and
+    making the objects as much again (issue 17)."""
+
+    NAMES = tuple(f.name for f in fields(Registrant))
+
+    def __init__(self, columns: dict[str, list] | None = None):
+        self.columns = columns if columns is not None else {name: [] for name in self.NAMES}
+
+    @classmethod
+    def of(cls, registrants: list[Registrant]) -> RegistrantColumns:
+        return cls({name: list(map(attrgetter(name), registrants)) for name in cls.NAMES})
+
+    def __len__(self) -> int:
+        return len(self.columns["code"])
+
+    def column(self, name: str) -> list:
+        return self.columns[name]
+
+    def extend(self, more: RegistrantColumns) -> None:
+        for name, column in self.columns.items():
+            column += more.columns[name]
+
+    def registrants(self) -> list[Registrant]:
+        return list(map(Registrant, *self.columns.values()))
 
 
 @dataclass(frozen=True)

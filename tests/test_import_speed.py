@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import random
 import unicodedata
 
@@ -18,6 +19,7 @@ from checkin.demo import demo_event_config, write_export
 from checkin.importer import import_file, read_export
 from checkin.importer import run as importer
 from checkin.importer.rows import RowParser
+from checkin.model import Registrant, RegistrantColumns
 from checkin.pinyin import name_keys, syllables
 from checkin.store import Store
 from checkin.store import registrants as reg_store
@@ -240,3 +242,47 @@ def test_given_names_read_a_character_at_a_time_read_as_pypinyin_reads_them():
     for text in texts:
         expected = tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
         assert pinyin._given_name_syllables(text) == expected, text
+
+
+def test_rows_written_from_columns_are_those_written_from_registrants(messy):
+    """A first import writes RegistrantColumns; desks and the sync write Registrant lists:
+    the same rows either way, extra data of every shape included."""
+    people, _report, _parser = read_export(messy, demo_event_config(dt.date(2026, 6, 26)))
+    shapes = [{}, {"序号": "7"}, {"a%s": "1", "b": "é\n\"'"}, {"b": "2", "a%s": "1"},
+              {"n": 1}, {"序号": "8", "备注": "x"}]
+    for i, person in enumerate(people[:60]):
+        person.extra = dict(shapes[i % len(shapes)])
+    for group in (people, people[:1], people[1:60:6], [p for p in people if not p.extra]):
+        from_list = list(reg_store.written_rows(group, "t"))
+        assert list(reg_store.written_rows(RegistrantColumns.of(group), "t")) == from_list
+        extra = reg_store.WRITTEN_COLUMNS.index("extra")
+        assert [json.loads(row[extra]) for row in from_list] == [p.extra for p in group]
+        assert [row[extra] for row in from_list] == list(map(reg_store._extra_json,
+                                                             (p.extra for p in group)))
+
+
+def duplicates_one_by_one(people: list[Registrant]) -> list[list[str]]:
+    """What _find_duplicates gives, the plain way: a person at a time."""
+    first_code: dict[tuple, str] = {}
+    groups: dict[tuple, set[str]] = {}
+    for p in people:
+        for contact in (p.phone, p.email):
+            if contact and p.name:
+                code = first_code.setdefault((p.name, contact), p.code)
+                if code != p.code:
+                    groups.setdefault((p.name, contact), {code}).add(p.code)
+    return [list(codes) for codes in sorted({tuple(sorted(g)) for g in groups.values()})]
+
+
+def test_duplicates_found_in_columns_are_those_found_one_by_one():
+    rng = random.Random(17)
+    names, contacts = ["张三", "李四", "王五", ""], ["13800000001", "a@b.cn", "", None]
+    people = [Registrant(f"C{i:04d}", rng.choice(names), phone=rng.choice(contacts),
+                         email=rng.choice(contacts)) for i in range(400)]
+    people += [Registrant(f"U{i:04d}", f"名{i}", phone=f"139{i:08d}") for i in range(400)]
+    found = importer._find_duplicates(RegistrantColumns.of(people))
+    assert found == duplicates_one_by_one(people)
+    assert len(found) > 3  # name and phone, name and e-mail, one's phone as another's e-mail
+    unique = people[400:]
+    assert importer._find_duplicates(RegistrantColumns.of(unique)) == [] \
+        == duplicates_one_by_one(unique)

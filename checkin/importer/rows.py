@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import itemgetter, not_
 
 from .. import masking
 from .. import normalize as norm
 from ..i18n import _
-from ..model import Category, EventConfig, Forum, MealSlot, Registrant
+from ..model import Category, EventConfig, Forum, MealSlot, Registrant, RegistrantColumns
 from .columns import ColumnMap
 from .report import ImportReport
 
 MAX_CELL_CHARS = 1000  # longer cells are cut (a name that long refuses its row)
 # A column whose cells are at most this share distinct (category, payment, organisation ...)
-# is normalised once per distinct cell.
+# is not checked for clean cells: each distinct cell is normalised once instead.
 REPEATING_SHARE = 0.5
 
 # Badge colours for the categories of Chinese medical-IT events (an event file overrides them).
@@ -30,7 +29,7 @@ DEFAULT_COLOURS = {
 }
 
 # Registrant's fields in the order its constructor takes them, with their defaults (the
-# list fields always come from the row).
+# list fields always come from the row; the others are immutable, so rows may share them).
 _FIELD_DEFAULTS = [(f.name, f.default) for f in dataclasses.fields(Registrant)]
 
 
@@ -99,11 +98,13 @@ class RowParser:
             return None
         return self._finish(code, row, values, extra)
 
-    def parse_many(self, rows: list[tuple[int, list]]) -> Iterator[Registrant | None]:
-        """parse() of each (row number, row), in order, normalised column by column (each
-        normaliser mapped over a column runs in C, ~3x faster than cell by cell). A row with
-        anything to report (a problem, a long cell) goes through parse() itself, in its
-        place, so that the report and what the rows add to the event come in file order."""
+    def parse_many(self, rows: list[tuple[int, list]],
+                   ) -> Iterator[RegistrantColumns | Registrant | None]:
+        """parse() of each (row number, row), in order: runs of rows with nothing to report
+        come as RegistrantColumns, normalised column by column (each normaliser mapped over
+        a column runs in C, ~3x faster than cell by cell); a row with anything to report (a
+        problem, a long cell) goes through parse() itself, in its place, so that the report
+        and what the rows add to the event come in file order."""
         if not rows:
             return
         try:
@@ -117,7 +118,7 @@ class RowParser:
         start = 0
         for stop in (*flagged, len(rows)):
             if stop > start:
-                yield from self._registrants(columns, values, slice(start, stop))
+                yield self._columns(columns, values, slice(start, stop))
             if stop < len(rows):
                 yield self.parse(*rows[stop])
             start = stop + 1
@@ -143,10 +144,10 @@ class RowParser:
         """The registrant of one row whose normalised fields are `values`."""
         columns = [(cell,) for cell in row]
         values = {"code": [code], **{fld: [value] for fld, value in values.items()}}
-        return next(self._registrants(columns, values, slice(0, 1), [extra]))
+        return self._columns(columns, values, slice(0, 1), [extra]).registrants()[0]
 
-    def _registrants(self, columns: list[tuple], values: dict[str, list], rows: slice,
-                     extras: list[dict] | None = None) -> Iterator[Registrant]:
+    def _columns(self, columns: list[tuple], values: dict[str, list], rows: slice,
+                 extras: list[dict] | None = None) -> RegistrantColumns:
         """The registrants of `rows`, built a column at a time: `values` holds their
         normalised fields; category, meals, forums and extra columns are added here from
         the cells `columns`; `extras`: extra data each row already has."""
@@ -156,27 +157,39 @@ class RowParser:
         count = rows.stop - rows.start
         fields = {fld: found[rows] for fld, found in values.items()}
         if self.category_col is not None:
-            fields["category"] = list(map(self._category, cells(self.category_col)))
+            fields["category"] = self._memoised(cells(self.category_col), self.categories_seen,
+                                                self._category)
         fields["meals"] = self._meals(cells, count)
         fields["forums"] = [[] for _ in range(count)] if self.forums_col is None else list(
-            map(list, map(self._listed, cells(self.forums_col), repeat(self.forums_seen),
-                          repeat(self._forum_id))))
+            map(list, self._memoised(cells(self.forums_col), self.forums_seen,
+                                     self._forum_ids)))
+        fields["extra"] = self._extras(cells, count, extras)
+        return RegistrantColumns({name: fields[name] if name in fields else [default] * count
+                                  for name, default in _FIELD_DEFAULTS})
+
+    def _extras(self, cells: Callable[[int], tuple], count: int,
+                extras: list[dict] | None) -> list[dict]:
+        """Each row's extra data: `extras` (or nothing) plus its filled extra columns."""
         extras = extras if extras is not None else [{} for _ in range(count)]
         for col, header in self.cmap.extra.items():
-            for extra, cell in zip(extras, cells(col), strict=True):
-                if cell not in (None, ""):
-                    extra[header] = norm.text(cell)[:MAX_CELL_CHARS]
-        fields["extra"] = extras
-        return map(Registrant, *(fields[name] if name in fields else repeat(default)
-                                 for name, default in _FIELD_DEFAULTS))
+            column = cells(col)
+            texts = _texts(column)
+            for i in compress(range(count), map(not_, map((None, "").__contains__, column))):
+                extras[i][header] = texts[i][:MAX_CELL_CHARS]
+        return extras
 
     def _meals(self, cells: Callable[[int], tuple], count: int) -> list[list[str]]:
         """Each row's meals: those its meals cell lists, then those of the meal columns it
         marks (one column per meal), each once."""
-        listed = repeat(()) if self.meals_col is None else map(
-            self._listed, cells(self.meals_col), repeat(self.meals_seen), repeat(self._meal_id))
         if not self.cmap.meal_columns:
-            return list(map(list, map(dict.fromkeys, itertools.islice(listed, count))))
+            if self.meals_col is None:
+                return [[] for _ in range(count)]
+            listed = self._memoised(cells(self.meals_col), self.meals_seen, self._meal_ids)
+            return list(map(list, map(dict.fromkeys, listed)))
+        # (row by row, so that new meal names are noted in the order the rows give them)
+        listed = repeat(()) if self.meals_col is None else map(
+            self._memoised_one, cells(self.meals_col), repeat(self.meals_seen),
+            repeat(self._meal_ids))
         marked = list(zip(*(cells(col) for col in self.cmap.meal_columns), strict=True))
         slots = list(self.cmap.meal_columns.values())
         return [list(dict.fromkeys([*ids, *(self._meal_id(slot) for slot, cell
@@ -185,23 +198,33 @@ class RowParser:
                 for ids, marks in zip(listed, marked, strict=False)]
 
     @staticmethod
-    def _listed(cell, seen: dict, to_id: Callable[[str], str]) -> tuple[str, ...]:
-        """The ids a meals or forums cell names; lists repeat from row to row: each
-        distinct cell is split and looked up once (new names noted on first sight)."""
+    def _memoised_one(cell, seen: dict, work: Callable):
+        """work(cell), done once per distinct cell (categories, meal and forum lists repeat
+        from row to row; a first sight may note a new name)."""
         key = (type(cell), cell)  # typed: 1 and 1.0 are one dict key but not one text
         if key not in seen:
-            seen[key] = tuple(to_id(name) for name in norm.items(cell))
+            seen[key] = work(cell)
         return seen[key]
 
+    def _memoised(self, column: tuple, seen: dict, work: Callable) -> list:
+        """_memoised_one() of each cell: the distinct cells in the order of first sight,
+        then one lookup per cell in C."""
+        keys = list(zip(map(type, column), column, strict=True))
+        for _type, cell in dict.fromkeys(keys):
+            self._memoised_one(cell, seen, work)
+        return list(map(seen.__getitem__, keys))
+
+    def _meal_ids(self, cell) -> tuple[str, ...]:
+        return tuple(map(self._meal_id, norm.items(cell)))
+
+    def _forum_ids(self, cell) -> tuple[str, ...]:
+        return tuple(map(self._forum_id, norm.items(cell)))
+
     def _category(self, cell) -> str | None:
-        """Categories repeat from row to row: each distinct cell is looked up once."""
-        key = (type(cell), cell)  # typed: 1 and 1.0 are one dict key but not one text
-        if key not in self.categories_seen:
-            category, _problem = norm.category(cell, self.category_words)
-            if category and category not in self.known_categories:
-                self.new_categories.setdefault(category)
-            self.categories_seen[key] = category
-        return self.categories_seen[key]
+        category, _problem = norm.category(cell, self.category_words)
+        if category and category not in self.known_categories:
+            self.new_categories.setdefault(category)
+        return category
 
     def _meal_id(self, name: str) -> str:
         if name not in self.meal_ids:
@@ -230,15 +253,13 @@ class RowParser:
 
 def _normalised(normalise: Callable, column: tuple) -> tuple[list, list[int]]:
     """(normalise() of each cell, the positions of the cells it has a problem with), with
-    as few calls of it as can be: a column of few distinct texts (category, payment ...)
-    runs it once per text (normalisers are pure and give immutable values, so rows may
-    share them); otherwise cells already clean (norm.ALREADY_CLEAN) are kept as they are."""
+    as few calls of it as can be: a column of few distinct cells (category, payment ...)
+    runs it once per distinct cell; otherwise cells already clean (norm.ALREADY_CLEAN) are
+    kept as they are and the others normalised once per distinct cell (most of them are
+    empty ones)."""
     distinct = set(column)
-    if len(distinct) <= REPEATING_SHARE * len(column) and all(
-            type(cell) is str or cell is None for cell in distinct):
-        # Texts only: 1, 1.0 and True are one set member but not one text.
-        once = {cell: normalise(cell) for cell in distinct}
-        results = list(map(once.__getitem__, column))
+    if len(distinct) <= REPEATING_SHARE * len(column):
+        results = _once_each(normalise, column, distinct)
         return list(map(itemgetter(0), results)), list(
             compress(range(len(column)), map(itemgetter(1), results)))
     values, todo = list(column), range(len(column))
@@ -247,10 +268,31 @@ def _normalised(normalise: Callable, column: tuple) -> tuple[list, list[int]]:
         # (TypeError: an empty cell (None), numbers or dates of a workbook)
         with contextlib.suppress(TypeError):
             todo = list(compress(todo, map(not_, already_clean(column))))
-    results = list(map(normalise, map(column.__getitem__, todo)))
+    cells = list(map(column.__getitem__, todo))
+    results = _once_each(normalise, cells, set(cells))
     for i, (value, _problem) in zip(todo, results, strict=True):
         values[i] = value
     return values, list(compress(todo, map(itemgetter(1), results)))
+
+
+def _once_each(normalise: Callable, cells: Sequence, distinct: set) -> list:
+    """normalise() of each of `cells` (`distinct`: the set of them), run once per distinct
+    text: normalisers are pure and give immutable values, so cells may share them."""
+    if not set(map(type, distinct)) <= _TEXT_OR_EMPTY:
+        return list(map(normalise, cells))  # 1, 1.0 and True are one set member, not one text
+    once = {cell: normalise(cell) for cell in distinct}
+    return list(map(once.__getitem__, cells))
+
+
+_TEXT_OR_EMPTY = {str, type(None)}
+
+
+def _texts(column: tuple) -> list[str]:
+    """norm.text() of each cell, in C calls for a column of texts."""
+    try:
+        return list(map(str.strip, map(str.replace, column, repeat("\u3000"), repeat(" "))))
+    except TypeError:  # numbers, dates, empty cells of a workbook
+        return list(map(norm.text, column))
 
 
 def _long_cells(column: tuple) -> Iterator[int]:

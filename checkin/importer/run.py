@@ -6,16 +6,17 @@ import contextlib
 import gc
 import itertools
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter, mod, not_
+from operator import itemgetter, mod, not_
 from pathlib import Path
 
 from .. import masking
 from ..clock import now_iso
-from ..model import EventConfig, Registrant
+from ..model import EventConfig, Registrant, RegistrantColumns
 from ..store import Store, audit
 from ..store import registrants as reg_store
 from .columns import ColumnMap, build_map, find_header, guess_map, load_mapping, missing_columns
@@ -68,13 +69,15 @@ def _locate(tables: list[Table], sheet: str | None, overrides: dict | None):
     )
 
 
-def gone_from_list(existing: dict, people: list[Registrant], mark_missing: bool | None,
+def gone_from_list(existing: dict, codes: Iterable[str], mark_missing: bool | None,
                    report: ImportReport, how_to_insist: str) -> list:
     """Those of `existing` (key: upper-case code -> a row with .missing and .source) that
-    this export no longer lists and that should be marked as gone. With mark_missing None,
-    nobody when more than MAX_MISSING_SHARE of the list would go: that looks like a partial
-    export (said in the report, with `how_to_insist`)."""
-    in_file = {p.code.upper() for p in people}
+    this export (its registrants' `codes`) no longer lists and that should be marked as
+    gone. With mark_missing None, nobody when more than MAX_MISSING_SHARE of the list would
+    go: that looks like a partial export (said in the report, with `how_to_insist`)."""
+    if not existing:
+        return []  # a first import
+    in_file = set(map(str.upper, codes))
     vanished = [row for key, row in existing.items()
                 if key not in in_file and not row.missing and row.source == "import"]
     listed = sum(1 for row in existing.values() if not row.missing and row.source == "import")
@@ -123,17 +126,21 @@ def _is_total(row: list) -> bool:
     return isinstance(first, str) and bool(_TOTAL_WORDS.match(first.strip()))
 
 
-def _find_duplicates(people: list[Registrant]) -> list[list[str]]:
-    """Codes that look like one person registered twice: same name and phone (or e-mail)."""
+def _find_duplicates(people: RegistrantColumns) -> list[list[str]]:
+    """Codes that look like one person registered twice: same name and phone (or e-mail).
+    (The codes of `people` are distinct.) Only the rows whose contact is repeated are
+    looked at one by one: most contacts are there once, told in C calls."""
+    names, codes, count = people.column("name"), people.column("code"), len(people)
+    contacts = [*people.column("phone"), *people.column("email")]
+    times = Counter(contacts)
+    repeated = set(compress(times, map((1).__lt__, times.values()))) - {None, ""}
     first_code: dict[tuple, str] = {}
     groups: dict[tuple, set[str]] = {}
-    for p in people:
-        for contact in (p.phone, p.email):
-            if contact and p.name:
-                key = (p.name, contact)
-                code = first_code.setdefault(key, p.code)
-                if code != p.code:
-                    groups.setdefault(key, {code}).add(p.code)
+    for i in compress(range(len(contacts)), map(repeated.__contains__, contacts)):
+        key, code = (names[i % count], contacts[i]), codes[i % count]
+        first = first_code.setdefault(key, code)
+        if key[0] and first != code:
+            groups.setdefault(key, {first}).add(code)
     return [list(codes) for codes in sorted({tuple(sorted(g)) for g in groups.values()})]
 
 
@@ -148,6 +155,15 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: Mapping = Non
                 ) -> tuple[list[Registrant], ImportReport, RowParser]:
     """Parse an export without touching the store. `progress(row, rows in the file)` is
     called every PROGRESS_EVERY rows (rows: 0 when not known)."""
+    people, report, parser = read_export_columns(path, config, mapping=mapping, sheet=sheet,
+                                                 progress=progress)
+    return people.registrants(), report, parser
+
+
+def read_export_columns(path: str | Path, config: EventConfig, *, mapping: Mapping = None,
+                        sheet: str | None = None, progress: Progress | None = None,
+                        ) -> tuple[RegistrantColumns, ImportReport, RowParser]:
+    """read_export(), the registrants a field at a time."""
     overrides = _overrides(mapping)
     tables, handle = open_tables(path)
     try:
@@ -157,7 +173,7 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: Mapping = Non
         report = ImportReport(file=Path(path).name, table=table.name, header_row=header_number,
                               mapping=cmap.describe())
         parser = RowParser(cmap, config, report)
-        people: list[Registrant] = []
+        people = RegistrantColumns()
         first_row_of: dict[str, int] = {}
         rows = itertools.chain(head[header_idx + 1:], table.rows)
         while batch := list(itertools.islice(rows, BATCH_ROWS)):
@@ -168,14 +184,16 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: Mapping = Non
                     progress(number, table.total)
             kept = _data_rows(batch, report)
             report.rows_read += len(kept)
-            found = list(parser.parse_many(kept))
-            keys = list(map(str.upper, map(attrgetter("code"), found))) if all(found) else []
-            if len(keys) == len(found) and len(set(keys)) == len(keys) \
-                    and first_row_of.keys().isdisjoint(keys):  # the usual batch: all new
-                first_row_of.update(zip(keys, map(itemgetter(0), kept), strict=True))
-                people += found
-                continue
-            for (number, _row), person in zip(kept, found, strict=True):
+            pieces = list(parser.parse_many(kept))
+            if None not in pieces:  # no row refused
+                found = _joined(pieces)
+                keys = list(map(str.upper, found.column("code")))
+                if len(set(keys)) == len(keys) and first_row_of.keys().isdisjoint(keys):
+                    first_row_of.update(zip(keys, map(itemgetter(0), kept), strict=True))
+                    people.extend(found)  # the usual batch: all new
+                    continue
+            taken = []
+            for (number, _row), person in zip(kept, _one_by_one(pieces), strict=True):
                 if person is None:
                     report.skipped_error += 1
                     continue
@@ -187,12 +205,35 @@ def read_export(path: str | Path, config: EventConfig, *, mapping: Mapping = Non
                     report.skipped_error += 1
                     continue
                 first_row_of[key] = number
-                people.append(person)
+                taken.append(person)
+            people.extend(RegistrantColumns.of(taken))
     finally:
         if handle is not None:
             handle.close()
     report.duplicates = _find_duplicates(people)
     return people, report, parser
+
+
+Piece = RegistrantColumns | Registrant | None  # what RowParser.parse_many gives
+
+
+def _joined(pieces: list[Piece]) -> RegistrantColumns:
+    """The registrants of `pieces` (none of them None) in one RegistrantColumns."""
+    if len(pieces) == 1 and isinstance(pieces[0], RegistrantColumns):
+        return pieces[0]  # the usual batch: one run of rows
+    joined = RegistrantColumns()
+    for piece in pieces:
+        joined.extend(piece if isinstance(piece, RegistrantColumns)
+                      else RegistrantColumns.of([piece]))
+    return joined
+
+
+def _one_by_one(pieces: list[Piece]) -> Iterator[Registrant | None]:
+    for piece in pieces:
+        if isinstance(piece, RegistrantColumns):
+            yield from piece.registrants()
+        else:
+            yield piece
 
 
 @dataclass
@@ -280,9 +321,6 @@ def _to_write(people: list[Registrant], existing: dict[str, Registrant],
     """Those of `people` that are new or changed (`existing`: the stored registrants by
     upper-case code), counted in the report; a field a desk corrected keeps the desk's
     value (`desk_edits`: the fields, by upper-case code)."""
-    if not existing:  # a first import: everyone is new
-        report.added += len(people)
-        return people
     to_write: list[Registrant] = []
     for person in people:
         key = person.code.upper()
@@ -343,11 +381,13 @@ def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
         rows_in_file = total
         progress(done, total)
 
-    people, report, parser = read_export(path, store.config, mapping=mapping, sheet=sheet,
-                                         progress=reading if progress else None)
+    people, report, parser = read_export_columns(path, store.config, mapping=mapping,
+                                                 sheet=sheet,
+                                                 progress=reading if progress else None)
     desk_fields = store.config.privacy.desk_fields  # (store.config reads the database)
-    for person in people:  # [privacy] desk_fields: what this desk may keep (issue 7)
-        masking.minimise(person, desk_fields)
+    if desk_fields is not None:  # [privacy] desk_fields: what this desk may keep (issue 7)
+        people = RegistrantColumns.of([masking.minimise(person, desk_fields)
+                                       for person in people.registrants()])
     report.dry_run = dry_run
     report.created = {
         "meal slots": list(parser.new_meals), "forums": list(parser.new_forums),
@@ -357,8 +397,12 @@ def _import(store: Store, path, *, mapping, sheet, dry_run: bool,
     with nullcontext(store.reader()) if dry_run else store.transaction() as conn:
         existing = {r.code.upper(): r for r in reg_store.all_registrants(conn)}
         desk_edits = {c.upper(): f for c, f in reg_store.edited_fields(conn).items()}
-        to_write = _to_write(people, existing, desk_edits, report)
-        vanished = [r.code for r in gone_from_list(existing, people, mark_missing, report,
+        if existing:
+            to_write = _to_write(people.registrants(), existing, desk_edits, report)
+        else:  # a first import: everyone is new, written as read
+            to_write, report.added = people, len(people)
+        vanished = [r.code for r in gone_from_list(existing, people.column("code"),
+                                                   mark_missing, report,
                                                    "import with --mark-missing")]
         report.missing = len(vanished)
         report.imported = len(people)

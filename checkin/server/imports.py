@@ -113,7 +113,7 @@ def _merge(conn, event_id: str, people: list, report, mark_missing: bool | None,
                 report.changes.append({"code": old.code, "fields": diff})
         else:
             report.unchanged += 1
-    vanished = gone_from_list(existing, people, mark_missing, report,
+    vanished = gone_from_list(existing, (person.code for person in people), mark_missing, report,
                               "import with mark_missing=true")
     report.missing = len(vanished)
     report.imported = len(people)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import repeat
 from operator import attrgetter, itemgetter
 
 from ..clock import now_iso
 from ..jsonutil import dumps
-from ..model import Registrant
+from ..model import Registrant, RegistrantColumns
 from ..pinyin import name_keys
 
 _COLUMNS = (
@@ -55,27 +56,54 @@ def _extra_json(extra: dict) -> str:
     return dumps(extra)
 
 
-def written_rows(registrants: Sequence[Registrant], updated_at: str,
+def _extra_jsons(extras: Iterable[dict]) -> list[str]:
+    """_extra_json() of each. The usual export gives every row the same extra columns as
+    texts (序号 ...): those are written through one %-template in C calls (~1.5 us a row
+    otherwise)."""
+    extras = list(extras)
+    keys = tuple(extras[0]) if extras and type(extras[0]) is dict else None
+    if keys is not None and all(type(key) is str for key in keys) \
+            and set(map(type, extras)) == {dict} \
+            and list(map(tuple, extras)).count(keys) == len(extras):
+        values = [list(map(itemgetter(key), extras)) for key in keys]
+        if all(set(map(type, column)) == {str} for column in values):
+            if not keys:
+                return ["{}"] * len(extras)
+            template = "{" + ",".join(_text_json(key).replace("%", "%%") + ":%s"
+                                      for key in keys) + "}"
+            return list(map(template.__mod__, zip(*(map(_text_json, column)
+                                                     for column in values), strict=True)))
+    return list(map(_extra_json, extras))
+
+
+def written_rows(registrants: Sequence[Registrant] | RegistrantColumns, updated_at: str,
                  *more: Iterable) -> Iterator[tuple]:
-    """The registrants as rows in WRITTEN_COLUMNS order, followed by the `more` columns.
-    Built a column at a time: attribute reads, JSON of the repeating lists and the tuples
-    themselves run in C (a row-by-row function was a fifth of a 100,000-row import)."""
-    def column(name: str) -> Iterator:
+    """The registrants as rows in WRITTEN_COLUMNS order, followed by the `more` columns."""
+    return zip(*written_columns(registrants, updated_at), *more, strict=False)
+
+
+def written_columns(registrants: Sequence[Registrant] | RegistrantColumns,
+                    updated_at: str) -> list[Iterable]:
+    """The registrants' rows as columns (WRITTEN_COLUMNS), `updated_at` repeating without
+    end. Built a column at a time: attribute reads, JSON of the repeating lists and the
+    tuples themselves run in C (a row-by-row function was a fifth of a 100,000-row import)."""
+    def column(name: str) -> Iterable:
+        if isinstance(registrants, RegistrantColumns):
+            return registrants.column(name)
         return map(attrgetter(name), registrants)
 
     keys = list(map(name_keys, column("name")))
     made = {
         "meals": map(_list_json, map(tuple, column("meals"))),
         "forums": map(_list_json, map(tuple, column("forums"))),
-        "extra": map(_extra_json, column("extra")),
+        "extra": _extra_jsons(column("extra")),
         "missing": map(int, column("missing")),
         "wall_hidden": map(int, map(bool, column("wall_hidden"))),
         "pinyin": map(itemgetter(0), keys),
         "initials": map(itemgetter(1), keys),
         "updated_at": repeat(updated_at),
     }
-    columns = (made.get(name) or column(name) for name in WRITTEN_COLUMNS)
-    return zip(*columns, *more, strict=False)  # updated_at repeats without end
+    return [made.get(name) or column(name) for name in WRITTEN_COLUMNS]
 
 
 def get(conn: sqlite3.Connection, code: str) -> Registrant | None:
@@ -153,34 +181,54 @@ _UPSERT = (
 )
 
 
-def upsert(conn: sqlite3.Connection, registrants: Sequence[Registrant]) -> int:
+def upsert(conn: sqlite3.Connection,
+           registrants: Sequence[Registrant] | RegistrantColumns) -> int:
     """Insert, or replace by code (bumping the version): callers pass only what changed.
     The search keys (pinyin, initials) are worked out here from the name."""
-    rows = list(written_rows(registrants, now_iso()))
-    if len(rows) >= BULK and conn.execute(
+    columns = written_columns(registrants, now_iso())
+    if len(registrants) >= BULK and conn.execute(
             "SELECT NOT EXISTS (SELECT 1 FROM registrants)").fetchone()[0]:
-        with _indexes_built_after(conn):
-            _insert_many(conn, rows)  # nothing to conflict with
+        with _indexes_built_after(conn), _page_cache(conn, BULK_CACHE_KIB):
+            _insert_many(conn, columns, len(registrants))  # nothing to conflict with
     else:
-        conn.executemany(_UPSERT, rows)
-    return len(rows)
+        conn.executemany(_UPSERT, zip(*columns, strict=False))
+    return len(registrants)
 
 
 BULK = 5000  # a first import of this many or more builds the secondary indexes after
+# The page cache of a first import: SQLite's default 2 MB spills the pages of the table and
+# of the code index to the WAL again and again while 100,000 rows (~30 MB) go in.
+BULK_CACHE_KIB = 64 * 1024
 ROWS_PER_INSERT = 100  # rows one INSERT of a first import writes (_insert_many)
 
 
-def _insert_many(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+def _insert_many(conn: sqlite3.Connection, columns: list[Iterable], count: int) -> None:
     """Plain INSERTs of ROWS_PER_INSERT rows each: what sqlite3 does once per statement
     (setting up the binding, a step, releasing and taking back the GIL) is then done once
-    per hundred rows (a quarter of the time of one row per statement)."""
-    width = len(WRITTEN_COLUMNS)
+    per hundred rows (a quarter of the time of one row per statement). The values are laid
+    out row after row by one slice assignment per column (no tuple per row)."""
+    width = len(columns)
+    flat: list = [None] * (count * width)
+    for i, column in enumerate(columns):
+        flat[i::width] = itertools.islice(column, count)
     per = min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
-    whole = len(rows) - len(rows) % per
+    step = per * width
+    whole = count - count % per
     values = ", ".join(["(" + ", ".join("?" * width) + ")"] * per)
     conn.executemany(f"{_INSERT_INTO} VALUES {values}",
-                     (tuple(chain.from_iterable(rows[i:i + per])) for i in range(0, whole, per)))
-    conn.executemany(_INSERT, rows[whole:])
+                     (flat[i:i + step] for i in range(0, whole * width, step)))
+    conn.executemany(_INSERT, (flat[i:i + width] for i in range(whole * width, len(flat), width)))
+
+
+@contextlib.contextmanager
+def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
+    """A page cache of `kib` KiB for the time of the block (the connection's own after)."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 @contextlib.contextmanager
