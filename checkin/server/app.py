@@ -58,9 +58,11 @@ LIVE_CACHE_SECONDS = 5.0
 # so more threads make bigger groups, not more contention: with 8, groups of 3-4 uploads
 # kept the line busy and upload p95 under 100 desks was 1.2-2.6 s; with 64, 0.46-0.67 s.
 UPLOAD_THREADS = 64
-# Threads for the other requests (anyio's default is 40): enough to keep the database busy
-# while one holds the GIL; more only add switching (and connections: db.POOL_SIZE).
-SYNC_THREADS = 16
+# Threads for the other requests (anyio's default is 40): few, since each one running
+# Python takes the one GIL from the uploads and the event loop. Under 100 desks, 16 gave
+# upload p95 479 ms, 6 360 ms, 3 293 ms, while the desks' download rounds (background work)
+# went from p95 918 to 1,023 ms.
+SYNC_THREADS = 3
 ROWS_HEADER = "X-Checkin-Rows"  # how many rows a file the service answers with holds
 WALL_COOKIE = "checkin_wall"  # the wall's token, kept by the projector's browser
 # The wall page loads nothing from elsewhere but the event's logo (an https: or data: URL)
@@ -115,9 +117,13 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     _error_handlers(app)
     bearer = HTTPBearer(auto_error=False, description="an organiser or desk token")
 
-    def who(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    async def who(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+                  ) -> Principal:
+        """A token looked up a moment ago is answered here, in the event loop; another one
+        in a worker thread (the database)."""
         header = f"{creds.scheme} {creds.credentials}" if creds else None
-        return auth.authenticate(db, header)
+        return auth.remembered(db, header) or await run_in_threadpool(
+            auth.authenticate, db, header)
 
     def uploader(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
                  ) -> Principal:
@@ -168,7 +174,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
             dry_run: bool = False,
             creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
     ) -> JSONResponse:
-        principal = await run_in_threadpool(who, creds)
+        principal = await who(creds)
         await run_in_threadpool(event_for, principal, event, organiser=True)
         data = await request.body()
         report = await run_in_threadpool(imports.run_import, db, event, data, filename,
@@ -206,7 +212,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
                         limit: Limit = feeds.DEFAULT_LIMIT) -> JSONResponse:
         event_for(who, event)
         with db.read() as conn:
-            grant = None if who.is_organiser else conferences.config(conn, event).privacy
+            grant = None if who.is_organiser else events.event_privacy(conn, event)
             page = feeds.page(conn, registrant_rows, event, after, limit,
                               registrants.item_for(grant))
         return JSONResponse(page)

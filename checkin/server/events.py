@@ -6,8 +6,9 @@ upload. Nothing is ever dropped: a conflicting event is stored too, with its det
 listed by GET conflicts until a `resolve` event closes it.
 
 The lock is every upload's queue (100 desks: about 50 uploads a second), so what needs no
-lock (the desk's row, the stamps' vetting) is done before it, and what is done under it
-takes as few round trips to the database as the order allows.
+lock is done before it (the desk's row before the group-commit line, the stamps' vetting
+before the lock), and what is done under it takes as few round trips to the database as the
+order allows.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from sqlalchemy import (
     Integer,
     Row,
     Text,
-    bindparam,
     cast,
     delete,
     distinct,
@@ -54,11 +54,11 @@ from . import registrants as regs
 from .auth import Principal
 from .conferences import config as event_config
 from .conferences import config_json as event_config_json
+from .conferences import created_at as event_created_at
 from .db import (
     Connection,
     Database,
     admissions,
-    conferences,
     conflicts,
     devices,
     events,
@@ -98,19 +98,31 @@ def upload(db: Database, event_id: str, who: Principal, batch: list[dict], *,
                 raise ApiError(403, "wrong_device", f"event {ev['uuid']} is from device "
                                f"{ev['device_id']!r}, but this token is device {who.device_id!r}")
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    job = _Job(who, batch, unsent, now_ms)
+    job = _Job(who, batch, now_ms)
     if who.is_organiser:  # rare: on its own
         _apply(db, event_id, [job])
     else:
+        _note_upload(db, event_id, who, unsent)
         _line(db, event_id).join(job, lambda group: _apply(db, event_id, group))
     if job.error is not None:
         raise job.error
     return job.results
 
 
+def _note_upload(db: Database, event_id: str, who: Principal, unsent: int | None) -> None:
+    """The desk's row (when it last uploaded, what it says it still holds), in a statement
+    of its own: outside the group-commit line, where every statement is one more wait for
+    every desk in the queue."""
+    with db.write_alone() as conn:
+        conn.execute(update(devices).where(
+            devices.c.event_id == event_id, devices.c.device_id == who.device_id,
+        ).values(last_upload=utcnow(), unsent=func.coalesce(
+            literal(unsent, type_=Integer), devices.c.unsent)))
+
+
 class _Job:
-    def __init__(self, who: Principal, batch: list[dict], unsent: int | None, now_ms: int):
-        self.who, self.batch, self.unsent, self.now_ms = who, batch, unsent, now_ms
+    def __init__(self, who: Principal, batch: list[dict], now_ms: int):
+        self.who, self.batch, self.now_ms = who, batch, now_ms
         self.results: list[dict] = []
         self.error: BaseException | None = None
         self.leads = False
@@ -180,10 +192,6 @@ def _apply(db: Database, event_id: str, group: list[_Job]) -> None:
 
 def _store(conn: Connection, event_id: str, group: list[_Job]) -> list[list[dict]]:
     desks = [job for job in group if not job.who.is_organiser]
-    if desks:  # their own rows: before the feed lock, not in its queue
-        seen = utcnow()
-        conn.execute(_SEEN, [{"b_event": event_id, "b_device": job.who.device_id,
-                              "b_seen": seen, "b_unsent": job.unsent} for job in desks])
     batch = [ev for job in group for ev in job.batch]
     work = _Upload(conn, event_id, batch, group[0].who, max(job.now_ms for job in group),
                    revoked={job.who.device_id: job.who.revoked_at for job in desks})
@@ -196,12 +204,6 @@ def _store(conn: Connection, event_id: str, group: list[_Job]) -> list[list[dict
             conn.execute(update(devices).values(**kiosk).where(
                 devices.c.event_id == event_id, devices.c.device_id == job.who.device_id))
     return answers
-
-
-_SEEN = update(devices).where(
-    devices.c.event_id == bindparam("b_event"), devices.c.device_id == bindparam("b_device"),
-).values(last_upload=bindparam("b_seen"),
-         unsent=func.coalesce(bindparam("b_unsent", type_=Integer), devices.c.unsent))
 
 
 def _kiosk_state(batch: list[dict], results: list[dict]) -> dict:
@@ -303,9 +305,8 @@ class _Upload:
         """Before the feed lock: a stamp's verdict depends on no other upload."""
         if not self.batch:
             return
-        row = self.conn.execute(select(conferences.c.created_at, conferences.c.config_json)
-                                .where(conferences.c.id == self.event_id)).one()
-        floor = vetting.earliest_stamp(row.created_at, _config(row.config_json))
+        floor = vetting.earliest_stamp(event_created_at(self.conn, self.event_id),
+                                       _config(event_config_json(self.conn, self.event_id)))
         for ev in self.batch:
             refusal = vetting.stamp_refusal(ev, self.now_ms, floor)
             revoked_at = self.revoked.get(ev["device_id"])
@@ -633,7 +634,7 @@ def feed(db: Database, event_id: str, after: int, limit: int,
         if not row.personal:
             return row.item
         if not grants:  # the event's [privacy], read once, only when an item needs it
-            grants.append(grant_for(db, event_id, who))
+            grants.append(event_privacy(conn, event_id))
         return dumps(masking.desk_event(json.loads(row.item), grants[0]))
 
     item = itemgetter(2) if who is None or who.is_organiser else desk_item
@@ -694,8 +695,13 @@ def grant_for(db: Database, event_id: str, who: Principal) -> Privacy | None:
     (an organiser)."""
     if who.is_organiser:
         return None
-    with db.read() as conn:  # (parsed once per version of the event file)
-        return _config(event_config_json(conn, event_id)).privacy
+    with db.read() as conn:
+        return event_privacy(conn, event_id)
+
+
+def event_privacy(conn: Connection, event_id: str) -> Privacy:
+    """The event's [privacy] (its file parsed once per version of its text)."""
+    return _config(event_config_json(conn, event_id)).privacy
 
 
 def as_granted(items: list[dict], grant: Privacy | None) -> list[dict]:

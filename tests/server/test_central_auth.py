@@ -133,3 +133,41 @@ def test_missing_wrong_and_revoked_tokens_get_401(central):
     assert desk.get(f"/events/{event}/registrants").status_code == 401
     unknown = central.post(f"/events/{event}/devices/nope/revoke")
     assert unknown.status_code == 404
+
+
+def test_what_another_service_process_changes_is_seen_within_seconds(central, monkeypatch):
+    """Tokens and the event file are remembered a few seconds (auth.REMEMBER_SECONDS,
+    conferences.RECENT_SECONDS): what this service changes counts at once (the revocation
+    above); what another service process on the same database changes, after that long."""
+    import dataclasses
+
+    from checkin.server import auth, conferences
+    from checkin.server.db import Database
+
+    now = [time.monotonic()]  # the service's clock for what it remembers, moved by the test
+    monkeypatch.setattr(auth, "_clock", lambda: now[0])
+    monkeypatch.setattr(conferences, "_clock", lambda: now[0])
+    event = central.small_event()
+    desk = central.enrol(event, device_id="desk-a")
+
+    def phones() -> list[str]:
+        items = central.ok(desk.get(f"/events/{event}/registrants"))["items"]
+        return [item["phone"] for item in items if item.get("phone")]
+
+    assert phones() and all("****" in phone for phone in phones()), "masked for desks"
+    other = Database(central.db_url)  # another service process
+    try:
+        with other.write() as conn:
+            cfg = conferences.config(conn, event)
+            conferences.save_config(conn, event, dataclasses.replace(
+                cfg, privacy=dataclasses.replace(cfg.privacy, desk_unmasked=("phone",))))
+        assert all("****" in phone for phone in phones())
+        now[0] += conferences.RECENT_SECONDS
+        assert phones() and not any("****" in phone for phone in phones()), "whole now"
+        auth.revoke_device(other, event, "desk-a")
+        assert desk.get(f"/events/{event}/registrants").status_code == 200
+        now[0] += auth.REMEMBER_SECONDS
+        response = desk.get(f"/events/{event}/registrants")
+        assert response.status_code == 401 and response.json()["error"] == "revoked"
+    finally:
+        other.dispose()

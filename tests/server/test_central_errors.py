@@ -135,3 +135,40 @@ def test_database_gone_gives_503_and_the_service_still_answers(pg_database):
                 assert httpx.get(f"{base}/api/v1/health").json()["ok"] is True
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_connections_the_database_dropped_are_replaced(pg_database, monkeypatch):
+    """PostgreSQL restarted, or a firewall cut idle connections: a pooled connection idle
+    for IDLE_PING_SECONDS is pinged and replaced unseen; one dropped between two requests
+    in steady use fails one request (503, which desks retry) and the next one is served."""
+    import psycopg
+    import pytest
+
+    from checkin.server import db as server_db
+    from checkin.server.testing import organiser_token, running_server
+
+    from .central_helpers import PG_ADMIN
+    from .conftest import _reset_schema
+
+    url, why = pg_database
+    if url is None:
+        pytest.skip(why)
+    _reset_schema(url)
+    name = url.rsplit("/", 1)[1]
+    token = organiser_token(url)
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def drop_connections() -> int:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            return admin.execute("SELECT count(pg_terminate_backend(pid)) FROM "
+                                 "pg_stat_activity WHERE datname = %s", (name,)).fetchone()[0]
+
+    with running_server(url) as base:
+        assert httpx.get(f"{base}/api/v1/events", headers=headers).status_code == 200
+        monkeypatch.setattr(server_db, "IDLE_PING_SECONDS", 0.0)  # every one counts as idle
+        assert drop_connections() >= 1
+        assert httpx.get(f"{base}/api/v1/events", headers=headers).status_code == 200
+        monkeypatch.setattr(server_db, "IDLE_PING_SECONDS", 3600.0)  # none pinged
+        assert drop_connections() >= 1
+        _error(httpx.get(f"{base}/api/v1/events", headers=headers), 503, "database_unavailable")
+        assert httpx.get(f"{base}/api/v1/events", headers=headers).status_code == 200
