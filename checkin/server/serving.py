@@ -8,6 +8,7 @@ the log. This server ends those streams first; uploads under way still finish as
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 
 import uvicorn
@@ -23,6 +24,10 @@ class Server(uvicorn.Server):
 
 def run(app, **options) -> None:
     """uvicorn.run(app, **options) with this server (one process, no reload)."""
+    # What is there now (FastAPI, SQLAlchemy, pydantic and their modules: ~1M objects) lives
+    # as long as the process: kept out of the garbage collector's full passes, which under
+    # 100 desks stopped every thread for up to 128 ms (43 ms once frozen).
+    gc.freeze()
     server = Server(uvicorn.Config(app, **options))
     with contextlib.suppress(KeyboardInterrupt):
         server.run()
