@@ -18,6 +18,7 @@ import threading
 import time
 import uuid as uuidlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from operator import itemgetter
 
@@ -102,11 +103,17 @@ def upload(db: Database, event_id: str, who: Principal, batch: list[dict], *,
     if who.is_organiser:  # rare: on its own
         _apply(db, event_id, [job])
     else:
-        _note_upload(db, event_id, who, unsent)
+        # The desk's own row is written while its events wait in the group-commit line, and
+        # before the answer (the organiser who revokes it reads what it said it still holds).
+        noted = _noting.submit(_note_upload, db, event_id, who, unsent)
         _line(db, event_id).join(job, lambda group: _apply(db, event_id, group))
+        noted.result()
     if job.error is not None:
         raise job.error
     return job.results
+
+
+_noting = ThreadPoolExecutor(max_workers=8, thread_name_prefix="checkin-note-upload")
 
 
 def _note_upload(db: Database, event_id: str, who: Principal, unsent: int | None) -> None:
