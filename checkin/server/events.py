@@ -33,7 +33,9 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    null,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -262,11 +264,17 @@ class _Upload:
         # Those of duplicates stay unused (feed numbers may skip), which saves a round trip.
         numbers = iter(feeds.take(conn, event_id, feeds.EVENTS, len(uuids - set(self.refused))))
         admitting = {ev["uuid"] for ev in batch if _is_admission(ev)}
+        candidates = [ev for ev in batch if _is_admission(ev) and ev["uuid"] not in self.refused]
         known: dict[str, int] = {}
-        for row in conn.execute(select(events.c.uuid, events.c.seq, events.c.kind, events.c.ref)
-                                .where(events.c.event_id == event_id,
-                                       events.c.uuid.in_(uuids) | (events.c.kind == "undo")
-                                       & events.c.ref.in_(admitting))) if batch else ():
+        in_force: dict[tuple[str, str], dict] = {}
+        for row in conn.execute(_known_and_in_force(event_id, uuids, admitting, {
+                ev["code"] for ev in candidates})) if batch else ():
+            if row.source == "admission":
+                in_force[row.code, row.station] = {
+                    "event_id": event_id, "code": row.code, "station": row.station,
+                    "event_uuid": row.uuid, "hlc": row.hlc, "wall_time": row.wall_time,
+                    "device_id": row.device_id}
+                continue
             if row.uuid in uuids:
                 known[row.uuid] = row.seq
             if row.kind == "undo" and row.ref in admitting:
@@ -274,7 +282,8 @@ class _Upload:
         for uuid in known:  # a duplicate is answered as such, whatever its stamp says now
             self.refused.pop(uuid, None)
         fresh = uuids - set(known) - set(self.refused)
-        self._prefetch([ev for ev in batch if _is_admission(ev) and ev["uuid"] in fresh])
+        self.admissions = {key: in_force.get(key) for key in {
+            (ev["code"], ev["station"]) for ev in candidates if ev["uuid"] in fresh}}
         results = []
         for ev in batch:
             if ev["uuid"] in known:
@@ -352,18 +361,6 @@ class _Upload:
         if rows:
             self.conn.execute(rejected_events.insert(), rows)
 
-    def _prefetch(self, batch: list[dict]) -> None:
-        if not batch:
-            return
-        keys = {(ev["code"], ev["station"]) for ev in batch}
-        self.admissions = dict.fromkeys(keys)
-        rows = self.conn.execute(select(admissions).where(
-            admissions.c.event_id == self.event_id,
-            admissions.c.code.in_({code for code, _ in keys}))).all()
-        for row in rows:
-            if (row.code, row.station) in keys:
-                self.admissions[row.code, row.station] = row._asdict()
-
     def _add(self, ev: dict, conflict: dict | None, seq: int) -> None:
         self.event_rows.append(_event_row(self.event_id, ev, conflict, seq))
         if conflict:
@@ -431,6 +428,25 @@ class _Upload:
                                                       "device_id")}),
                 [self.admissions[k] for k in self.changed])
             self.changed = set()
+
+
+def _known_and_in_force(event_id: str, uuids: set[str], admitting: set[str], codes: set[str]):
+    """One query, one round trip under the feed lock: the batch's events already stored and
+    the undos naming its admissions (source "event": uuid, seq, kind, ref), and the
+    admissions in force for its codes (source "admission": the admission's uuid, code,
+    station, hlc, wall_time, device_id)."""
+    stored = select(literal("event").label("source"), events.c.uuid, events.c.seq,
+                    events.c.kind, events.c.ref, *(null().label(name) for name in (
+                        "code", "station", "hlc", "wall_time", "device_id"))).where(
+        events.c.event_id == event_id,
+        events.c.uuid.in_(uuids) | (events.c.kind == "undo") & events.c.ref.in_(admitting))
+    if not codes:
+        return stored
+    return union_all(stored, select(
+        literal("admission"), admissions.c.event_uuid, null(), null(), null(),
+        admissions.c.code, admissions.c.station, admissions.c.hlc, admissions.c.wall_time,
+        admissions.c.device_id).where(admissions.c.event_id == event_id,
+                                      admissions.c.code.in_(codes)))
 
 
 @lru_cache(maxsize=32)
