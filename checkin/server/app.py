@@ -32,6 +32,7 @@ from . import (
     auth,
     cme,
     conferences,
+    event_reads,
     events,
     feeds,
     imports,
@@ -212,7 +213,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
                         limit: Limit = feeds.DEFAULT_LIMIT) -> JSONResponse:
         event_for(who, event)
         with db.read() as conn:
-            grant = None if who.is_organiser else events.event_privacy(conn, event)
+            grant = None if who.is_organiser else event_reads.event_privacy(conn, event)
             page = feeds.page(conn, registrant_rows, event, after, limit,
                               registrants.item_for(grant))
         return JSONResponse(page)
@@ -236,7 +237,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         results = events.upload(db, event, who, batch, unsent=body.unsent,
                                 now_ms=int(wall() * 1000))
         wall_feed.notify(event)  # arrivals reach the welcome wall at once
-        return {"results": events.granted(db, event, who, results)}
+        return {"results": event_reads.granted(db, event, who, results)}
 
     @api.post("/events/{event}/events", tags=["desk"])
     async def upload(event: EventId, body: EventBatch, creds: Annotated[
@@ -263,24 +264,24 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
                    exclude_device: Annotated[str | None, Query(max_length=100)] = None,
                    ) -> Response:
         event_for(who, event)
-        return feeds.json_response(events.feed(db, event, after, limit, exclude_device, who=who))
+        return feeds.json_response(event_reads.feed(db, event, after, limit, exclude_device, who=who))
 
     @api.get("/events/{event}/records", tags=["organiser"])
     def record_feed(event: EventId, who: Who, after: After = 0,
                     limit: Limit = feeds.DEFAULT_LIMIT) -> Response:
         """Every desk's refused scans and audit entries, as the events feed pages them."""
         event_for(who, event, organiser=True)
-        return feeds.json_response(events.feed(db, event, after, limit, records=True))
+        return feeds.json_response(event_reads.feed(db, event, after, limit, records=True))
 
     @api.get("/events/{event}/rejected", tags=["organiser"])
     def list_rejected(event: EventId, who: Who) -> dict:
         event_for(who, event, organiser=True)
-        return {"items": events.rejected(db, event)}
+        return {"items": event_reads.rejected(db, event)}
 
     @api.get("/events/{event}/conflicts", tags=["desk"])
     def list_conflicts(event: EventId, who: Who) -> dict:
         event_for(who, event)
-        return {"items": events.open_conflicts(db, event, events.grant_for(db, event, who))}
+        return {"items": event_reads.open_conflicts(db, event, event_reads.grant_for(db, event, who))}
 
     @api.get("/events/{event}/stats", tags=["desk"])
     def event_stats(event: EventId, who: Who) -> dict:
