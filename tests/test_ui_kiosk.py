@@ -214,7 +214,7 @@ def test_esc_alt_f4_and_close_ask_for_the_pin_and_a_wrong_pin_keeps_the_kiosk(
 
 
 def test_an_idle_kiosk_goes_back_to_the_start_and_forgets_what_it_showed(qtbot, make_kiosk):
-    window = make_kiosk(idle_ms=300)
+    window = make_kiosk(idle_ms=1000)  # counted from when each screen is shown
     flow = window.flow
     window.toggle_language()
     assert i18n.language() == "zh" and window.language_button.text() == "English"

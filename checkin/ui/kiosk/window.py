@@ -142,7 +142,10 @@ class KioskWindow(QWidget):
 
     # -- screens ------------------------------------------------------------------------
     def show_screen(self, screen: QWidget) -> None:
+        """A screen just shown gets the whole idle time: an answer that came slowly is not
+        taken away the moment it appears."""
         self.stack.setCurrentWidget(screen)
+        self.idle.touch()
 
     @property
     def screen_now(self) -> QWidget:
@@ -161,7 +164,6 @@ class KioskWindow(QWidget):
             self.set_language(self.home_language)
         self.paused.show_problem(self.watch.problem)
         self.show_screen(self.flow.start if self.watch.ready else self.paused)
-        self.idle.touch()
 
     def _idle(self) -> None:
         if self.screen_now is self.staff:
