@@ -81,6 +81,7 @@ MAX_CURSOR = 2 ** 53  # feed numbers stay below this (and exact in any JSON read
 After = Annotated[int, Query(ge=0, le=MAX_CURSOR,
                              description="the cursor: the last feed number applied")]
 Limit = Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT, description="page size")]
+REGISTRANTS_FEED = feeds.Feed(registrant_rows)
 
 
 def create_app(db_url: str | None = None, *, public_url: str | None = None,
@@ -214,8 +215,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         event_for(who, event)
         with db.read() as conn:
             grant = None if who.is_organiser else event_reads.event_privacy(conn, event)
-            page = feeds.page(conn, registrant_rows, event, after, limit,
-                              registrants.item_for(grant))
+            page = REGISTRANTS_FEED.page(conn, event, after, limit, registrants.item_for(grant))
         return JSONResponse(page)
 
     @api.put("/events/{event}/registrants/{code:path}", tags=["organiser"])

@@ -8,7 +8,7 @@ import json
 from functools import lru_cache
 from operator import itemgetter
 
-from sqlalchemy import JSON, Row, Text, cast, func, literal, select
+from sqlalchemy import JSON, Row, Text, bindparam, cast, func, literal, select
 
 from .. import masking
 from ..config import config_from_json
@@ -47,11 +47,6 @@ def feed(db: Database, event_id: str, after: int, limit: int,
     refused scans and audit entries, for the organiser. Its items are JSON texts, each the
     object to_item() makes, written by the database; the registrant data of a walk-in, an
     edit or a conflict as `who` may see it (None: all of it)."""
-    condition = [events.c.device_id != exclude_device] if exclude_device else []
-    condition.append(events.c.kind.in_(ORGANISER_ONLY) if records
-                     else events.c.kind.not_in(ORGANISER_ONLY))
-    personal = events.c.kind.in_(PERSONAL) | events.c.conflict.is_not(None)
-    columns = [events.c.seq, personal.label("personal"), _item_json(db.is_sqlite).label("item")]
     grants: list[Privacy | None] = []
 
     def desk_item(row: Row) -> str:
@@ -62,12 +57,24 @@ def feed(db: Database, event_id: str, after: int, limit: int,
         return dumps(masking.desk_event(json.loads(row.item), grants[0]))
 
     item = itemgetter(2) if who is None or who.is_organiser else desk_item
+    params = {"exclude_device": exclude_device} if exclude_device else {}
     with db.read() as conn:
-        page = feeds.page(conn, events, event_id, after, limit, item, *condition,
-                          columns=columns)
+        page = _events_feed(db.is_sqlite, records, bool(exclude_device)).page(
+            conn, event_id, after, limit, item, **params)
         if not records:
             page["kiosks_closed"] = kiosks_closed(conn, event_id)
         return page
+
+
+@lru_cache(maxsize=8)
+def _events_feed(on_sqlite: bool, records: bool, excluding: bool) -> feeds.Feed:
+    """The events feed's page query for each way it is asked (made once each)."""
+    condition = [events.c.device_id != bindparam("exclude_device")] if excluding else []
+    condition.append(events.c.kind.in_(ORGANISER_ONLY) if records
+                     else events.c.kind.not_in(ORGANISER_ONLY))
+    personal = events.c.kind.in_(PERSONAL) | events.c.conflict.is_not(None)
+    return feeds.Feed(events, *condition, columns=[
+        events.c.seq, personal.label("personal"), _item_json(on_sqlite).label("item")])
 
 
 PERSONAL = ("walk_in", "edit")  # kinds whose data carry registrant fields
@@ -88,15 +95,17 @@ def _item_json(on_sqlite: bool):
                 Text)
 
 
+_KIOSKS_CLOSED = (select(devices.c.device_id, devices.c.name, devices.c.kiosk_problem,
+                          devices.c.kiosk_problem_at)
+                  .where(devices.c.event_id == bindparam("event_id"),
+                         devices.c.kiosk_problem.is_not(None), devices.c.revoked_at.is_(None))
+                  .order_by(devices.c.name))
+
+
 def kiosks_closed(conn, event_id: str) -> list[dict]:
     """The self check-in kiosks that closed themselves (a printer that cannot print), for
     every desk's status bar: the staffed desks take their queue."""
-    rows = conn.execute(
-        select(devices.c.device_id, devices.c.name, devices.c.kiosk_problem,
-               devices.c.kiosk_problem_at)
-        .where(devices.c.event_id == event_id, devices.c.kiosk_problem.is_not(None),
-               devices.c.revoked_at.is_(None))
-        .order_by(devices.c.name)).all()
+    rows = conn.execute(_KIOSKS_CLOSED, {"event_id": event_id}).all()
     return [{"device_id": r.device_id, "name": r.name, "problem": r.kiosk_problem,
              "since": r.kiosk_problem_at} for r in rows]
 

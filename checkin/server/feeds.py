@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from starlette.responses import Response
 
 from .db import Connection, counters
@@ -48,33 +48,48 @@ def take(conn: Connection, event_id: str, feed: str, count: int = 1) -> range:
     return range(last - count + 1, last + 1)
 
 
-def page(conn: Connection, table: Table, event_id: str, after: int, limit: int,
-         to_item: Callable, *conditions, columns: list | None = None) -> dict:
-    """Rows with a feed number above `after`, in order: {"items", "cursor", "more"}; ask
-    again with the cursor. When nothing more is there, the cursor is the end of the feed
-    (its counter), also when `conditions` left out the last rows: a desk that asks for the
-    events of other desks moves past its own, instead of asking after them (and the server
-    reading past them) at every round.
+# Built once: building a SELECT and its cache key costs SQLAlchemy more than running it.
+_END = select(counters.c.value).where(counters.c.event_id == bindparam("event_id"),
+                                      counters.c.feed == bindparam("feed"))
+_NO_END = 2 ** 63 - 1  # a feed whose counter row is not there yet: no bound
 
-    The counter is read first, and only rows up to it are returned: every number up to it
-    was committed with it (feed numbers become visible in order), so the end is never past
-    a row this page did not see, even on PostgreSQL where each statement sees the latest
-    commits. `columns`: what to read of each row (default: all of it; `seq` is needed)."""
-    feed = table.name  # the tables are named after their feeds
-    top = conn.execute(select(counters.c.value)
-                       .where(_where(event_id, feed))).scalar_one_or_none()
-    bound = [table.c.seq <= top] if top is not None else []
-    rows = conn.execute(
-        select(*(columns or [table])).where(table.c.event_id == event_id, table.c.seq > after, *bound,
-                            *conditions)
-        .order_by(table.c.seq).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if more:
-        cursor = rows[-1].seq
-    else:
-        cursor = max(after, top if top is not None else rows[-1].seq if rows else after)
-    return {"items": [to_item(r) for r in rows], "cursor": cursor, "more": more}
+
+class Feed:
+    """One way of reading a feed in pages: its SELECT made once, with the event, the cursor,
+    the feed's end and the page size (and any parameters of `conditions`) bound at each
+    page. `columns`: what to read of each row (default: all of it; `seq` is needed)."""
+
+    def __init__(self, table: Table, *conditions, columns: list | None = None):
+        self.name = table.name  # the tables are named after their feeds
+        self.query = (select(*(columns or [table]))
+                      .where(table.c.event_id == bindparam("event_id"),
+                             table.c.seq > bindparam("after"), table.c.seq <= bindparam("end"),
+                             *conditions)
+                      .order_by(table.c.seq).limit(bindparam("limit")))
+
+    def page(self, conn: Connection, event_id: str, after: int, limit: int,
+             to_item: Callable, **params) -> dict:
+        """Rows with a feed number above `after`, in order: {"items", "cursor", "more"}; ask
+        again with the cursor. When nothing more is there, the cursor is the end of the feed
+        (its counter), also when the conditions left out the last rows: a desk that asks for
+        the events of other desks moves past its own, instead of asking after them (and the
+        server reading past them) at every round.
+
+        The counter is read first, and only rows up to it are returned: every number up to
+        it was committed with it (feed numbers become visible in order), so the end is never
+        past a row this page did not see, even on PostgreSQL where each statement sees the
+        latest commits."""
+        end = conn.execute(_END, {"event_id": event_id, "feed": self.name}).scalar_one_or_none()
+        rows = conn.execute(self.query, {
+            "event_id": event_id, "after": after, "end": _NO_END if end is None else end,
+            "limit": limit + 1, **params}).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if more:
+            cursor = rows[-1].seq
+        else:
+            cursor = max(after, end if end is not None else rows[-1].seq if rows else after)
+        return {"items": [to_item(r) for r in rows], "cursor": cursor, "more": more}
 
 
 def json_response(page: dict) -> Response:
