@@ -18,9 +18,11 @@ import time
 import uuid as uuidlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
 from sqlalchemy import (
     Integer,
+    bindparam,
     delete,
     distinct,
     exists,
@@ -104,10 +106,17 @@ def _note_upload(db: Database, event_id: str, who: Principal, unsent: int | None
     of its own: outside the group-commit line, where every statement is one more wait for
     every desk in the queue."""
     with db.write_alone() as conn:
-        conn.execute(update(devices).where(
-            devices.c.event_id == event_id, devices.c.device_id == who.device_id,
-        ).values(last_upload=utcnow(), unsent=func.coalesce(
-            literal(unsent, type_=Integer), devices.c.unsent)))
+        conn.execute(_NOTE_UPLOAD, {"of_event": event_id, "of_device": who.device_id,
+                                    "now": utcnow(), "said_unsent": unsent})
+
+
+# Built once, the statements every upload runs: building one and its cache key costs
+# SQLAlchemy more than running it.
+# (Bind names differ from column names: an UPDATE keeps those for its SET clause.)
+_NOTE_UPLOAD = update(devices).where(
+    devices.c.event_id == bindparam("of_event"), devices.c.device_id == bindparam("of_device"),
+).values(last_upload=bindparam("now"), unsent=func.coalesce(
+    bindparam("said_unsent", type_=Integer), devices.c.unsent))
 
 
 class _Job:
@@ -248,7 +257,7 @@ class _Upload:
         candidates = [ev for ev in batch if _is_admission(ev) and ev["uuid"] not in self.refused]
         known: dict[str, int] = {}
         in_force: dict[tuple[str, str], dict] = {}
-        for row in conn.execute(_known_and_in_force(event_id, uuids, admitting, {
+        for row in conn.execute(*_known_and_in_force(event_id, uuids, admitting, {
                 ev["code"] for ev in candidates})) if batch else ():
             if row.source == "admission":
                 in_force[row.code, row.station] = {
@@ -400,34 +409,43 @@ class _Upload:
         if self.conflict_rows:
             conn.execute(conflicts.insert(), self.conflict_rows)
             self.conflict_rows = []
-        if self.changed:  # one statement: insert, or replace the one in force
-            insert = (postgresql.insert if conn.dialect.name == "postgresql"
-                      else sqlite.insert)(admissions)
-            conn.execute(insert.on_conflict_do_update(
-                index_elements=[admissions.c.event_id, admissions.c.code, admissions.c.station],
-                set_={c: insert.excluded[c] for c in ("event_uuid", "hlc", "wall_time",
-                                                      "device_id")}),
-                [self.admissions[k] for k in self.changed])
+        if self.changed:
+            conn.execute(_upsert_admissions(conn.dialect.name),
+                         [self.admissions[k] for k in self.changed])
             self.changed = set()
+
+
+@lru_cache(maxsize=2)
+def _upsert_admissions(dialect: str):
+    """One statement: insert the admission in force, or replace the one there."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(admissions)
+    return insert.on_conflict_do_update(
+        index_elements=[admissions.c.event_id, admissions.c.code, admissions.c.station],
+        set_={c: insert.excluded[c] for c in ("event_uuid", "hlc", "wall_time", "device_id")})
 
 
 def _known_and_in_force(event_id: str, uuids: set[str], admitting: set[str], codes: set[str]):
     """One query, one round trip under the feed lock: the batch's events already stored and
     the undos naming its admissions (source "event": uuid, seq, kind, ref), and the
     admissions in force for its codes (source "admission": the admission's uuid, code,
-    station, hlc, wall_time, device_id)."""
-    stored = select(literal("event").label("source"), events.c.uuid, events.c.seq,
-                    events.c.kind, events.c.ref, *(null().label(name) for name in (
-                        "code", "station", "hlc", "wall_time", "device_id"))).where(
-        events.c.event_id == event_id,
-        events.c.uuid.in_(uuids) | (events.c.kind == "undo") & events.c.ref.in_(admitting))
+    station, hlc, wall_time, device_id). (statement, parameters)."""
+    params = {"event_id": event_id, "uuids": list(uuids), "admitting": list(admitting)}
     if not codes:
-        return stored
-    return union_all(stored, select(
-        literal("admission"), admissions.c.event_uuid, null(), null(), null(),
-        admissions.c.code, admissions.c.station, admissions.c.hlc, admissions.c.wall_time,
-        admissions.c.device_id).where(admissions.c.event_id == event_id,
-                                      admissions.c.code.in_(codes)))
+        return _STORED, params
+    return _STORED_AND_IN_FORCE, {**params, "codes": list(codes)}
+
+
+_STORED = select(literal("event").label("source"), events.c.uuid, events.c.seq, events.c.kind,
+                 events.c.ref, *(null().label(name) for name in (
+                     "code", "station", "hlc", "wall_time", "device_id"))).where(
+    events.c.event_id == bindparam("event_id"),
+    events.c.uuid.in_(bindparam("uuids", expanding=True))
+    | (events.c.kind == "undo") & events.c.ref.in_(bindparam("admitting", expanding=True)))
+_STORED_AND_IN_FORCE = union_all(_STORED, select(
+    literal("admission"), admissions.c.event_uuid, null(), null(), null(), admissions.c.code,
+    admissions.c.station, admissions.c.hlc, admissions.c.wall_time, admissions.c.device_id,
+).where(admissions.c.event_id == bindparam("event_id"),
+        admissions.c.code.in_(bindparam("codes", expanding=True))))
 
 
 def _admission_key(event_id: str, code: str, station: str):

@@ -26,32 +26,31 @@ DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
 
 
-def _where(event_id: str, feed: str):
-    return (counters.c.event_id == event_id) & (counters.c.feed == feed)
+# Built once: building a statement and its cache key costs SQLAlchemy more than running it.
+# (Bind names differ from column names: an UPDATE keeps those for its SET clause.)
+_THIS_FEED = ((counters.c.event_id == bindparam("feed_event"))
+              & (counters.c.feed == bindparam("feed_name")))
+_LOCK = select(counters.c.value).where(_THIS_FEED).with_for_update()
+_TAKE = (update(counters).where(_THIS_FEED).values(value=counters.c.value + bindparam("count"))
+         .returning(counters.c.value))
+_END = select(counters.c.value).where(_THIS_FEED)
+_NO_END = 2 ** 63 - 1  # a feed whose counter row is not there yet: no bound
 
 
 def lock(conn: Connection, event_id: str, feed: str) -> int:
     """Take the feed's lock now (SELECT ... FOR UPDATE; SQLite: the write lock is already
     held) and return its current value; later checks in this transaction then see every
     earlier writer's rows."""
-    return conn.execute(select(counters.c.value).where(_where(event_id, feed))
-                        .with_for_update()).scalar_one()
+    return conn.execute(_LOCK, {"feed_event": event_id, "feed_name": feed}).scalar_one()
 
 
 def take(conn: Connection, event_id: str, feed: str, count: int = 1) -> range:
     """Reserve `count` consecutive feed numbers; they become visible when this commits."""
     if count <= 0:
         return range(0)
-    last = conn.execute(update(counters).where(_where(event_id, feed))
-                        .values(value=counters.c.value + count)
-                        .returning(counters.c.value)).scalar_one()
+    last = conn.execute(_TAKE, {"feed_event": event_id, "feed_name": feed,
+                                "count": count}).scalar_one()
     return range(last - count + 1, last + 1)
-
-
-# Built once: building a SELECT and its cache key costs SQLAlchemy more than running it.
-_END = select(counters.c.value).where(counters.c.event_id == bindparam("event_id"),
-                                      counters.c.feed == bindparam("feed"))
-_NO_END = 2 ** 63 - 1  # a feed whose counter row is not there yet: no bound
 
 
 class Feed:
@@ -79,7 +78,7 @@ class Feed:
         it was committed with it (feed numbers become visible in order), so the end is never
         past a row this page did not see, even on PostgreSQL where each statement sees the
         latest commits."""
-        end = conn.execute(_END, {"event_id": event_id, "feed": self.name}).scalar_one_or_none()
+        end = conn.execute(_END, {"feed_event": event_id, "feed_name": self.name}).scalar_one_or_none()
         rows = conn.execute(self.query, {
             "event_id": event_id, "after": after, "end": _NO_END if end is None else end,
             "limit": limit + 1, **params}).all()
