@@ -80,7 +80,6 @@ def _events_feed(on_sqlite: bool, records: bool, excluding: bool) -> feeds.Feed:
 PERSONAL = ("walk_in", "edit")  # kinds whose data carry registrant fields
 
 
-@lru_cache(maxsize=2)
 def _item_json(on_sqlite: bool):
     """An events row as to_item() makes it, in JSON text, by the database (json_object on
     SQLite, json_build_object on PostgreSQL): no Python object per row and field."""

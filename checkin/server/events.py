@@ -110,9 +110,8 @@ def _note_upload(db: Database, event_id: str, who: Principal, unsent: int | None
                                     "now": utcnow(), "said_unsent": unsent})
 
 
-# Built once, the statements every upload runs: building one and its cache key costs
-# SQLAlchemy more than running it.
-# (Bind names differ from column names: an UPDATE keeps those for its SET clause.)
+# The statements every upload runs are built once, as in feeds.py (and, as there, an UPDATE's
+# bind names differ from its column names).
 _NOTE_UPLOAD = update(devices).where(
     devices.c.event_id == bindparam("of_event"), devices.c.device_id == bindparam("of_device"),
 ).values(last_upload=bindparam("now"), unsent=func.coalesce(

@@ -78,7 +78,8 @@ class Feed:
         it was committed with it (feed numbers become visible in order), so the end is never
         past a row this page did not see, even on PostgreSQL where each statement sees the
         latest commits."""
-        end = conn.execute(_END, {"feed_event": event_id, "feed_name": self.name}).scalar_one_or_none()
+        end = conn.execute(_END, {"feed_event": event_id,
+                                  "feed_name": self.name}).scalar_one_or_none()
         rows = conn.execute(self.query, {
             "event_id": event_id, "after": after, "end": _NO_END if end is None else end,
             "limit": limit + 1, **params}).all()
