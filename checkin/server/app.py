@@ -99,6 +99,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     clock = HybridClock(events.CENTRAL_DEVICE, wall=wall)
     live_cache: dict[str, tuple[float, str]] = {}
     wall_feed = WallFeed(db)
+    recent = event_reads.recent_events(db)  # the events feeds' tails, in memory
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -264,14 +265,16 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
                    exclude_device: Annotated[str | None, Query(max_length=100)] = None,
                    ) -> Response:
         event_for(who, event)
-        return feeds.json_response(event_reads.feed(db, event, after, limit, exclude_device, who=who))
+        return feeds.json_response(event_reads.feed(db, event, after, limit, exclude_device,
+                                                    who=who, recent=recent))
 
     @api.get("/events/{event}/records", tags=["organiser"])
     def record_feed(event: EventId, who: Who, after: After = 0,
                     limit: Limit = feeds.DEFAULT_LIMIT) -> Response:
         """Every desk's refused scans and audit entries, as the events feed pages them."""
         event_for(who, event, organiser=True)
-        return feeds.json_response(event_reads.feed(db, event, after, limit, records=True))
+        return feeds.json_response(event_reads.feed(db, event, after, limit, records=True,
+                                                    recent=recent))
 
     @api.get("/events/{event}/rejected", tags=["organiser"])
     def list_rejected(event: EventId, who: Who) -> dict:

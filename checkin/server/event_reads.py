@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from operator import itemgetter
+from itertools import islice
+from operator import attrgetter
 
 from sqlalchemy import JSON, Row, Text, bindparam, cast, func, literal, select
 
@@ -18,10 +19,13 @@ from . import feeds
 from .auth import Principal
 from .conferences import config_json as event_config_json
 from .db import Connection, Database, conflicts, devices, events, rejected_events
+from .recent_events import RecentEvents
 
 # A desk's records (refused scans, its audit trail) reach the organiser through their own
 # feed (GET .../records); desks decide nothing with them, so the events feed leaves them out.
 ORGANISER_ONLY = ("refused", "audit")
+PERSONAL = ("walk_in", "edit")  # kinds whose data carry registrant fields
+_PERSONAL = events.c.kind.in_(PERSONAL) | events.c.conflict.is_not(None)
 
 
 def to_item(row: Row) -> dict:
@@ -42,28 +46,48 @@ def parsed_config(config_json: str):
 
 def feed(db: Database, event_id: str, after: int, limit: int,
          exclude_device: str | None = None, *, records: bool = False,
-         who: Principal | None = None) -> dict:
+         who: Principal | None = None, recent: RecentEvents | None = None) -> dict:
     """The events feed: the facts desks act on; or (`records`) only the desks' records,
     refused scans and audit entries, for the organiser. Its items are JSON texts, each the
     object to_item() makes, written by the database; the registrant data of a walk-in, an
-    edit or a conflict as `who` may see it (None: all of it)."""
+    edit or a conflict as `who` may see it (None: all of it). From `recent` when it holds
+    the numbers asked for."""
     grants: list[Privacy | None] = []
 
-    def desk_item(row: Row) -> str:
+    def desk_item(row) -> str:
         if not row.personal:
             return row.item
         if not grants:  # the event's [privacy], read once, only when an item needs it
             grants.append(event_privacy(conn, event_id))
         return dumps(masking.desk_event(json.loads(row.item), grants[0]))
 
-    item = itemgetter(2) if who is None or who.is_organiser else desk_item
-    params = {"exclude_device": exclude_device} if exclude_device else {}
+    item = attrgetter("item") if who is None or who.is_organiser else desk_item
     with db.read() as conn:
-        page = _events_feed(db.is_sqlite, records, bool(exclude_device)).page(
-            conn, event_id, after, limit, item, **params)
+        end = feeds.end_of(conn, event_id, feeds.EVENTS)
+        held = None if recent is None or end is None else recent.rows_after(
+            conn, event_id, after, end)
+        if held is None:
+            params = {"exclude_device": exclude_device} if exclude_device else {}
+            page = _events_feed(db.is_sqlite, records, bool(exclude_device)).page_to(
+                conn, event_id, after, end, limit, item, **params)
+        else:
+            wanted = (r for r in held if (r.kind in ORGANISER_ONLY) == records
+                      and r.device_id != exclude_device)
+            page = feeds.paged(list(islice(wanted, limit + 1)), after, end, limit, item)
         if not records:
             page["kiosks_closed"] = kiosks_closed(conn, event_id)
         return page
+
+
+def recent_events(db: Database) -> RecentEvents:
+    """Memory for the tail of the events feeds of `db` (recent_events.py), filled with
+    HeldEvent's columns: every row numbered in (:after, :end], in order."""
+    return RecentEvents(
+        select(events.c.seq, events.c.device_id, events.c.kind, _PERSONAL.label("personal"),
+               _item_json(db.is_sqlite).label("item"))
+        .where(events.c.event_id == bindparam("event_id"),
+               events.c.seq > bindparam("after"), events.c.seq <= bindparam("end"))
+        .order_by(events.c.seq))
 
 
 @lru_cache(maxsize=8)
@@ -72,12 +96,10 @@ def _events_feed(on_sqlite: bool, records: bool, excluding: bool) -> feeds.Feed:
     condition = [events.c.device_id != bindparam("exclude_device")] if excluding else []
     condition.append(events.c.kind.in_(ORGANISER_ONLY) if records
                      else events.c.kind.not_in(ORGANISER_ONLY))
-    personal = events.c.kind.in_(PERSONAL) | events.c.conflict.is_not(None)
     return feeds.Feed(events, *condition, columns=[
-        events.c.seq, personal.label("personal"), _item_json(on_sqlite).label("item")])
+        events.c.seq, _PERSONAL.label("personal"), _item_json(on_sqlite).label("item")])
 
 
-PERSONAL = ("walk_in", "edit")  # kinds whose data carry registrant fields
 
 
 def _item_json(on_sqlite: bool):

@@ -68,28 +68,42 @@ class Feed:
 
     def page(self, conn: Connection, event_id: str, after: int, limit: int,
              to_item: Callable, **params) -> dict:
-        """Rows with a feed number above `after`, in order: {"items", "cursor", "more"}; ask
-        again with the cursor. When nothing more is there, the cursor is the end of the feed
-        (its counter), also when the conditions left out the last rows: a desk that asks for
-        the events of other desks moves past its own, instead of asking after them (and the
-        server reading past them) at every round.
+        """Rows with a feed number above `after`, in order, as paged() answers them.
 
-        The counter is read first, and only rows up to it are returned: every number up to
-        it was committed with it (feed numbers become visible in order), so the end is never
-        past a row this page did not see, even on PostgreSQL where each statement sees the
-        latest commits."""
-        end = conn.execute(_END, {"feed_event": event_id,
-                                  "feed_name": self.name}).scalar_one_or_none()
+        The feed's end (its counter) is read first, and only rows up to it are returned:
+        every number up to it was committed with it (feed numbers become visible in order),
+        so the end is never past a row this page did not see, even on PostgreSQL where each
+        statement sees the latest commits."""
+        end = end_of(conn, event_id, self.name)
+        return self.page_to(conn, event_id, after, end, limit, to_item, **params)
+
+    def page_to(self, conn: Connection, event_id: str, after: int, end: int | None,
+                limit: int, to_item: Callable, **params) -> dict:
+        """page() with the feed's end read by the caller."""
         rows = conn.execute(self.query, {
             "event_id": event_id, "after": after, "end": _NO_END if end is None else end,
             "limit": limit + 1, **params}).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        if more:
-            cursor = rows[-1].seq
-        else:
-            cursor = max(after, end if end is not None else rows[-1].seq if rows else after)
-        return {"items": [to_item(r) for r in rows], "cursor": cursor, "more": more}
+        return paged(rows, after, end, limit, to_item)
+
+
+def end_of(conn: Connection, event_id: str, feed: str) -> int | None:
+    """The feed's last number given out (None: its counter row is not there yet)."""
+    return conn.execute(_END, {"feed_event": event_id, "feed_name": feed}).scalar_one_or_none()
+
+
+def paged(rows: list, after: int, end: int | None, limit: int, to_item: Callable) -> dict:
+    """A page of `rows` (up to limit + 1 of those numbered in (after, end], in order):
+    {"items", "cursor", "more"}; ask again with the cursor. When nothing more is there, the
+    cursor is the end of the feed, also when conditions left out the last rows: a desk that
+    asks for the events of other desks moves past its own, instead of asking after them (and
+    the server reading past them) at every round."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if more:
+        cursor = rows[-1].seq
+    else:
+        cursor = max(after, end if end is not None else rows[-1].seq if rows else after)
+    return {"items": [to_item(r) for r in rows], "cursor": cursor, "more": more}
 
 
 def json_response(page: dict) -> Response:
