@@ -7,6 +7,7 @@ FastAPI runs them in its thread pool and the event loop never waits on the datab
 
 # No `from __future__ import annotations` here: FastAPI reads the routes' annotations, and
 # some of them (Who, the bearer scheme) are local to create_app.
+import asyncio
 import datetime as dt
 import logging
 import time
@@ -54,11 +55,6 @@ PROTOCOL_VERSION = 1
 MAX_JSON_BYTES = 1 << 20  # 1 MiB
 MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB, an import's file
 LIVE_CACHE_SECONDS = 5.0
-# Uploads to one event that arrive while another is written are written together (the
-# group commit, events._Line); a thread waiting in that line holds no database connection,
-# so more threads make bigger groups, not more contention: with 8, groups of 3-4 uploads
-# kept the line busy and upload p95 under 100 desks was 1.2-2.6 s; with 64, 0.46-0.67 s.
-UPLOAD_THREADS = 64
 # Threads for the other requests (anyio's default is 40): few, since each one running
 # Python takes the one GIL from the uploads and the event loop. Under 100 desks, 16 gave
 # upload p95 479 ms, 6 360 ms, 3 293 ms, while the desks' download rounds (background work)
@@ -128,12 +124,12 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         return auth.remembered(db, header) or await run_in_threadpool(
             auth.authenticate, db, header)
 
-    def uploader(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-                 ) -> Principal:
-        """A revoked desk may still upload what it recorded before it was revoked (its last
-        round, before it wipes itself); nothing else."""
+    async def uploader(creds: HTTPAuthorizationCredentials | None) -> Principal:
+        """who(), but a revoked desk may still upload what it recorded before it was revoked
+        (its last round, before it wipes itself); nothing else."""
         header = f"{creds.scheme} {creds.credentials}" if creds else None
-        return auth.authenticate(db, header, allow_revoked=True)
+        return auth.remembered(db, header, allow_revoked=True) or await run_in_threadpool(
+            auth.authenticate, db, header, allow_revoked=True)
 
     Who = Annotated[Principal, Depends(who)]
 
@@ -228,27 +224,23 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
         return edited
 
     # -- events ---------------------------------------------------------------------------------
-    uploading: list[anyio.CapacityLimiter] = []  # made in the event loop, at the first upload
-
-    def store_batch(event: str, body: EventBatch,
-                    creds: HTTPAuthorizationCredentials | None) -> dict:
-        who = uploader(creds)
-        event_for(who, event)
-        batch = [e.model_dump() for e in body.events]
-        results = events.upload(db, event, who, batch, unsent=body.unsent,
-                                now_ms=int(wall() * 1000))
-        wall_feed.notify(event)  # arrivals reach the welcome wall at once
-        return {"results": event_reads.granted(db, event, who, results)}
-
     @api.post("/events/{event}/events", tags=["desk"])
     async def upload(event: EventId, body: EventBatch, creds: Annotated[
             HTTPAuthorizationCredentials | None, Depends(bearer)]) -> dict:
-        """Uploads have threads of their own: they queue on the feed lock, not behind the
-        desks' downloads in the shared pool."""
-        if not uploading:
-            uploading.append(anyio.CapacityLimiter(UPLOAD_THREADS))
-        return await anyio.to_thread.run_sync(store_batch, event, body, creds,
-                                              limiter=uploading[0])
+        """The upload waits for its conference's group-commit line here, in the event loop,
+        without a thread of its own (upload_line.py)."""
+        who = await uploader(creds)
+        if event in known_events:
+            event_for(who, event)
+        else:
+            await run_in_threadpool(event_for, who, event)
+        batch = [e.model_dump() for e in body.events]
+        results = await asyncio.wrap_future(events.submit(
+            db, event, who, batch, unsent=body.unsent, now_ms=int(wall() * 1000)))
+        wall_feed.notify(event)  # arrivals reach the welcome wall at once
+        if event_reads.needs_grant(who, results):
+            results = await run_in_threadpool(event_reads.granted, db, event, who, results)
+        return {"results": results}
 
     @api.post("/events/{event}/events/{uuid}/undo", tags=["organiser"])
     def undo_admission(event: EventId, uuid: Annotated[str, Path(max_length=64)],

@@ -164,11 +164,16 @@ def as_granted(items: list[dict], grant: Privacy | None) -> list[dict]:
 
 
 def granted(db: Database, event_id: str, who: Principal, items: list[dict]) -> list[dict]:
-    """as_granted, reading the event's [privacy] only when an item carries registrant data
-    (a walk-in, an edit, a conflict's `current`): check-ins carry none."""
-    if who.is_organiser or not any(_personal(item) for item in items):
+    """as_granted, reading the event's [privacy] only when needs_grant()."""
+    if not needs_grant(who, items):
         return items
     return as_granted(items, grant_for(db, event_id, who))
+
+
+def needs_grant(who: Principal, items: list[dict]) -> bool:
+    """Whether `who` may see less than `items` carry: registrant data (a walk-in, an edit, a
+    conflict's `current`) to a desk. Check-ins carry none."""
+    return not who.is_organiser and any(_personal(item) for item in items)
 
 
 def _personal(item: dict) -> bool:

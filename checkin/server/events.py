@@ -5,10 +5,10 @@ one conference are applied one after the other and every check below sees every 
 upload. Nothing is ever dropped: a conflicting event is stored too, with its details, and
 listed by GET conflicts until a `resolve` event closes it.
 
-The lock is every upload's queue (100 desks: about 50 uploads a second), so what needs no
-lock is done before it (the desk's row before the group-commit line, the stamps' vetting
-before the lock), and what is done under it takes as few round trips to the database as the
-order allows.
+The lock is every upload's queue (100 desks: about 50 uploads a second), so uploads wait for
+it together (upload_line.py), what needs no lock is done before it (the stamps' vetting),
+and what is done under it takes as few round trips to the database as the order allows
+(pipelined.py): the lock with the reads, and the writes with the COMMIT.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 import threading
 import time
 import uuid as uuidlib
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import weakref
+from concurrent.futures import Future
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -45,7 +45,7 @@ from ..model import (
     KIOSK_REOPENED,
     Registrant,
 )
-from . import feeds, vetting
+from . import feeds, pipelined, vetting
 from . import registrants as regs
 from .auth import Principal
 from .conferences import config as event_config
@@ -63,6 +63,7 @@ from .db import (
 )
 from .errors import ApiError, not_found
 from .event_reads import ORGANISER_ONLY, parsed_config
+from .upload_line import Job, Line
 
 KINDS = ("checkin", "meal", "forum", "override", "undo", "walk_in", "edit", "print", "resolve",
          "revoke", "refused", "audit", "entry", "exit", "list")
@@ -78,100 +79,51 @@ def upload(db: Database, event_id: str, who: Principal, batch: list[dict], *,
     is vetted on its own (vetting.py): a refused one is answered `rejected`, kept for the
     organiser and never stored in the feed. `unsent`: what the desk says is still in its
     outbox after this batch (shown to the organiser who revokes it)."""
+    return submit(db, event_id, who, batch, unsent=unsent, now_ms=now_ms).result()
+
+
+def submit(db: Database, event_id: str, who: Principal, batch: list[dict], *,
+           unsent: int | None = None, now_ms: int | None = None) -> Future[list[dict]]:
+    """upload() without waiting: its results as a Future, for the event loop to await."""
     if not who.is_organiser:
         for ev in batch:
             if ev["device_id"] != who.device_id:
                 raise ApiError(403, "wrong_device", f"event {ev['uuid']} is from device "
                                f"{ev['device_id']!r}, but this token is device {who.device_id!r}")
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    job = _Job(who, batch, now_ms)
-    if who.is_organiser:  # rare: on its own
-        _apply(db, event_id, [job])
-    else:
-        # The desk's own row is written while its events wait in the group-commit line, and
-        # before the answer (the organiser who revokes it reads what it said it still holds).
-        noted = _noting.submit(_note_upload, db, event_id, who, unsent)
-        _line(db, event_id).join(job, lambda group: _apply(db, event_id, group))
-        noted.result()
-    if job.error is not None:
-        raise job.error
-    return job.results
+    return _line(db, event_id).submit(Job(who, batch, now_ms, unsent))
 
 
-_noting = ThreadPoolExecutor(max_workers=8, thread_name_prefix="checkin-note-upload")
-
-
-def _note_upload(db: Database, event_id: str, who: Principal, unsent: int | None) -> None:
-    """The desk's row (when it last uploaded, what it says it still holds), in a statement
-    of its own: outside the group-commit line, where every statement is one more wait for
-    every desk in the queue."""
-    with db.write_alone() as conn:
-        conn.execute(_NOTE_UPLOAD, {"of_event": event_id, "of_device": who.device_id,
-                                    "now": utcnow(), "said_unsent": unsent})
-
-
-# The statements every upload runs are built once, as in feeds.py (and, as there, an UPDATE's
-# bind names differ from its column names).
-_NOTE_UPLOAD = update(devices).where(
-    devices.c.event_id == bindparam("of_event"), devices.c.device_id == bindparam("of_device"),
-).values(last_upload=bindparam("now"), unsent=func.coalesce(
-    bindparam("said_unsent", type_=Integer), devices.c.unsent))
-
-
-class _Job:
-    def __init__(self, who: Principal, batch: list[dict], now_ms: int):
-        self.who, self.batch, self.now_ms = who, batch, now_ms
-        self.results: list[dict] = []
-        self.error: BaseException | None = None
-        self.leads = False
-        self.wake = threading.Event()
-
-
-class _Line:
-    """Desks' uploads to one event that arrive while one is being applied wait, then are
-    applied together, in the order they came, in one transaction (a group commit): the
-    feed lock is taken once for all of them, with one round trip per step instead of one
-    per upload, so 100 desks do not queue one by one behind it."""
-
-    def __init__(self):
-        self.guard = threading.Lock()
-        self.waiting: list[_Job] = []
-        self.busy = False
-
-    def join(self, job: _Job, apply: Callable[[list[_Job]], None]) -> None:
-        with self.guard:
-            self.waiting.append(job)
-            job.leads = not self.busy
-            self.busy = True
-        if not job.leads:
-            job.wake.wait()  # done by the group it joined, or asked to lead the next one
-            if not job.leads:
-                return
-        with self.guard:
-            group, self.waiting = self.waiting, []
-        try:
-            apply(group)
-        finally:
-            with self.guard:
-                if self.waiting:
-                    self.waiting[0].leads = True
-                    self.waiting[0].wake.set()
-                else:
-                    self.busy = False
-            for other in group:
-                other.wake.set()
-
-
-_lines: dict[tuple[int, str], _Line] = {}
+_lines: weakref.WeakKeyDictionary[Database, dict[str, Line]] = weakref.WeakKeyDictionary()
 _lines_guard = threading.Lock()
 
 
-def _line(db: Database, event_id: str) -> _Line:
+def _line(db: Database, event_id: str) -> Line:
     with _lines_guard:
-        return _lines.setdefault((id(db), event_id), _Line())
+        lines = _lines.setdefault(db, {})
+        if event_id not in lines:
+            held = weakref.ref(db)  # the line must not keep its database alive
+            lines[event_id] = Line(lambda group: _apply_in_turn(held(), event_id, group),
+                                   name=f"checkin-uploads-{event_id}")
+        return lines[event_id]
 
 
-def _apply(db: Database, event_id: str, group: list[_Job]) -> None:
+def _apply_in_turn(db: Database, event_id: str, waiting: list[Job]) -> None:
+    """Desks' uploads together; an organiser's on its own (its events are the service's)."""
+    desks: list[Job] = []
+    for job in waiting:
+        if job.who.is_organiser:
+            if desks:
+                _apply(db, event_id, desks)
+                desks = []
+            _apply(db, event_id, [job])
+        else:
+            desks.append(job)
+    if desks:
+        _apply(db, event_id, desks)
+
+
+def _apply(db: Database, event_id: str, group: list[Job]) -> None:
     """The group in one transaction; if that fails, each upload on its own, so that one
     bad batch fails only its own request."""
     try:
@@ -188,7 +140,7 @@ def _apply(db: Database, event_id: str, group: list[_Job]) -> None:
         job.results = results
 
 
-def _store(conn: Connection, event_id: str, group: list[_Job]) -> list[list[dict]]:
+def _store(conn: Connection, event_id: str, group: list[Job]) -> list[list[dict]]:
     desks = [job for job in group if not job.who.is_organiser]
     batch = [ev for job in group for ev in job.batch]
     work = _Upload(conn, event_id, batch, group[0].who, max(job.now_ms for job in group),
@@ -196,11 +148,17 @@ def _store(conn: Connection, event_id: str, group: list[_Job]) -> list[list[dict
     work.vet_stamps()
     results = iter(work.run())
     answers = [[next(results) for _ in job.batch] for job in group]
-    for job, answer in zip(group, answers, strict=True):
-        kiosk = {} if job.who.is_organiser else _kiosk_state(job.batch, answer)
-        if kiosk:
-            conn.execute(update(devices).values(**kiosk).where(
-                devices.c.event_id == event_id, devices.c.device_id == job.who.device_id))
+    with pipelined.commit_with_writes(conn):
+        work.flush()
+        if desks:  # each desk's row: when it last uploaded, what it says it still holds
+            conn.execute(_NOTE_UPLOAD, [{
+                "of_event": event_id, "of_device": job.who.device_id, "now": utcnow(),
+                "said_unsent": job.unsent} for job in desks])
+        for job, answer in zip(group, answers, strict=True):
+            kiosk = {} if job.who.is_organiser else _kiosk_state(job.batch, answer)
+            if kiosk:
+                conn.execute(update(devices).values(**kiosk).where(
+                    devices.c.event_id == event_id, devices.c.device_id == job.who.device_id))
     return answers
 
 
@@ -246,18 +204,28 @@ class _Upload:
         self.undone: set[str] = set()  # uuids some stored undo names
 
     def run(self) -> list[dict]:
-        """Under the feed lock (taken here, with the numbers), then held until COMMIT."""
+        """Under the feed lock (taken here, with the numbers), then held until COMMIT. The
+        last writes are left pending: flush() them with the COMMIT
+        (pipelined.commit_with_writes), one round trip."""
         conn, event_id, batch = self.conn, self.event_id, self.batch
+        if not batch:
+            return []
         uuids = {ev["uuid"] for ev in batch}
-        # A number for each event not refused by its stamp, taken first: it is the lock.
-        # Those of duplicates stay unused (feed numbers may skip), which saves a round trip.
-        numbers = iter(feeds.take(conn, event_id, feeds.EVENTS, len(uuids - set(self.refused))))
         admitting = {ev["uuid"] for ev in batch if _is_admission(ev)}
         candidates = [ev for ev in batch if _is_admission(ev) and ev["uuid"] not in self.refused]
+        reads = [_known_and_in_force(event_id, uuids, admitting, {
+            ev["code"] for ev in candidates})]
+        # A number for each event not refused by its stamp, taken first: it is the lock, and
+        # the reads sent behind it (same round trip) see every writer before it.
+        # Those of duplicates stay unused (feed numbers may skip), which saves a round trip.
+        count = len(uuids - set(self.refused))
+        if count:
+            reads.insert(0, feeds.taking(event_id, feeds.EVENTS, count))
+        *took, stored = pipelined.together(conn, *reads)
+        numbers = iter(feeds.taken(took[0][0].value, count) if took else ())
         known: dict[str, int] = {}
         in_force: dict[tuple[str, str], dict] = {}
-        for row in conn.execute(*_known_and_in_force(event_id, uuids, admitting, {
-                ev["code"] for ev in candidates})) if batch else ():
+        for row in stored:
             if row.source == "admission":
                 in_force[row.code, row.station] = {
                     "event_id": event_id, "code": row.code, "station": row.station,
@@ -302,7 +270,6 @@ class _Upload:
             if conflict:
                 result["conflict"] = conflict
             results.append(result)
-        self.flush()
         self._keep_refusals()
         return results
 
@@ -401,17 +368,28 @@ class _Upload:
             _close_moot(self.conn, self.event_id, target.code, target.station, ev["uuid"])
 
     def flush(self) -> None:
+        """Write what is pending. Nothing is read back (no RETURNING), so on PostgreSQL
+        these can ride with the COMMIT (pipelined.commit_with_writes)."""
         conn = self.conn
         if self.event_rows:
-            conn.execute(events.insert(), self.event_rows)
+            conn.execute(_INSERT_EVENTS, self.event_rows)
             self.event_rows = []
         if self.conflict_rows:
-            conn.execute(conflicts.insert(), self.conflict_rows)
+            conn.execute(_INSERT_CONFLICTS, self.conflict_rows)
             self.conflict_rows = []
         if self.changed:
             conn.execute(_upsert_admissions(conn.dialect.name),
                          [self.admissions[k] for k in self.changed])
             self.changed = set()
+
+
+_INSERT_EVENTS = events.insert().inline()
+# (As in feeds.py, an UPDATE's bind names differ from its column names.)
+_NOTE_UPLOAD = update(devices).where(
+    devices.c.event_id == bindparam("of_event"), devices.c.device_id == bindparam("of_device"),
+).values(last_upload=bindparam("now"), unsent=func.coalesce(
+    bindparam("said_unsent", type_=Integer), devices.c.unsent))
+_INSERT_CONFLICTS = conflicts.insert().inline()  # not the new id: a single row would ask it
 
 
 @lru_cache(maxsize=2)
@@ -654,6 +632,8 @@ def organiser_undo(db: Database, event_id: str, target_uuid: str, who: Principal
         work = _Upload(conn, event_id, [undo], who, now_ms)
         work.vet_stamps()
         result = work.run()[0]
+        with pipelined.commit_with_writes(conn):
+            work.flush()
     return {**undo, "seq": result.get("seq")}
 
 

@@ -48,8 +48,17 @@ def take(conn: Connection, event_id: str, feed: str, count: int = 1) -> range:
     """Reserve `count` consecutive feed numbers; they become visible when this commits."""
     if count <= 0:
         return range(0)
-    last = conn.execute(_TAKE, {"feed_event": event_id, "feed_name": feed,
-                                "count": count}).scalar_one()
+    return taken(conn.execute(*taking(event_id, feed, count)).scalar_one(), count)
+
+
+def taking(event_id: str, feed: str, count: int) -> tuple:
+    """take()'s statement and parameters, to send with others (pipelined.together); its
+    row's `value` goes to taken()."""
+    return _TAKE, {"feed_event": event_id, "feed_name": feed, "count": count}
+
+
+def taken(last: int, count: int) -> range:
+    """The numbers reserved, from the counter's value after taking `count`."""
     return range(last - count + 1, last + 1)
 
 
