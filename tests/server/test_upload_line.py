@@ -8,6 +8,7 @@ import threading
 
 import psycopg
 import pytest
+import sqlalchemy
 
 from checkin.server import auth, events, feeds, pipelined, upload_line
 from checkin.server.db import Database
@@ -40,6 +41,26 @@ def test_uploads_that_wait_go_together_in_order_each_with_its_answer():
     assert [f.result(30) for f in (first, *later)] == [[{"n": 10}], [{"n": 20}], [{"n": 30}],
                                                        [{"n": 40}]]
     assert groups == [[1], [2, 3, 4]]
+
+
+def test_an_upload_whose_desk_went_away_is_applied_and_the_line_goes_on():
+    applied, first_applying, go_on = [], threading.Event(), threading.Event()
+
+    def apply(group):
+        applied.extend(job.batch[0]["n"] for job in group)
+        first_applying.set()
+        go_on.wait(30)
+        for job in group:
+            job.results = ["ok"]
+
+    line = Line(apply, name="test-line")
+    line.submit(_job(1))
+    assert first_applying.wait(30)
+    gone = line.submit(_job(2))
+    assert gone.cancel()  # as asyncio.wrap_future does when the request is cancelled
+    go_on.set()
+    assert line.submit(_job(3)).result(30) == ["ok"]
+    assert applied == [1, 2, 3]
 
 
 def test_a_failing_apply_answers_every_upload_of_its_group_and_the_line_goes_on():
@@ -161,3 +182,26 @@ def test_one_bad_upload_in_a_group_fails_alone(central):
         "items"]}
     assert devices["desk-a"]["last_upload"] and devices["desk-b"]["last_upload"]
     assert not devices["desk-c"]["last_upload"]  # its upload did not happen
+
+
+@PG_ONLY
+def test_a_write_refused_at_commit_leaves_the_connection_clean_for_the_next(db_url):
+    """SQLAlchemy takes a transaction for ended once its COMMIT is sent: a pooled connection
+    went back aborted, and the next upload on it failed too."""
+    engine = sqlalchemy.create_engine(db_url, pool_size=1, max_overflow=0)  # one, reused
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE short (x varchar(3))")
+            conn.commit()
+        with pytest.raises(sqlalchemy.exc.DataError), engine.connect() as conn, conn.begin():
+            pipelined.together(conn, (sqlalchemy.text("SELECT 1 AS one"), {}))
+            with pipelined.commit_with_writes(conn):
+                conn.execute(sqlalchemy.text("INSERT INTO short VALUES (:x)"), [{"x": "long"}])
+        with engine.connect() as conn, conn.begin():
+            (rows,) = pipelined.together(conn, (sqlalchemy.text("SELECT 1 AS one"), {}))
+            assert rows[0].one == 1
+        # and a statement's error is SQLAlchemy's, as the service's error answers expect
+        with pytest.raises(sqlalchemy.exc.DataError), engine.connect() as conn, conn.begin():
+            pipelined.together(conn, (sqlalchemy.text("SELECT 1 / 0"), {}))
+    finally:
+        engine.dispose()
