@@ -116,20 +116,17 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
     _error_handlers(app)
     bearer = HTTPBearer(auto_error=False, description="an organiser or desk token")
 
-    async def who(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-                  ) -> Principal:
+    async def principal(creds: HTTPAuthorizationCredentials | None, *,
+                        allow_revoked: bool = False) -> Principal:
         """A token looked up a moment ago is answered here, in the event loop; another one
         in a worker thread (the database)."""
         header = f"{creds.scheme} {creds.credentials}" if creds else None
-        return auth.remembered(db, header) or await run_in_threadpool(
-            auth.authenticate, db, header)
+        return auth.remembered(db, header, allow_revoked=allow_revoked) or \
+            await run_in_threadpool(auth.authenticate, db, header, allow_revoked=allow_revoked)
 
-    async def uploader(creds: HTTPAuthorizationCredentials | None) -> Principal:
-        """who(), but a revoked desk may still upload what it recorded before it was revoked
-        (its last round, before it wipes itself); nothing else."""
-        header = f"{creds.scheme} {creds.credentials}" if creds else None
-        return auth.remembered(db, header, allow_revoked=True) or await run_in_threadpool(
-            auth.authenticate, db, header, allow_revoked=True)
+    async def who(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+                  ) -> Principal:
+        return await principal(creds)
 
     Who = Annotated[Principal, Depends(who)]
 
@@ -173,8 +170,7 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
             dry_run: bool = False,
             creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
     ) -> JSONResponse:
-        principal = await who(creds)
-        await run_in_threadpool(event_for, principal, event, organiser=True)
+        await run_in_threadpool(event_for, await principal(creds), event, organiser=True)
         data = await request.body()
         report = await run_in_threadpool(imports.run_import, db, event, data, filename,
                                          mark_missing, dry_run)
@@ -229,7 +225,9 @@ def create_app(db_url: str | None = None, *, public_url: str | None = None,
             HTTPAuthorizationCredentials | None, Depends(bearer)]) -> dict:
         """The upload waits for its conference's group-commit line here, in the event loop,
         without a thread of its own (upload_line.py)."""
-        who = await uploader(creds)
+        # A revoked desk may still upload what it recorded before it was revoked (its last
+        # round, before it wipes itself); nothing else.
+        who = await principal(creds, allow_revoked=True)
         if event in known_events:
             event_for(who, event)
         else:

@@ -36,12 +36,10 @@ def to_item(row: Row) -> dict:
             "conflict": json.loads(row.conflict) if row.conflict else None}
 
 
-
 @lru_cache(maxsize=32)
 def parsed_config(config_json: str):
     """The event file, parsed once per version of its text (uploads and feeds ask often)."""
     return config_from_json(config_json)
-
 
 
 def feed(db: Database, event_id: str, after: int, limit: int,
@@ -98,8 +96,6 @@ def _events_feed(on_sqlite: bool, records: bool, excluding: bool) -> feeds.Feed:
                      else events.c.kind.not_in(ORGANISER_ONLY))
     return feeds.Feed(events, *condition, columns=[
         events.c.seq, _PERSONAL.label("personal"), _item_json(on_sqlite).label("item")])
-
-
 
 
 def _item_json(on_sqlite: bool):
@@ -177,7 +173,7 @@ def needs_grant(who: Principal, items: list[dict]) -> bool:
 
 
 def _personal(item: dict) -> bool:
-    return item.get("kind") in ("walk_in", "edit") or "current" in (item.get("conflict") or {})
+    return item.get("kind") in PERSONAL or "current" in (item.get("conflict") or {})
 
 
 def open_conflicts(db: Database, event_id: str, grant: Privacy | None = None) -> list[dict]:

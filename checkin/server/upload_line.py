@@ -59,12 +59,15 @@ class Line:
                     self._running = False
                     return
                 group, self._waiting = self._waiting, []
+            # A desk that went away cancelled its wait, not its upload: applied all the same
+            # (its next round sends it again and is answered "duplicate").
+            answered = [job for job in group if job.future.set_running_or_notify_cancel()]
             try:
                 self._apply(group)
             except BaseException as exc:  # noqa: BLE001 - a bug must not leave desks waiting
                 for job in group:
                     job.error = job.error or exc
-            for job in group:
+            for job in answered:
                 if job.error is not None:
                     job.future.set_exception(job.error)
                 else:
