@@ -6,8 +6,8 @@ costliest request). Here the database writes each one once; desks that are near 
 the feed, which is nearly every desk at every round, are served from memory.
 
 Why it stays right: an events row is never changed once stored (nothing in checkin/server
-updates or deletes one; a restore needs the service stopped), and feed numbers
-become visible in order (feeds.py): once a page has read the feed's end N, every row up to N is
+updates or deletes one; a restore needs the service stopped), and feed numbers become
+visible in order (feeds.py): once a page has read the feed's end N, every row up to N is
 committed, so reading the numbers between what is held and N fills the gap for good. A
 reader further back than what is held is answered by the database as before.
 """
