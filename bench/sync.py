@@ -129,14 +129,13 @@ class Timing:
 
 
 def serve(db_url: str, port: int) -> int:
-    """The server process (`--serve`): the central list with the timer around it."""
-    import uvicorn
-
+    """The server process (`--serve`): the central list as `checkin serve` runs it, with the
+    timer around it."""
     from checkin.server.app import create_app
+    from checkin.server.serving import run
 
-    app = Timing(create_app(db_url))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                lifespan="on", timeout_graceful_shutdown=5)
+    run(Timing(create_app(db_url)), host="127.0.0.1", port=port, log_level="warning",
+        access_log=False, lifespan="on", timeout_graceful_shutdown=5)
     return 0
 
 

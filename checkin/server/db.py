@@ -244,9 +244,9 @@ def display_url(url: str) -> str:
 
 # Database connections kept open: about as many as the service's threads use at once (app.py:
 # SYNC_THREADS, token lookups, one writer per event; uploads waiting in the group-commit line
-# hold none), since one past the pool is opened and closed
-# for each request (on PostgreSQL a new server process every time: a tenth of the
-# service's time under 100 desks), and a request finding none free waits for one.
+# hold none), since one past the pool is opened and closed for each request (on PostgreSQL a
+# new server process every time: a tenth of the service's time under 100 desks), and a
+# request finding none free waits for one.
 POOL_SIZE = 40
 
 

@@ -78,14 +78,11 @@ def feed(db: Database, event_id: str, after: int, limit: int,
 
 
 def recent_events(db: Database) -> RecentEvents:
-    """Memory for the tail of the events feeds of `db` (recent_events.py), filled with
-    HeldEvent's columns: every row numbered in (:after, :end], in order."""
-    return RecentEvents(
-        select(events.c.seq, events.c.device_id, events.c.kind, _PERSONAL.label("personal"),
-               _item_json(db.is_sqlite).label("item"))
-        .where(events.c.event_id == bindparam("event_id"),
-               events.c.seq > bindparam("after"), events.c.seq <= bindparam("end"))
-        .order_by(events.c.seq))
+    """Memory for the tail of the events feeds of `db` (recent_events.py): every row, with
+    HeldEvent's columns."""
+    return RecentEvents(feeds.Feed(events, columns=[
+        events.c.seq, events.c.device_id, events.c.kind, _PERSONAL.label("personal"),
+        _item_json(db.is_sqlite).label("item")]))
 
 
 @lru_cache(maxsize=8)

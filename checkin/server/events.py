@@ -213,15 +213,13 @@ class _Upload:
         uuids = {ev["uuid"] for ev in batch}
         admitting = {ev["uuid"] for ev in batch if _is_admission(ev)}
         candidates = [ev for ev in batch if _is_admission(ev) and ev["uuid"] not in self.refused]
-        reads = [_known_and_in_force(event_id, uuids, admitting, {
-            ev["code"] for ev in candidates})]
         # A number for each event not refused by its stamp, taken first: it is the lock, and
         # the reads sent behind it (same round trip) see every writer before it.
         # Those of duplicates stay unused (feed numbers may skip), which saves a round trip.
         count = len(uuids - set(self.refused))
-        if count:
-            reads.insert(0, feeds.taking(event_id, feeds.EVENTS, count))
-        *took, stored = pipelined.together(conn, *reads)
+        lock = [feeds.taking(event_id, feeds.EVENTS, count)] if count else []
+        *took, stored = pipelined.together(conn, *lock, _known_and_in_force(
+            event_id, uuids, admitting, {ev["code"] for ev in candidates}))
         numbers = iter(feeds.taken(took[0][0].value, count) if took else ())
         known: dict[str, int] = {}
         in_force: dict[tuple[str, str], dict] = {}

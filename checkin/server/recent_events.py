@@ -19,6 +19,7 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from .db import Connection
+from .feeds import Feed
 
 # ~400 bytes each: about 8 MB per conference; a desk that is further behind reads the database.
 KEEP = 20_000
@@ -41,7 +42,7 @@ class Tail:
         self.seqs: list[int] = []
         self.rows: list[HeldEvent] = []
 
-    def rows_after(self, conn: Connection, query, event_id: str, after: int,
+    def rows_after(self, conn: Connection, feed: Feed, event_id: str, after: int,
                    end: int) -> list[HeldEvent] | None:
         """The held rows numbered in (after, end], reading what is missing up to `end`; None
         when `after` lies before what is held."""
@@ -51,8 +52,8 @@ class Tail:
                 self.start = self.end = end
                 self.seqs, self.rows = [], []
             elif end > self.end:
-                fresh = conn.execute(query, {"event_id": event_id, "after": self.end,
-                                             "end": end}).all()
+                fresh = conn.execute(feed.query, {"event_id": event_id, "after": self.end,
+                                                  "end": end, "limit": end - self.end}).all()
                 self.rows += [HeldEvent(*r) for r in fresh]
                 self.seqs += [r.seq for r in fresh]
                 self.end = end
@@ -66,11 +67,11 @@ class Tail:
 
 
 class RecentEvents:
-    """The held tails of the service's conferences, filled with `fill_query`: HeldEvent's
-    columns of the events of :event_id numbered in (:after, :end], in order."""
+    """The held tails of the service's conferences, filled by reading `feed` (every events
+    row, with HeldEvent's columns)."""
 
-    def __init__(self, fill_query) -> None:
-        self.query = fill_query
+    def __init__(self, feed: Feed) -> None:
+        self.feed = feed
         self._tails: dict[str, Tail] = {}
         self._lock = threading.Lock()
 
@@ -78,5 +79,5 @@ class RecentEvents:
                    end: int) -> list[HeldEvent] | None:
         with self._lock:
             tail = self._tails.setdefault(event_id, Tail())
-        return tail.rows_after(conn, self.query, event_id, after, end)
+        return tail.rows_after(conn, self.feed, event_id, after, end)
 

@@ -32,9 +32,9 @@ def run(app, **options) -> None:
     # and a request allocates thousands (upload p95 under 100 desks 244 -> 233 ms).
     gc.set_threshold(10_000, 10, 10)
     # A thread back from the database waits for the event loop to hand over the GIL, up to
-    # the switch interval (5 ms) each time; an upload's group makes several round trips, in
-    # line behind the others. 1 ms: upload p95 under 100 desks lower in 5 of 5 paired runs
-    # (306/360, 383/430, 380/440, 372/437, 274/382 ms).
+    # the switch interval (5 ms) each time, and an upload's group waits for each of its
+    # round trips in line behind the others. 1 ms: upload p95 under 100 desks lower in 5 of 5
+    # paired runs when a group made six (306/360, 383/430, 380/440, 372/437, 274/382 ms).
     sys.setswitchinterval(0.001)
     server = Server(uvicorn.Config(app, **options))
     with contextlib.suppress(KeyboardInterrupt):
